@@ -1,0 +1,237 @@
+#include "envs/tabletop/init_states.h"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "envs/tabletop/panda_robot.h"
+
+namespace gauntlet::envs::tabletop {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Uniform in [lo, hi) from the raw 64-bit stream: std::mt19937_64's output is
+// fixed by the standard, the std distributions' are not.
+double Uniform(std::mt19937_64& rng, double lo, double hi) {
+  return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+
+int JointQpos(const mjModel* m, const std::string& joint) {
+  int id = mj_name2id(m, mjOBJ_JOINT, joint.c_str());
+  return id < 0 ? -1 : m->jnt_qposadr[id];
+}
+
+struct Placement {
+  std::string instance;
+  const ObjectModel* model;
+  const BddlAtom* atom;  // (On|In instance target)
+};
+
+// Places an object; returns false when its support is not placed yet.
+bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placement& p,
+           const std::map<std::string, bool>& placed, std::mt19937_64& rng) {
+  const std::string& target = p.atom->args[1];
+  const int qadr = JointQpos(m, p.instance + "_joint");
+  double x = 0, y = 0, z = 0, yaw = 0;
+  if (const BddlRegion* region = scene.task.FindRegion(target);
+      region && region->target == kTableName && !region->ranges.empty()) {
+    const auto& r = region->ranges[rng() % region->ranges.size()];
+    x = Uniform(rng, r[0], r[2]);
+    y = Uniform(rng, r[1], r[3]);
+    z = scene.table_top;
+    if (!region->yaw_rotations.empty()) {
+      const auto& yr = region->yaw_rotations.front();
+      yaw = Uniform(rng, yr[0], yr[1]);
+    }
+  } else if (int site = mj_name2id(m, mjOBJ_SITE, target.c_str()); site >= 0) {
+    // A fixture's region: on its top face (On) or on its floor (In).
+    const double* c = d->site_xpos + 3 * site;
+    const double* h = m->site_size + 3 * site;
+    x = c[0] + Uniform(rng, -1, 1) * std::min(0.01, h[0]);
+    y = c[1] + Uniform(rng, -1, 1) * std::min(0.01, h[1]);
+    z = p.atom->predicate == "on" ? c[2] + h[2] : c[2] - h[2];
+  } else {
+    // On another object: centred on it, once it is placed.
+    if (!placed.count(target) || !placed.at(target)) return false;
+    int body = mj_name2id(m, mjOBJ_BODY, target.c_str());
+    const ObjectModel* support = nullptr;
+    for (const auto& o : scene.objects) {
+      if (o.name == target) support = o.model;
+    }
+    int tadr = JointQpos(m, target + "_joint");
+    x = d->qpos[tadr] + Uniform(rng, -0.005, 0.005);
+    y = d->qpos[tadr + 1] + Uniform(rng, -0.005, 0.005);
+    z = d->qpos[tadr + 2] + (support ? support->support_height : 0.0);
+    (void)body;
+  }
+  if (yaw == 0 && p.model->category != "cookies") yaw = Uniform(rng, -kPi, kPi);
+  d->qpos[qadr + 0] = x;
+  d->qpos[qadr + 1] = y;
+  d->qpos[qadr + 2] = z + 0.002;  // dropped from just above its support
+  d->qpos[qadr + 3] = std::cos(yaw / 2);
+  d->qpos[qadr + 4] = 0;
+  d->qpos[qadr + 5] = 0;
+  d->qpos[qadr + 6] = std::sin(yaw / 2);
+  return true;
+}
+
+void HoldRobot(const mjModel* m, mjData* d) {
+  for (int i = 0; i < PandaSpec::kArmDofs; ++i) {
+    int j = mj_name2id(m, mjOBJ_JOINT, ArmJointName(i));
+    d->qpos[m->jnt_qposadr[j]] = PandaSpec::kInitQpos[i];
+    d->qvel[m->jnt_dofadr[j]] = 0;
+  }
+  for (const char* f : {kLeftFingerJoint, kRightFingerJoint}) {
+    int j = mj_name2id(m, mjOBJ_JOINT, f);
+    d->qpos[m->jnt_qposadr[j]] = PandaSpec::kFingerTravel;
+    d->qvel[m->jnt_dofadr[j]] = 0;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> JointNames(const mjModel* m) {
+  std::vector<std::string> names;
+  for (int j = 0; j < m->njnt; ++j) names.emplace_back(mj_id2name(m, mjOBJ_JOINT, j));
+  return names;
+}
+
+void ApplyRobotStart(const mjModel* m, mjData* d) { HoldRobot(m, d); }
+
+Result<InitStateSet> GenerateInitStates(const TabletopScene& scene, const mjModel* m, int count,
+                                        std::uint64_t seed) {
+  InitStateSet set;
+  set.task = scene.task.source;
+  set.seed = seed;
+  set.settle_substeps = kSettleSubsteps;
+  set.joints = JointNames(m);
+  auto data = std::unique_ptr<mjData, void (*)(mjData*)>(mj_makeData(m), mj_deleteData);
+  mjData* d = data.get();
+
+  std::vector<Placement> placements;
+  for (const auto& o : scene.objects) {
+    for (const BddlAtom& atom : scene.task.init) {
+      if ((atom.predicate == "on" || atom.predicate == "in") && atom.args[0] == o.name) {
+        placements.push_back({o.name, o.model, &atom});
+        break;
+      }
+    }
+  }
+
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < count; ++i) {
+    bool accepted = false;
+    for (int attempt = 0; attempt < 50 && !accepted; ++attempt) {
+      mj_resetData(m, d);
+      // Articulated fixtures: closed / off unless :init opens them.
+      for (const auto& f : scene.fixtures) {
+        if (!f.model->articulation) continue;
+        const Articulation& a = *f.model->articulation;
+        for (const RegionSite& r : f.model->regions) {
+          if (r.joint_suffix.empty()) continue;
+          int q = JointQpos(m, f.name + "_" + r.joint_suffix);
+          if (q < 0) continue;
+          d->qpos[q] = a.on_at_least ? a.off_value : a.closed_value;
+          for (const BddlAtom& atom : scene.task.init) {
+            if (atom.predicate == "open" && atom.args[0] == f.name + "_" + r.suffix) d->qpos[q] = a.open_value;
+          }
+        }
+      }
+      HoldRobot(m, d);
+      mj_kinematics(m, d);
+      std::map<std::string, bool> placed;
+      for (size_t pass = 0; pass < placements.size(); ++pass) {
+        for (const Placement& p : placements) {
+          if (!placed[p.instance]) placed[p.instance] = Place(m, d, scene, p, placed, rng);
+        }
+      }
+      std::vector<double> start(d->qpos, d->qpos + m->nq);
+      for (int s = 0; s < kSettleSubsteps; ++s) {
+        HoldRobot(m, d);
+        mj_step(m, d);
+      }
+      HoldRobot(m, d);
+      mj_forward(m, d);
+      accepted = true;
+      for (const Placement& p : placements) {
+        int q = JointQpos(m, p.instance + "_joint");
+        double moved = std::hypot(d->qpos[q] - start[q], d->qpos[q + 1] - start[q + 1],
+                                  d->qpos[q + 2] - start[q + 2]);
+        // Upright: the body z axis stays within ~15 degrees of vertical.
+        double w = d->qpos[q + 3], x = d->qpos[q + 4], y = d->qpos[q + 5], z = d->qpos[q + 6];
+        double zz = 1 - 2 * (x * x + y * y);
+        (void)w;
+        (void)z;
+        if (moved > 0.02 || zz < std::cos(15 * kPi / 180)) accepted = false;
+      }
+    }
+    if (!accepted) {
+      return Error{scene.task.source + ": could not sample a stable initial state " +
+                   std::to_string(i) + " in 50 attempts (objects fall or overlap)"};
+    }
+    set.states.push_back({std::vector<double>(d->qpos, d->qpos + m->nq),
+                          std::vector<double>(d->qvel, d->qvel + m->nv)});
+  }
+  return set;
+}
+
+Status SaveInitStates(const InitStateSet& set, const std::string& path) {
+  nlohmann::json j;
+  j["format"] = "gauntlet-init-states";
+  j["version"] = kInitStateFormatVersion;
+  j["task"] = set.task;
+  j["generator"] = {{"seed", set.seed}, {"settle_substeps", set.settle_substeps}};
+  j["joints"] = set.joints;
+  j["states"] = nlohmann::json::array();
+  for (const auto& s : set.states) j["states"].push_back({{"qpos", s.qpos}, {"qvel", s.qvel}});
+  std::ofstream out(path);
+  if (!out) return Error{"cannot write initial states to " + path};
+  out << j.dump(1) << "\n";
+  return out.good() ? Status::Ok() : Status(Error{"failed writing " + path});
+}
+
+Result<InitStateSet> LoadInitStates(const std::string& path, const mjModel* m) {
+  std::ifstream in(path);
+  if (!in) {
+    return Error{path + ": initial states file not found (generate it with `gauntlet init-states`)"};
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    return Error{path + ": not valid JSON: " + e.what()};
+  }
+  InitStateSet set;
+  try {
+    if (j.at("format") != "gauntlet-init-states" || j.at("version") != kInitStateFormatVersion) {
+      return Error{path + ": not a gauntlet initial-states file of version " +
+                   std::to_string(kInitStateFormatVersion)};
+    }
+    set.task = j.at("task");
+    set.seed = j.at("generator").at("seed");
+    set.settle_substeps = j.at("generator").at("settle_substeps");
+    set.joints = j.at("joints").get<std::vector<std::string>>();
+    for (const auto& s : j.at("states")) {
+      set.states.push_back({s.at("qpos").get<std::vector<double>>(), s.at("qvel").get<std::vector<double>>()});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Error{path + ": malformed initial states: " + e.what()};
+  }
+  if (set.joints != JointNames(m)) {
+    return Error{path + ": these initial states were made for a different model (its joints "
+                 "differ); regenerate them with `gauntlet init-states`"};
+  }
+  for (size_t i = 0; i < set.states.size(); ++i) {
+    if (static_cast<int>(set.states[i].qpos.size()) != m->nq ||
+        static_cast<int>(set.states[i].qvel.size()) != m->nv) {
+      return Error{path + ": state " + std::to_string(i) + " has the wrong size for the model"};
+    }
+  }
+  return set;
+}
+
+}  // namespace gauntlet::envs::tabletop

@@ -1,0 +1,167 @@
+#include "envs/tabletop/scene_builder.h"
+
+#include <sstream>
+
+#include "envs/tabletop/panda_robot.h"
+
+namespace gauntlet::envs::tabletop {
+
+namespace {
+
+std::string Where(const BddlTask& task, int line) {
+  return task.source + ":" + std::to_string(line) + ": ";
+}
+
+// The (On <instance> <region>) atom of :init that places `instance`, if any.
+const BddlAtom* PlacementAtom(const BddlTask& task, const std::string& instance) {
+  for (const BddlAtom& atom : task.init) {
+    if ((atom.predicate == "on" || atom.predicate == "in") && atom.args.size() == 2 &&
+        atom.args[0] == instance) {
+      return &atom;
+    }
+  }
+  return nullptr;
+}
+
+std::string Header(const SceneOptions& options) {
+  std::ostringstream x;
+  x << R"(<mujoco model="gauntlet_tabletop">
+<compiler angle="radian" autolimits="true"/>
+<option timestep="0.002" cone="elliptic" impratio="10" iterations="50" tolerance="1e-8"/>
+<size njmax="2500" nconmax="600"/>
+<visual>
+  <global offwidth=")" << options.offscreen_width << "\" offheight=\"" << options.offscreen_height
+    << R"("/>
+  <quality shadowsize=")" << (options.shadows ? 2048 : 0) << R"("/>
+  <headlight ambient="0.35 0.35 0.35" diffuse="0.45 0.45 0.45" specular="0.1 0.1 0.1"/>
+</visual>
+<default>
+  <geom solref="0.01 1" solimp="0.95 0.99 0.001" friction="1 0.005 0.0001"/>
+  <default class="robot"><geom contype="2" conaffinity="1" rgba="0.95 0.95 0.95 1"/></default>
+  <default class="finger">
+    <geom type="box" contype="2" conaffinity="1" condim="4" friction="1.5 0.01 0.001"
+          solref="0.005 1" rgba="0.25 0.25 0.25 1"/>
+  </default>
+  <default class="visual"><geom contype="0" conaffinity="0" group="1"/></default>
+  <default class="collision"><geom contype="1" conaffinity="3" group="3"/></default>
+  <default class="visual_collision"><geom contype="1" conaffinity="3" group="0" rgba="0.08 0.08 0.09 1"/></default>
+</default>
+<asset>
+  <texture name="floor_tex" type="2d" builtin="checker" rgb1="0.55 0.55 0.58" rgb2="0.5 0.5 0.53" width="64" height="64"/>
+  <material name="floor_mat" texture="floor_tex" texrepeat="8 8"/>
+  <material name="table_mat" rgba="0.72 0.6 0.45 1"/>
+</asset>
+)";
+  return x.str();
+}
+
+std::string Arena(const SceneOptions& options) {
+  std::ostringstream x;
+  const double hx = kTableLength / 2, hy = kTableWidth / 2;
+  x << "<light name=\"key\" directional=\"true\" pos=\"0 0 3\" dir=\"0.3 0.2 -1\" diffuse=\"0.5 0.5 0.5\" "
+       "castshadow=\""
+    << (options.shadows ? "true" : "false") << "\"/>\n"
+    << "<geom name=\"floor\" type=\"plane\" size=\"3 3 0.1\" material=\"floor_mat\" contype=\"1\" "
+       "conaffinity=\"3\"/>\n"
+    << "<body name=\"" << kTableName << "\" pos=\"0 0 " << kTableTop << "\">\n"
+    << "<geom name=\"table_top\" class=\"visual_collision\" type=\"box\" size=\"" << hx << " " << hy
+    << " 0.025\" pos=\"0 0 -0.025\" material=\"table_mat\"/>\n";
+  for (int sx : {-1, 1}) {
+    for (int sy : {-1, 1}) {
+      x << "<geom class=\"visual\" type=\"cylinder\" size=\"0.025 " << (kTableTop - 0.05) / 2
+        << "\" pos=\"" << sx * (hx - 0.1) << " " << sy * (hy - 0.1) << " "
+        << -0.05 - (kTableTop - 0.05) / 2 << "\" rgba=\"0.4 0.4 0.4 1\"/>\n";
+    }
+  }
+  x << "</body>\n"
+    // LIBERO's agentview pose for the tabletop scenes.
+    << "<camera name=\"" << kAgentviewCamera
+    << "\" pos=\"0.6586 0 1.6104\" quat=\"0.638 0.305 0.305 0.638\" fovy=\"45\"/>\n";
+  return x.str();
+}
+
+// LIBERO turns a table region into a box site whose footprint is the range.
+// Our bodies have their origin on their resting surface, so the site's top face
+// is the table surface: a resting object then satisfies On(object, region).
+std::string TableRegionSite(const BddlRegion& region) {
+  const auto& r = region.ranges.front();
+  std::ostringstream x;
+  x << "<site name=\"" << region.full_name() << "\" type=\"box\" size=\"" << (r[2] - r[0]) / 2
+    << " " << (r[3] - r[1]) / 2 << " 0.007\" pos=\"" << (r[0] + r[2]) / 2 << " "
+    << (r[1] + r[3]) / 2 << " " << kTableTop - 0.007 << "\" rgba=\"0 0 1 0.3\" group=\"5\"/>\n";
+  return x.str();
+}
+
+}  // namespace
+
+Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& options) {
+  if (task.problem_class != "LIBERO_Tabletop_Manipulation") {
+    return Error{task.source + ": problem class '" + task.problem_class +
+                 "' is not supported yet (supported: LIBERO_Tabletop_Manipulation)"};
+  }
+  TabletopScene scene;
+  scene.task = task;
+  scene.table_top = kTableTop;
+  // LIBERO mounts the arm 0.16 m behind the table's rear edge.
+  scene.robot_base = {-0.16 - kTableLength / 2, 0, kTableTop};
+
+  auto known = [&](const BddlInstance& inst) -> Result<const ObjectModel*> {
+    const ObjectModel* model = FindObjectModel(inst.category);
+    if (model == nullptr) {
+      std::string list;
+      for (const auto& c : KnownCategories()) list += (list.empty() ? "" : ", ") + c;
+      return Error{Where(task, inst.line) + "unknown object category '" + inst.category +
+                   "' for '" + inst.name + "' (known: table, " + list + ")"};
+    }
+    return model;
+  };
+
+  for (const BddlInstance& f : task.fixtures) {
+    if (f.category == "table") continue;
+    auto model = known(f);
+    if (!model.ok()) return model.error();
+    SceneInstance inst{f.name, model.value()};
+    const BddlAtom* atom = PlacementAtom(task, f.name);
+    const BddlRegion* region = atom ? task.FindRegion(atom->args[1]) : nullptr;
+    if (region == nullptr || region->target != kTableName || region->ranges.empty()) {
+      return Error{Where(task, f.line) + "fixture '" + f.name +
+                   "' needs an (On " + f.name + " <table region>) atom in :init"};
+    }
+    const auto& r = region->ranges.front();
+    inst.pos = {(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, kTableTop};
+    if (!region->yaw_rotations.empty()) {
+      inst.yaw = (region->yaw_rotations.front()[0] + region->yaw_rotations.front()[1]) / 2;
+    }
+    scene.fixtures.push_back(inst);
+  }
+  for (const BddlInstance& o : task.objects) {
+    auto model = known(o);
+    if (!model.ok()) return model.error();
+    if (model.value()->fixture) {
+      return Error{Where(task, o.line) + "'" + o.category + "' is a fixture; declare '" + o.name +
+                   "' under :fixtures"};
+    }
+    if (PlacementAtom(task, o.name) == nullptr) {
+      return Error{Where(task, o.line) + "object '" + o.name +
+                   "' has no (On ...) or (In ...) atom in :init, so it cannot be placed"};
+    }
+    // Nominal pose: parked beside the table; initial states move it.
+    SceneInstance inst{o.name, model.value()};
+    inst.pos = {0.0, 0.0, kTableTop + 0.5 + 0.1 * scene.objects.size()};
+    scene.objects.push_back(inst);
+  }
+
+  std::ostringstream x;
+  x << Header(options) << "<worldbody>\n" << Arena(options);
+  for (const BddlRegion& region : task.regions) {
+    if (region.target == kTableName && !region.ranges.empty()) x << TableRegionSite(region);
+  }
+  x << PandaBodyMjcf(scene.robot_base);
+  for (const SceneInstance& f : scene.fixtures) x << ObjectBodyMjcf(*f.model, f.name, f.pos, f.yaw);
+  for (const SceneInstance& o : scene.objects) x << ObjectBodyMjcf(*o.model, o.name, o.pos, o.yaw);
+  x << "</worldbody>\n<actuator>\n" << PandaActuatorMjcf() << "</actuator>\n</mujoco>\n";
+  scene.mjcf = x.str();
+  return scene;
+}
+
+}  // namespace gauntlet::envs::tabletop

@@ -1,0 +1,256 @@
+#include "envs/tabletop/tabletop_env.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <iomanip>
+#include <sstream>
+
+#include "envs/tabletop/panda_robot.h"
+
+namespace gauntlet::envs::tabletop {
+
+namespace {
+
+// Warnings that mean the simulation diverged (MuJoCo then silently resets the
+// state; 2.2.2 has no switch to disable that, so we watch the counters).
+constexpr int kDivergenceWarnings[] = {mjWARN_BADQPOS, mjWARN_BADQVEL, mjWARN_BADQACC,
+                                       mjWARN_BADCTRL};
+
+std::array<double, 4> MatToQuat(const double* mat) {
+  mjtNum q[4];
+  mju_mat2Quat(q, mat);
+  return {q[0], q[1], q[2], q[3]};
+}
+
+// FNV-1a over raw bytes: stable for the same binary and CPU family.
+void HashBytes(std::uint64_t* h, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) {
+    *h ^= p[i];
+    *h *= 1099511628211ull;
+  }
+}
+
+}  // namespace
+
+ActionSpec TabletopActionSpec() {
+  ActionSpec spec;
+  spec.kind = ActionKind::kEefDelta;
+  spec.dim = 7;
+  spec.low.assign(7, -1.0);
+  spec.high.assign(7, 1.0);
+  spec.gripper = GripperConvention::kNegOpenPosClose;
+  return spec;
+}
+
+Result<std::unique_ptr<TabletopEnv>> TabletopEnv::CreateWithoutStates(
+    const BddlTask& task, const TabletopOptions& options) {
+  auto scene = BuildScene(task, options.scene);
+  if (!scene.ok()) return scene.error();
+  auto model = CompileMjcf(scene.value().mjcf, task.source);
+  if (!model.ok()) return model.error();
+  std::unique_ptr<TabletopEnv> env(new TabletopEnv());
+  env->options_ = options;
+  env->scene_ = std::move(scene).value();
+  env->model_ = std::move(model).value();
+  env->data_ = MakeData(env->model_.get());
+  const mjModel* m = env->model_.get();
+  auto goal = GoalEvaluator::Compile(m, env->scene_, task.goal);
+  if (!goal.ok()) return goal.error();
+  env->goal_ = std::make_unique<GoalEvaluator>(std::move(goal).value());
+  env->controller_ = std::make_unique<OscController>(m);
+  env->tcp_site_ = mj_name2id(m, mjOBJ_SITE, kTcpSite);
+  const char* fingers[2] = {kLeftFingerJoint, kRightFingerJoint};
+  for (int i = 0; i < 2; ++i) {
+    int j = mj_name2id(m, mjOBJ_JOINT, fingers[i]);
+    env->finger_qpos_[i] = m->jnt_qposadr[j];
+    env->finger_actuator_[i] = mj_name2id(m, mjOBJ_ACTUATOR, (std::string(fingers[i]) + "_servo").c_str());
+  }
+  for (int i = 0; i < PandaSpec::kArmDofs; ++i) {
+    int j = mj_name2id(m, mjOBJ_JOINT, ArmJointName(i));
+    env->arm_qpos_[i] = m->jnt_qposadr[j];
+    env->arm_dof_[i] = m->jnt_dofadr[j];
+  }
+  env->action_spec_ = TabletopActionSpec();
+  return env;
+}
+
+Result<std::unique_ptr<TabletopEnv>> TabletopEnv::Create(const BddlTask& task,
+                                                         const std::string& init_states_path,
+                                                         const TabletopOptions& options) {
+  auto env = CreateWithoutStates(task, options);
+  if (!env.ok()) return env.error();
+  auto states = LoadInitStates(init_states_path, env.value()->model());
+  if (!states.ok()) return states.error();
+  env.value()->init_states_ = std::move(states).value();
+  return env;
+}
+
+int TabletopEnv::WarningCount() const {
+  int total = 0;
+  for (int w : kDivergenceWarnings) total += data_->warning[w].number;
+  return total;
+}
+
+Status TabletopEnv::Reset(const EpisodeSpec& spec) {
+  const int index = spec.key.init_state;
+  if (index < 0 || index >= num_init_states()) {
+    return Error{"initial state " + std::to_string(index) + " does not exist for task '" +
+                 spec.key.task + "' (it has " + std::to_string(num_init_states()) + ")"};
+  }
+  const mjModel* m = model_.get();
+  mjData* d = data_.get();
+  mj_resetData(m, d);
+  const InitState& s = init_states_.states[index];
+  std::copy(s.qpos.begin(), s.qpos.end(), d->qpos);
+  std::copy(s.qvel.begin(), s.qvel.end(), d->qvel);
+  gripper_ = -1;
+  for (int a : finger_actuator_) d->ctrl[a] = PandaSpec::kFingerTravel;
+  mj_forward(m, d);
+  controller_->SetDeltaGoal(d, {0, 0, 0, 0, 0, 0});
+  warnings_at_reset_ = WarningCount();
+  return Status::Ok();
+}
+
+StepResult TabletopEnv::Step(const Action& action) {
+  const mjModel* m = model_.get();
+  mjData* d = data_.get();
+  std::array<double, 6> delta;
+  for (int i = 0; i < 6; ++i) {
+    delta[i] = std::clamp(action[i], -1.0, 1.0) * (i < 3 ? kMaxDeltaPos : kMaxDeltaRot);
+  }
+  controller_->SetDeltaGoal(d, delta);
+  const double direction = action[6] > 0 ? 1.0 : (action[6] < 0 ? -1.0 : 0.0);
+  StepResult result;
+  for (int s = 0; s < kSubsteps; ++s) {
+    gripper_ = std::clamp(gripper_ + kGripperRate * direction, -1.0, 1.0);
+    // -1 -> fingers fully open; +1 -> target past the closed stop, squeezing.
+    const double lo = m->actuator_ctrlrange[2 * finger_actuator_[0]];
+    const double target = PandaSpec::kFingerTravel + (lo - PandaSpec::kFingerTravel) * (gripper_ + 1) / 2;
+    for (int a : finger_actuator_) d->ctrl[a] = target;
+    mj_step1(m, d);
+    controller_->ApplyTorques(m, d);
+    mj_step2(m, d);
+    if (WarningCount() != warnings_at_reset_) {
+      result.diverged = true;
+      for (int w : kDivergenceWarnings) {
+        if (d->warning[w].number > 0) {
+          result.info = "physics: MuJoCo warning " + std::to_string(w) + " (" +
+                        (w == mjWARN_BADQACC ? "bad qacc" : w == mjWARN_BADQVEL ? "bad qvel"
+                         : w == mjWARN_BADQPOS ? "bad qpos" : "bad ctrl") +
+                        ") at t=" + std::to_string(d->time);
+        }
+      }
+      return result;
+    }
+  }
+  mj_forward(m, d);
+  result.success = goal_->AllHold(m, d);
+  return result;
+}
+
+bool TabletopEnv::goal_holds() const { return goal_->AllHold(model_.get(), data_.get()); }
+
+Observation TabletopEnv::Observe(const ObservationRequest& request) {
+  const mjModel* m = model_.get();
+  mjData* d = data_.get();
+  Observation obs;
+  obs.instruction = options_.instruction;
+  const double* p = d->site_xpos + 3 * tcp_site_;
+  auto q = MatToQuat(d->site_xmat + 9 * tcp_site_);
+  obs.state["eef_pos"] = {p[0], p[1], p[2]};
+  obs.state["eef_quat"] = {q[0], q[1], q[2], q[3]};
+  // Axis-angle with the angle in [0, pi], as LIBERO's quat2axisangle gives it.
+  double w = std::clamp(q[0], -1.0, 1.0), sign = w < 0 ? -1.0 : 1.0;
+  double angle = 2 * std::acos(std::abs(w));
+  double s = std::sqrt(std::max(0.0, 1 - w * w));
+  std::vector<double> aa(3, 0.0);
+  if (s > 1e-9) {
+    for (int i = 0; i < 3; ++i) aa[i] = sign * q[1 + i] / s * angle;
+  }
+  obs.state["eef_axis_angle"] = aa;
+  obs.state["gripper_qpos"] = {d->qpos[finger_qpos_[0]], -d->qpos[finger_qpos_[1]]};
+  std::vector<double> joints(7), vel(7);
+  for (int i = 0; i < 7; ++i) {
+    joints[i] = d->qpos[arm_qpos_[i]];
+    vel[i] = d->qvel[arm_dof_[i]];
+  }
+  obs.state["joint_pos"] = joints;
+  obs.state["joint_vel"] = vel;
+  if (!request.cameras.empty()) {
+    if (!renderer_) {
+      auto r = CameraRenderer::Create(m, options_.render);
+      GAUNTLET_CHECK(r.ok(), r.ok() ? "" : r.error().message);
+      renderer_ = std::move(r).value();
+    }
+    Status st = renderer_->Render(m, d, request.cameras, &obs.images);
+    GAUNTLET_CHECK(st.ok(), st.message());
+  }
+  if (request.privileged) obs.privileged = privileged_state();
+  return obs;
+}
+
+PrivilegedState TabletopEnv::privileged_state() const {
+  const mjModel* m = model_.get();
+  const mjData* d = data_.get();
+  PrivilegedState ps;
+  auto add_body = [&](const SceneInstance& inst) {
+    int b = mj_name2id(m, mjOBJ_BODY, inst.name.c_str());
+    PrivilegedState::Body body;
+    body.category = inst.model->category;
+    body.pose.pos = {d->xpos[3 * b], d->xpos[3 * b + 1], d->xpos[3 * b + 2]};
+    body.pose.quat = {d->xquat[4 * b], d->xquat[4 * b + 1], d->xquat[4 * b + 2], d->xquat[4 * b + 3]};
+    body.half_extent = inst.model->half_extent;
+    body.bottom = 0;
+    body.rim_radius = inst.model->rim_radius;
+    body.fixture = inst.model->fixture;
+    ps.objects[inst.name] = body;
+  };
+  for (const auto& f : scene_.fixtures) add_body(f);
+  for (const auto& o : scene_.objects) add_body(o);
+  for (int s = 0; s < m->nsite; ++s) {
+    const char* name = mj_id2name(m, mjOBJ_SITE, s);
+    if (name == nullptr || s == tcp_site_) continue;
+    PrivilegedState::Site site;
+    site.pose.pos = {d->site_xpos[3 * s], d->site_xpos[3 * s + 1], d->site_xpos[3 * s + 2]};
+    site.pose.quat = MatToQuat(d->site_xmat + 9 * s);
+    site.half_size = {m->site_size[3 * s], m->site_size[3 * s + 1], m->site_size[3 * s + 2]};
+    int body = m->site_bodyid[s];
+    while (body > 0 && m->body_parentid[body] > 0) body = m->body_parentid[body];
+    site.parent = body > 0 ? mj_id2name(m, mjOBJ_BODY, body) : "";
+    if (site.parent == kTableName) site.parent.clear();
+    ps.regions[name] = site;
+  }
+  for (int j = 0; j < m->njnt; ++j) {
+    if (m->jnt_type[j] == mjJNT_FREE) continue;
+    ps.joints[mj_id2name(m, mjOBJ_JOINT, j)] = d->qpos[m->jnt_qposadr[j]];
+  }
+  for (const BddlAtom& atom : scene_.task.goal) {
+    std::vector<std::string> a{atom.predicate};
+    a.insert(a.end(), atom.args.begin(), atom.args.end());
+    ps.goal.push_back(a);
+  }
+  const double* p = d->site_xpos + 3 * tcp_site_;
+  ps.eef.pos = {p[0], p[1], p[2]};
+  ps.eef.quat = MatToQuat(d->site_xmat + 9 * tcp_site_);
+  ps.gripper_opening = d->qpos[finger_qpos_[0]] + d->qpos[finger_qpos_[1]];
+  ps.robot_base = scene_.robot_base;
+  return ps;
+}
+
+std::string TabletopEnv::state_hash() const {
+  const mjModel* m = model_.get();
+  const mjData* d = data_.get();
+  std::uint64_t h = 14695981039346656037ull;
+  HashBytes(&h, &d->time, sizeof(double));
+  HashBytes(&h, d->qpos, sizeof(double) * m->nq);
+  HashBytes(&h, d->qvel, sizeof(double) * m->nv);
+  HashBytes(&h, d->qacc_warmstart, sizeof(double) * m->nv);
+  HashBytes(&h, d->ctrl, sizeof(double) * m->nu);
+  std::ostringstream out;
+  out << std::hex << std::setw(16) << std::setfill('0') << h;
+  return out.str();
+}
+
+}  // namespace gauntlet::envs::tabletop

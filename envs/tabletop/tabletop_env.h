@@ -1,0 +1,87 @@
+// The tabletop family (LIBERO-style): one task's compiled world and the state
+// of the episode running in it. Owned by one worker thread.
+//
+// Control step (20 Hz, LIBERO's OSC_POSE interface):
+//   a <- clip(action, -1, 1)
+//   goal <- tcp pose displaced by (0.05 m * a[0:3], 0.5 rad * a[3:6])   once per step
+//   repeat 25 times (2 ms physics each):
+//     gripper target moves 0.01 of its [-1, 1] range toward sign(a[6])
+//     mj_step1; OSC torques; mj_step2; a fired MuJoCo warning ends the episode
+//   mj_forward; evaluate the goal predicates
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "envs/tabletop/init_states.h"
+#include "envs/tabletop/osc_controller.h"
+#include "envs/tabletop/predicates.h"
+#include "envs/tabletop/scene_builder.h"
+#include "harness/camera_renderer.h"
+#include "harness/env.h"
+#include "harness/mujoco_handles.h"
+
+namespace gauntlet::envs::tabletop {
+
+inline constexpr int kSubsteps = 25;              // 500 Hz physics per 20 Hz action
+inline constexpr double kMaxDeltaPos = 0.05;      // metres per unit action
+inline constexpr double kMaxDeltaRot = 0.5;       // radians per unit action
+inline constexpr double kGripperRate = 0.01;      // of the [-1, 1] range per substep
+
+// LIBERO's 7-d end-effector delta interface, gripper -1 open / +1 close.
+ActionSpec TabletopActionSpec();
+
+struct TabletopOptions {
+  SceneOptions scene;
+  RenderOptions render;  // camera image size
+  std::string instruction;  // what the policy is told
+};
+
+class TabletopEnv : public Env {
+ public:
+  // Builds and compiles the task's world and loads its fixed initial states.
+  static Result<std::unique_ptr<TabletopEnv>> Create(const BddlTask& task,
+                                                     const std::string& init_states_path,
+                                                     const TabletopOptions& options);
+  // For tools that make the initial states: no states loaded yet.
+  static Result<std::unique_ptr<TabletopEnv>> CreateWithoutStates(const BddlTask& task,
+                                                                  const TabletopOptions& options);
+
+  const ActionSpec& action_spec() const override { return action_spec_; }
+  std::string instruction() const override { return options_.instruction; }
+  std::string embodiment() const override { return "panda"; }
+  Status Reset(const EpisodeSpec& spec) override;
+  StepResult Step(const Action& action) override;
+  Observation Observe(const ObservationRequest& request) override;
+  PrivilegedState privileged_state() const override;
+  std::string state_hash() const override;
+
+  int num_init_states() const { return static_cast<int>(init_states_.states.size()); }
+  const TabletopScene& scene() const { return scene_; }
+  const mjModel* model() const { return model_.get(); }
+  mjData* data() { return data_.get(); }
+  bool goal_holds() const;
+
+ private:
+  TabletopEnv() = default;
+  int WarningCount() const;
+
+  TabletopOptions options_;
+  TabletopScene scene_;
+  ModelPtr model_;
+  DataPtr data_;
+  std::unique_ptr<OscController> controller_;
+  std::unique_ptr<GoalEvaluator> goal_;
+  std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
+  InitStateSet init_states_;
+  ActionSpec action_spec_;
+  double gripper_ = -1;   // gripper command state in [-1 open, +1 closed]
+  int warnings_at_reset_ = 0;
+  int tcp_site_ = -1;
+  int finger_qpos_[2] = {-1, -1};
+  int finger_actuator_[2] = {-1, -1};
+  int arm_qpos_[7] = {};
+  int arm_dof_[7] = {};
+};
+
+}  // namespace gauntlet::envs::tabletop

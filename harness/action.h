@@ -1,0 +1,54 @@
+// Actions: what a family accepts (ActionSpec) and what a policy returns
+// (ActionChunk). The runner checks one against the other before an episode
+// starts and validates every action before it reaches the physics.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+
+namespace gauntlet {
+
+enum class ActionKind { kEefDelta, kEefAbs, kJointPos, kDualJointPos };
+
+// How the gripper dimension is read. Conventions differ between the original
+// benchmarks; see ARCHITECTURE.md "Action".
+enum class GripperConvention {
+  kNegOpenPosClose,  // tabletop (LIBERO): -1 open, +1 close
+  kPosOpenNegClose,  // playtable (CALVIN): +1 open, -1 close
+  kOneOpenZeroClose, // dualarm (RoboTwin): 1 open, 0 closed
+};
+
+const char* ToString(ActionKind kind);
+const char* ToString(GripperConvention convention);
+
+struct ActionSpec {
+  ActionKind kind = ActionKind::kEefDelta;
+  int dim = 0;                  // floats per action
+  std::vector<double> low;      // per-dimension lower bound (dim); actions are clipped to it
+  std::vector<double> high;     // per-dimension upper bound (dim)
+  GripperConvention gripper = GripperConvention::kNegOpenPosClose;
+
+  // e.g. "eef_delta[7] gripper=-1open/+1close".
+  std::string Describe() const;
+};
+
+// Whether a policy emitting `emitted` may drive a family expecting `expected`.
+// The error names both sides.
+Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted);
+
+using Action = std::vector<double>;
+
+// H x D actions, first to execute first. `metadata` carries what a policy wants
+// recorded with the query (e.g. inference latency); the runner does not read it.
+struct ActionChunk {
+  std::vector<Action> actions;
+  std::map<std::string, std::string> metadata;
+};
+
+// Rejects a wrong size or a non-finite entry; the message says which index.
+Status ValidateAction(const ActionSpec& spec, const Action& action);
+
+}  // namespace gauntlet

@@ -1,0 +1,357 @@
+// gauntlet command-line entry point.
+//
+// This file is the composition root: the one place that names concrete task
+// families and policies, so that the layers themselves never include upward.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "envs/tabletop/tabletop_env.h"
+#include "envs/tabletop/tabletop_family.h"
+#include "harness/gl_context.h"
+#include "harness/image_io.h"
+#include "harness/mujoco_handles.h"
+#include "harness/run_metadata.h"
+#include "harness/scheduler.h"
+#include "policies/policy_registry.h"
+#include "reports/summary.h"
+#include "results/results_store.h"
+
+namespace fs = std::filesystem;
+using namespace gauntlet;
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "gauntlet: " << message << "\n";
+  return 2;
+}
+
+// "libero_spatial" -> suites/libero_spatial.yaml (here, or in the source tree).
+std::string ResolveSuitePath(const std::string& arg) {
+  if (arg.size() > 5 && arg.substr(arg.size() - 5) == ".yaml") return arg;
+  for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
+    if (fs::exists(base / (arg + ".yaml"))) return (base / (arg + ".yaml")).string();
+  }
+  return arg + ".yaml";
+}
+
+struct RunArgs {
+  std::string suite, policy = "oracle", tasks, db = "gauntlet.db", run_name, video_dir;
+  std::string render_backend = "auto", chunk_mode = "replan_steps";
+  int trials = 0, workers = 1, replan_steps = 1, image_size = 0;
+  std::uint64_t seed = 7;
+  double episode_timeout = 600;
+  bool shadows = false, quiet = false;
+};
+
+std::string FormatDuration(double s) {
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", int(s / 3600), int(s / 60) % 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s / 60), int(s) % 60);
+  else std::snprintf(buf, sizeof buf, "%.0fs", s);
+  return buf;
+}
+
+int Run(const RunArgs& a) {
+  auto suite_r = LoadSuite(ResolveSuitePath(a.suite));
+  if (!suite_r.ok()) return Fail(suite_r.error().message);
+  const SuiteSpec& suite = suite_r.value();
+  if (suite.family != envs::tabletop::kFamilyName) {
+    return Fail(suite.path + ": family '" + suite.family + "' is not available (available: tabletop)");
+  }
+  auto tasks = suite.SelectTasks(a.tasks);
+  if (!tasks.ok()) return Fail(tasks.error().message);
+  const int trials = a.trials > 0 ? a.trials : suite.protocol.trials;
+  if (trials > suite.protocol.trials) {
+    return Fail("--trials " + std::to_string(trials) + ": suite " + suite.name + " has only " +
+                std::to_string(suite.protocol.trials) + " fixed initial states per task");
+  }
+  auto chunk_mode = ParseChunkMode(a.chunk_mode);
+  if (!chunk_mode.ok()) return Fail("--chunk-mode: " + chunk_mode.error().message);
+  const ActionSpec family_spec = envs::tabletop::TabletopActionSpec();
+  auto probe_policy = policies::MakePolicy(a.policy, family_spec);
+  if (!probe_policy.ok()) return Fail("--policy: " + probe_policy.error().message);
+  const PolicyInfo info = probe_policy.value()->info();
+  if (Status s = CheckCompatible(family_spec, info.action_spec); !s.ok()) return Fail(s.message());
+
+  const int width = a.image_size > 0 ? a.image_size : suite.image_width;
+  const int height = a.image_size > 0 ? a.image_size : suite.image_height;
+  const bool render = !info.cameras.empty() || !a.video_dir.empty();
+  std::string backend = "none (state-only policy)";
+  if (render) {
+    auto probed = ProbeRenderBackend(a.render_backend);
+    if (!probed.ok()) return Fail(probed.error().message);
+    backend = probed.value();
+  }
+
+  // Everything that determines outcomes; a resumed run must match it exactly.
+  std::vector<std::string> files{suite.path};
+  nlohmann::json task_names = nlohmann::json::array();
+  for (int t : tasks.value()) {
+    files.push_back(suite.tasks[t].file);
+    files.push_back(suite.tasks[t].init_states);
+    task_names.push_back(suite.tasks[t].name);
+  }
+  nlohmann::json config = {
+      {"suite", {{"name", suite.name}, {"version", suite.version}, {"files_hash", HashFiles(files)}}},
+      {"tasks", task_names},
+      {"trials", trials},
+      {"protocol", {{"settle_steps", suite.protocol.settle_steps}, {"max_steps", suite.protocol.max_steps}}},
+      {"policy", {{"name", info.name}, {"kind", info.kind}, {"spec", nlohmann::json::parse(info.spec_json)}}},
+      {"chunk", {{"mode", a.chunk_mode}, {"replan_steps", a.replan_steps}}},
+      {"observation", {{"cameras", info.cameras}, {"width", width}, {"height", height}, {"shadows", a.shadows}}},
+      {"seed", a.seed},
+      {"mujoco", MujocoVersion()}};
+  nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
+                              {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout}};
+
+  auto store_r = results::ResultsStore::Open(a.db);
+  if (!store_r.ok()) return Fail(store_r.error().message);
+  auto& store = *store_r.value();
+  results::RunRecord run;
+  run.name = a.run_name.empty() ? suite.name + "-" + info.name : a.run_name;
+  run.suite = suite.name;
+  run.config_json = config.dump();
+  run.execution_json = execution.dump();
+  run.git_sha = GitDescription();
+  run.host = HostName();
+  run.mujoco_version = MujocoVersion();
+  run.render_backend = backend;
+  run.cpu_flags = CpuFlags();
+  run.gauntlet_version = "0.1.0";
+  run.planned_episodes = static_cast<int>(tasks.value().size()) * trials;
+  results::PolicyRecord policy_record{info.name, info.kind, info.spec_json, ""};
+  auto handle_r = store.BeginRun(run, policy_record);
+  if (!handle_r.ok()) return Fail(handle_r.error().message);
+  const results::RunHandle handle = handle_r.value();
+  auto done_r = store.FinishedEpisodes(handle.run_id);
+  if (!done_r.ok()) return Fail(done_r.error().message);
+  const std::set<EpisodeKey>& done = done_r.value();
+
+  std::vector<WorkItem> work;
+  for (int t : tasks.value()) {
+    for (int i = 0; i < trials; ++i) {
+      WorkItem item;
+      item.spec.key = {suite.name, suite.tasks[t].name, "default", i, a.seed};
+      if (done.count(item.spec.key)) continue;
+      item.spec.task_index = t;
+      item.spec.settle_steps = suite.protocol.settle_steps;
+      item.spec.max_steps = suite.protocol.max_steps;
+      item.context.suite = suite.name;
+      item.context.instruction = suite.tasks[t].instruction;
+      item.context.embodiment = "panda";
+      item.context.init_state = i;
+      item.context.seed = DeriveSeed(item.spec.key, 0);
+      if (info.needs_task_id) {
+        item.context.task = suite.tasks[t].name;
+        item.context.task_index = t;
+      }
+      if (!a.video_dir.empty()) {
+        std::string name = item.spec.key.ToString();
+        for (char& c : name) c = c == '/' ? '.' : c;
+        item.video_path = (fs::path(a.video_dir) / (name + ".mp4")).string();
+      }
+      work.push_back(item);
+    }
+  }
+  if (!a.video_dir.empty()) fs::create_directories(a.video_dir);
+  std::cerr << "gauntlet: run '" << run.name << "' in " << a.db << (handle.resumed ? " (resumed, " : " (")
+            << done.size() << " of " << run.planned_episodes << " episodes already stored); render: "
+            << backend << "; workers: " << a.workers << "\n";
+
+  // llvmpipe starts one render thread per core in every context; with several
+  // workers one thread each scales better (TRAPS.md).
+  if (render && a.workers > 1) setenv("LP_NUM_THREADS", "1", 0);
+
+  ScheduleOptions options;
+  options.workers = a.workers;
+  options.render = render;
+  options.render_backend = a.render_backend;
+  options.runner.chunk_mode = chunk_mode.value();
+  options.runner.replan_steps = a.replan_steps;
+  options.runner.episode_timeout_s = a.episode_timeout;
+  const auto start = std::chrono::steady_clock::now();
+  int finished = 0, successes = 0, write_errors = 0;
+  const bool tty = isatty(STDERR_FILENO);
+  auto on_outcome = [&](const EpisodeOutcome& o) {
+    if (Status s = store.WriteEpisodes(handle, {o}); !s.ok()) {
+      ++write_errors;
+      std::cerr << "\ngauntlet: " << s.message() << "\n";
+      return;
+    }
+    ++finished;
+    successes += o.status == EpisodeStatus::kSuccess;
+    if (a.quiet) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double eta = elapsed / finished * (work.size() - finished);
+    char line[256];
+    std::snprintf(line, sizeof line, "[%4zu/%d] success %d/%d (%.1f%%)  elapsed %s  ETA %s",
+                  done.size() + finished, run.planned_episodes, successes, finished,
+                  100.0 * successes / finished, FormatDuration(elapsed).c_str(), FormatDuration(eta).c_str());
+    std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n");
+    if (o.status == EpisodeStatus::kError || o.status == EpisodeStatus::kTimeout) {
+      std::cerr << (tty ? "\n" : "") << "  " << o.key.ToString() << ": " << ToString(o.status) << ": "
+                << o.termination << "\n";
+    }
+  };
+  auto make_env = [&](const TaskSpec& task) {
+    return envs::tabletop::MakeTabletopEnv(suite, task, width, height, a.shadows);
+  };
+  auto make_policy = [&]() { return policies::MakePolicy(a.policy, family_spec); };
+  Status status = RunSchedule(work, suite, make_env, make_policy, options, on_outcome);
+  if (tty && !a.quiet) std::cerr << "\n";
+  const bool complete = status.ok() && write_errors == 0 && finished == static_cast<int>(work.size());
+  (void)store.FinishRun(handle, complete);
+  if (!status.ok()) return Fail(status.message());
+  reports::SummaryOptions summary_options;
+  summary_options.run_name = run.name;
+  if (auto summary = reports::FormatSummary(a.db, summary_options); summary.ok()) {
+    std::cout << summary.value();
+  }
+  return complete ? 0 : 1;
+}
+
+int Show(const std::string& target, int init, const std::string& out, int size) {
+  const auto slash = target.find('/');
+  if (slash == std::string::npos) return Fail("show: expected <suite>/<task>, e.g. libero_spatial/3");
+  auto suite_r = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
+  if (!suite_r.ok()) return Fail(suite_r.error().message);
+  auto tasks = suite_r.value().SelectTasks(target.substr(slash + 1));
+  if (!tasks.ok() || tasks.value().size() != 1) {
+    return Fail(tasks.ok() ? "show: name exactly one task" : tasks.error().message);
+  }
+  const SuiteSpec& suite = suite_r.value();
+  const TaskSpec& task = suite.tasks[tasks.value()[0]];
+  auto gl = GlContext::Create("auto", 64, 64);
+  if (!gl.ok()) return Fail(gl.error().message);
+  auto env = envs::tabletop::MakeTabletopEnv(suite, task, size, size, false);
+  if (!env.ok()) return Fail(env.error().message);
+  EpisodeSpec spec;
+  spec.key = {suite.name, task.name, "default", init, 0};
+  if (Status s = env.value()->Reset(spec); !s.ok()) return Fail(s.message());
+  Observation obs = env.value()->Observe({{envs::tabletop::kAgentviewCamera, "wrist"}, false});
+  Image tiled = TileHorizontally({obs.images.at(envs::tabletop::kAgentviewCamera), obs.images.at("wrist")});
+  if (Status s = WritePng(out, tiled); !s.ok()) return Fail(s.message());
+  std::cout << "wrote " << out << " (" << task.name << ", initial state " << init
+            << "; left: agentview, right: wrist)\n"
+            << "instruction: " << task.instruction << "\n";
+  return 0;
+}
+
+int InitStates(const std::string& suite_arg, const std::string& selection, bool check) {
+  auto suite_r = LoadSuite(ResolveSuitePath(suite_arg));
+  if (!suite_r.ok()) return Fail(suite_r.error().message);
+  const SuiteSpec& suite = suite_r.value();
+  auto tasks = suite.SelectTasks(selection);
+  if (!tasks.ok()) return Fail(tasks.error().message);
+  int changed = 0;
+  for (int t : tasks.value()) {
+    TaskSpec task = suite.tasks[t];
+    const std::string stored = task.init_states;
+    if (check) task.init_states = (fs::temp_directory_path() / ("gauntlet-check-" + std::to_string(getpid()) + ".json")).string();
+    if (Status s = envs::tabletop::WriteInitStates(suite, task); !s.ok()) return Fail(s.message());
+    if (check) {
+      const bool same = HashFiles({stored}) == HashFiles({task.init_states});
+      fs::remove(task.init_states);
+      std::cout << (same ? "same     " : "DIFFERENT ") << task.name << "\n";
+      changed += !same;
+    } else {
+      std::cout << "wrote " << stored << "\n";
+    }
+  }
+  return changed == 0 ? 0 : 1;
+}
+
+int List(const std::string& suite_arg) {
+  if (suite_arg.empty()) {
+    for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
+      if (!fs::is_directory(base)) continue;
+      for (const auto& entry : fs::directory_iterator(base)) {
+        if (entry.path().extension() != ".yaml") continue;
+        auto s = LoadSuite(entry.path().string());
+        std::cout << entry.path().stem().string() << "  "
+                  << (s.ok() ? std::to_string(s.value().tasks.size()) + " tasks x " +
+                                   std::to_string(s.value().protocol.trials) + " trials"
+                             : "INVALID: " + s.error().message)
+                  << "\n";
+      }
+      return 0;
+    }
+    return Fail("no suites/ folder found");
+  }
+  auto suite = LoadSuite(ResolveSuitePath(suite_arg));
+  if (!suite.ok()) return Fail(suite.error().message);
+  for (const auto& t : suite.value().tasks) std::cout << t.index << "  " << t.name << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gauntlet: evaluation harness for vision-language-action robot policies"};
+  app.require_subcommand(1);
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
+  run_cmd->add_option("suite", run.suite, "Suite file or name (suites/<name>.yaml)")->required();
+  run_cmd->add_option("--policy", run.policy, "Policy: oracle, noop or random")->capture_default_str();
+  run_cmd->add_option("--tasks", run.tasks, "Task indices or names, comma-separated (default: all)");
+  run_cmd->add_option("--trials", run.trials, "Episodes per task (default: the suite's)");
+  run_cmd->add_option("--db", run.db, "SQLite results file")->capture_default_str();
+  run_cmd->add_option("--run-name", run.run_name, "Run name (default: <suite>-<policy>); the same name and configuration resumes");
+  run_cmd->add_option("--video", run.video_dir, "Write an MP4 per episode (agentview) into this folder");
+  run_cmd->add_option("--workers", run.workers, "Worker threads, each with its own world and GL context")->capture_default_str()->check(CLI::Range(1, 256));
+  run_cmd->add_option("--chunk-mode", run.chunk_mode, "replan_steps, full or ensemble")->capture_default_str();
+  run_cmd->add_option("--replan-steps", run.replan_steps, "Actions executed per policy query (replan_steps mode)")->capture_default_str()->check(CLI::Range(1, 1000));
+  run_cmd->add_option("--image-size", run.image_size, "Square camera size in pixels (default: the suite's)")->check(CLI::Range(16, 1024));
+  run_cmd->add_option("--render-backend", run.render_backend, "auto, egl or osmesa")->capture_default_str();
+  run_cmd->add_flag("--shadows", run.shadows, "Render shadow maps (about halves software rendering speed)");
+  run_cmd->add_option("--seed", run.seed, "Trial seed, part of every episode key")->capture_default_str();
+  run_cmd->add_option("--episode-timeout", run.episode_timeout, "Watchdog per episode, seconds")->capture_default_str();
+  run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
+
+  std::string db = "gauntlet.db", run_name;
+  auto* summary_cmd = app.add_subcommand("summary", "Per-task and per-suite success from a results file");
+  summary_cmd->add_option("--db", db, "SQLite results file")->capture_default_str();
+  summary_cmd->add_option("--run", run_name, "Only this run (default: all runs)");
+
+  std::string show_target, show_out = "show.png";
+  int show_init = 0, show_size = 256;
+  auto* show_cmd = app.add_subcommand("show", "Write both camera views of an initial state to a PNG");
+  show_cmd->add_option("task", show_target, "<suite>/<task index or name>, e.g. libero_spatial/3")->required();
+  show_cmd->add_option("--init", show_init, "Initial state index")->capture_default_str();
+  show_cmd->add_option("--out", show_out, "PNG file")->capture_default_str();
+  show_cmd->add_option("--size", show_size, "Pixels per camera")->capture_default_str()->check(CLI::Range(16, 1024));
+
+  std::string list_suite;
+  auto* list_cmd = app.add_subcommand("list", "List suites, or the tasks of one suite");
+  list_cmd->add_option("suite", list_suite, "Suite file or name");
+
+  std::string init_suite, init_tasks;
+  bool init_check = false;
+  auto* init_cmd = app.add_subcommand("init-states", "Generate a suite's fixed initial states (deterministic)");
+  init_cmd->add_option("suite", init_suite, "Suite file or name")->required();
+  init_cmd->add_option("--tasks", init_tasks, "Task indices or names (default: all)");
+  init_cmd->add_flag("--check", init_check, "Regenerate into a temporary file and compare with the stored states");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*run_cmd) return Run(run);
+  if (*summary_cmd) {
+    auto text = reports::FormatSummary(db, reports::SummaryOptions{run_name});
+    if (!text.ok()) return Fail(text.error().message);
+    std::cout << text.value();
+    return 0;
+  }
+  if (*show_cmd) return Show(show_target, show_init, show_out, show_size);
+  if (*list_cmd) return List(list_suite);
+  if (*init_cmd) return InitStates(init_suite, init_tasks, init_check);
+  return 0;
+}

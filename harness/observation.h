@@ -1,0 +1,65 @@
+// What a policy sees. Images are HxWx3 uint8 with row 0 at the top; state is a
+// map of named float vectors documented per family (tabletop: README.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gauntlet {
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;  // height x width x 3, row-major, row 0 = top of the view
+};
+
+// A rigid pose in the world frame.
+struct Pose {
+  std::array<double, 3> pos{};          // metres
+  std::array<double, 4> quat{1, 0, 0, 0};  // w, x, y, z
+};
+
+// Ground truth a scripted expert may read. Only policies that declare
+// `needs_privileged_state` receive it; learned policies never do.
+struct PrivilegedState {
+  struct Body {
+    std::string category;               // object library category, e.g. "akita_black_bowl"
+    Pose pose;                          // body frame (LIBERO predicates use the body origin)
+    std::array<double, 3> half_extent{};  // axis-aligned bounds in the body frame, metres
+    double bottom = 0;                  // body-frame z of the lowest point (<= 0), metres
+    double rim_radius = 0;              // > 0 for open containers grasped by their wall (bowls)
+    bool fixture = false;               // welded in place
+  };
+  struct Site {
+    Pose pose;
+    std::array<double, 3> half_size{};  // box half sizes, metres
+    std::string parent;                 // object or fixture it belongs to ("" for the table)
+  };
+  std::map<std::string, Body> objects;      // free bodies and fixtures by instance name
+  std::map<std::string, Site> regions;      // named regions (sites)
+  std::map<std::string, double> joints;     // articulated fixture joints by name (m or rad)
+  std::vector<std::vector<std::string>> goal;  // conjunction; each atom = {predicate, args...}
+  Pose eef;                                 // tool centre point
+  double gripper_opening = 0;               // metres between the fingers
+  std::array<double, 3> robot_base{};       // world position of the arm's base
+};
+
+// What a policy asks to be rendered and filled in.
+struct ObservationRequest {
+  std::vector<std::string> cameras;  // empty: no rendering at all
+  bool privileged = false;
+};
+
+struct Observation {
+  std::map<std::string, Image> images;               // camera name -> image
+  std::map<std::string, std::vector<double>> state;  // e.g. eef_pos (3), eef_quat (4, w x y z)
+  std::string instruction;
+  int step = 0;                                       // control steps since the policy started
+  std::optional<PrivilegedState> privileged;
+};
+
+}  // namespace gauntlet

@@ -1,0 +1,82 @@
+#include "harness/run_metadata.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+namespace gauntlet {
+
+namespace {
+std::string RunCommand(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return "";
+  std::string out;
+  std::array<char, 256> buf;
+  while (fgets(buf.data(), buf.size(), pipe.get())) out += buf.data();
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+}  // namespace
+
+std::string GitDescription() {
+  const std::string dir = GAUNTLET_SOURCE_DIR;
+  std::string sha = RunCommand("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
+  if (sha.empty()) return "unknown";
+  std::string dirty = RunCommand("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
+  return dirty.empty() ? sha : sha + "-dirty";
+}
+
+std::string HostName() {
+  char name[256] = {0};
+  gethostname(name, sizeof(name) - 1);
+  return name;
+}
+
+std::string CpuFlags() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, model, flags;
+  while (std::getline(in, line)) {
+    if (model.empty() && line.rfind("model name", 0) == 0) model = line.substr(line.find(':') + 2);
+    if (flags.empty() && line.rfind("flags", 0) == 0) flags = " " + line.substr(line.find(':') + 1) + " ";
+  }
+  std::string simd;
+  for (const char* f : {"sse4_2", "avx", "avx2", "fma", "avx512f"}) {
+    if (flags.find(std::string(" ") + f + " ") != std::string::npos) simd += std::string(simd.empty() ? "" : ",") + f;
+  }
+  return model + " [" + simd + "]";
+}
+
+std::string UtcNow() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream out;
+  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return out.str();
+}
+
+std::string HashFiles(const std::vector<std::string>& paths) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const auto& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    char c;
+    while (in.get(c)) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // file boundary
+    h *= 1099511628211ull;
+  }
+  std::ostringstream out;
+  out << std::hex << std::setw(16) << std::setfill('0') << h;
+  return out.str();
+}
+
+}  // namespace gauntlet

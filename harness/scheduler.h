@@ -1,0 +1,41 @@
+// Runs a list of episodes on N worker threads. Each worker owns its Env (one
+// per task, rebuilt when the task changes), its Policy and, when anything is
+// rendered, its own GL context. Outcomes are handed to `on_outcome` on the
+// calling thread, one by one as they finish, so the results store is written
+// from one thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/episode_runner.h"
+#include "harness/suite_spec.h"
+
+namespace gauntlet {
+
+using EnvFactory = std::function<Result<std::unique_ptr<Env>>(const TaskSpec& task)>;
+using PolicyFactory = std::function<Result<std::unique_ptr<Policy>>()>;
+
+struct WorkItem {
+  EpisodeSpec spec;
+  EpisodeContext context;
+  std::string video_path;  // empty: no video
+};
+
+struct ScheduleOptions {
+  int workers = 1;
+  bool render = false;              // create a GL context per worker
+  std::string render_backend = "auto";
+  RunnerOptions runner;
+};
+
+// Returns an error only when nothing can run at all (e.g. no GL context); an
+// env or policy that fails to build ends its episodes as errors instead.
+Status RunSchedule(const std::vector<WorkItem>& work, const SuiteSpec& suite,
+                   const EnvFactory& make_env, const PolicyFactory& make_policy,
+                   const ScheduleOptions& options,
+                   const std::function<void(const EpisodeOutcome&)>& on_outcome);
+
+}  // namespace gauntlet

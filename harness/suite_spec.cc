@@ -1,0 +1,155 @@
+#include "harness/suite_spec.h"
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <yaml-cpp/yaml.h>
+
+namespace gauntlet {
+
+namespace {
+
+std::string At(const std::string& path, const YAML::Node& node) {
+  return path + ":" + std::to_string(node.Mark().line + 1) + ": ";
+}
+
+Status CheckKeys(const std::string& path, const YAML::Node& map, const std::set<std::string>& allowed,
+                 const std::string& where) {
+  if (!map.IsMap()) return Error{At(path, map) + where + " must be a mapping"};
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    if (!allowed.count(key)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return Error{At(path, kv.first) + "unknown key '" + key + "' in " + where + " (allowed: " + list + ")"};
+    }
+  }
+  return Status::Ok();
+}
+
+template <class T>
+Result<T> Get(const std::string& path, const YAML::Node& map, const std::string& key, bool required,
+              T fallback) {
+  const YAML::Node node = map[key];
+  if (!node) {
+    if (required) return Error{At(path, map) + "missing required key '" + key + "'"};
+    return fallback;
+  }
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    return Error{At(path, node) + "'" + key + "' has the wrong type"};
+  }
+}
+
+}  // namespace
+
+Result<SuiteSpec> LoadSuite(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return Error{path + ": cannot open suite file"};
+  } catch (const YAML::ParserException& e) {
+    return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
+  }
+  if (auto s = CheckKeys(path, root, {"name", "version", "family", "init_state_seed", "protocol",
+                                      "observation", "tasks"}, "the suite");
+      !s.ok()) {
+    return Error{s.message()};
+  }
+  SuiteSpec suite;
+  suite.path = std::filesystem::absolute(path).string();
+  const auto dir = std::filesystem::absolute(path).parent_path();
+#define GAUNTLET_GET(var, node, key, type, required, fallback)            \
+  {                                                                       \
+    auto r = Get<type>(path, node, key, required, fallback);              \
+    if (!r.ok()) return r.error();                                        \
+    var = r.value();                                                      \
+  }
+  GAUNTLET_GET(suite.name, root, "name", std::string, true, "");
+  GAUNTLET_GET(suite.version, root, "version", int, true, 1);
+  GAUNTLET_GET(suite.family, root, "family", std::string, true, "");
+  GAUNTLET_GET(suite.init_state_seed, root, "init_state_seed", std::uint64_t, true, 0);
+  if (const YAML::Node p = root["protocol"]) {
+    if (auto s = CheckKeys(path, p, {"settle_steps", "max_steps", "trials"}, "protocol"); !s.ok()) {
+      return Error{s.message()};
+    }
+    GAUNTLET_GET(suite.protocol.settle_steps, p, "settle_steps", int, false, 10);
+    GAUNTLET_GET(suite.protocol.max_steps, p, "max_steps", int, true, 0);
+    GAUNTLET_GET(suite.protocol.trials, p, "trials", int, false, 50);
+    if (suite.protocol.max_steps <= 0 || suite.protocol.trials <= 0 || suite.protocol.settle_steps < 0) {
+      return Error{At(path, p) + "protocol needs max_steps > 0, trials > 0, settle_steps >= 0"};
+    }
+  } else {
+    return Error{At(path, root) + "missing required key 'protocol'"};
+  }
+  if (const YAML::Node o = root["observation"]) {
+    if (auto s = CheckKeys(path, o, {"cameras", "image_size"}, "observation"); !s.ok()) {
+      return Error{s.message()};
+    }
+    GAUNTLET_GET(suite.cameras, o, "cameras", std::vector<std::string>, false, {});
+    std::vector<int> size{128, 128};
+    GAUNTLET_GET(size, o, "image_size", std::vector<int>, false, size);
+    if (size.size() != 2 || size[0] <= 0 || size[1] <= 0) {
+      return Error{At(path, o["image_size"]) + "image_size must be [width, height]"};
+    }
+    suite.image_width = size[0];
+    suite.image_height = size[1];
+  }
+  const YAML::Node tasks = root["tasks"];
+  if (!tasks || !tasks.IsSequence() || tasks.size() == 0) {
+    return Error{At(path, root) + "'tasks' must be a non-empty list"};
+  }
+  std::set<std::string> names;
+  for (const YAML::Node& t : tasks) {
+    if (auto s = CheckKeys(path, t, {"name", "file", "instruction", "init_states"}, "a task"); !s.ok()) {
+      return Error{s.message()};
+    }
+    TaskSpec task;
+    task.index = static_cast<int>(suite.tasks.size());
+    std::string file, init;
+    GAUNTLET_GET(task.name, t, "name", std::string, true, "");
+    GAUNTLET_GET(file, t, "file", std::string, true, "");
+    GAUNTLET_GET(task.instruction, t, "instruction", std::string, true, "");
+    GAUNTLET_GET(init, t, "init_states", std::string, true, "");
+    if (!names.insert(task.name).second) {
+      return Error{At(path, t) + "task '" + task.name + "' is listed twice"};
+    }
+    task.file = (dir / file).lexically_normal().string();
+    task.init_states = (dir / init).lexically_normal().string();
+    if (!std::filesystem::exists(task.file)) {
+      return Error{At(path, t["file"]) + "task file not found: " + task.file};
+    }
+    suite.tasks.push_back(task);
+  }
+#undef GAUNTLET_GET
+  return suite;
+}
+
+Result<std::vector<int>> SuiteSpec::SelectTasks(const std::string& selection) const {
+  std::vector<int> out;
+  if (selection.empty()) {
+    for (const auto& t : tasks) out.push_back(t.index);
+    return out;
+  }
+  std::stringstream in(selection);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) continue;
+    bool numeric = item.find_first_not_of("0123456789") == std::string::npos;
+    int found = -1;
+    for (const auto& t : tasks) {
+      if ((numeric && t.index == std::stoi(item)) || (!numeric && t.name == item)) found = t.index;
+    }
+    if (found < 0) {
+      return Error{"--tasks: '" + item + "' is not a task of suite " + name + " (use 0-" +
+                   std::to_string(tasks.size() - 1) + " or a task name; `gauntlet list " + path +
+                   "` shows them)"};
+    }
+    out.push_back(found);
+  }
+  return out;
+}
+
+}  // namespace gauntlet

@@ -1,0 +1,45 @@
+// Suite files: declarative YAML describing a suite's tasks and protocol.
+// Pure data; unknown keys are errors, so a typo never becomes a silent default.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+
+namespace gauntlet {
+
+struct TaskSpec {
+  int index = 0;             // position in the suite (LIBERO task id)
+  std::string name;
+  std::string file;          // task definition, absolute path
+  std::string instruction;   // what the policy is told
+  std::string init_states;   // fixed initial states, absolute path
+};
+
+struct ProtocolSpec {
+  int settle_steps = 10;   // no-op steps before the policy is queried
+  int max_steps = 220;     // policy steps after settling
+  int trials = 50;         // episodes per task; trial i starts from initial state i
+};
+
+struct SuiteSpec {
+  std::string name;
+  int version = 1;             // bump when a change alters results
+  std::string family;          // "tabletop"
+  std::string path;            // the YAML file
+  std::uint64_t init_state_seed = 0;
+  ProtocolSpec protocol;
+  std::vector<std::string> cameras;
+  int image_width = 128, image_height = 128;
+  std::vector<TaskSpec> tasks;
+
+  // Resolves "0,3" (indices) or "name_a,name_b" (names); empty = all tasks.
+  Result<std::vector<int>> SelectTasks(const std::string& selection) const;
+};
+
+// Errors name the file and line ("suites/x.yaml:12: unknown key 'max_step'").
+Result<SuiteSpec> LoadSuite(const std::string& path);
+
+}  // namespace gauntlet

@@ -1,0 +1,49 @@
+// `oracle`: a scripted pick-and-place expert. It reads privileged state (poses,
+// regions, the goal) but acts only through the family's 7-d end-effector delta
+// interface: it never moves an object itself.
+//
+// For each goal atom (On a b) / (In a region) that does not hold yet, it runs
+//   approach (above the grasp, gripper open) -> descend -> close -> lift
+//   -> carry (object centred over the target) -> lower -> release -> retreat
+// and goes back to approach when the object slips out during lift or carry.
+// Bowls are grasped by their wall, at the point of the rim with the most room
+// around the fingers; other objects across their narrow side.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "harness/policy.h"
+
+namespace gauntlet::policies {
+
+class OraclePolicy : public Policy {
+ public:
+  PolicyInfo info() const override;
+  void reset(const EpisodeContext& context) override;
+  ActionChunk act(const Observation& observation) override;
+  // For traces and diagnostics: the current phase of the script.
+  const char* phase_name() const;
+
+ private:
+  enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat, kDone };
+  struct Grasp {
+    std::array<double, 3> tcp{};  // tool centre point at grasp
+    double yaw = 0;               // hand yaw (rad)
+  };
+
+  bool Plan(const PrivilegedState& s);
+  Action MoveTo(const PrivilegedState& s, const std::array<double, 3>& target, double yaw,
+                double max_step, double gripper) const;
+
+  Phase phase_ = Phase::kPlan;
+  int phase_steps_ = 0;
+  int attempts_ = 0;
+  std::string object_;          // what is being moved
+  std::array<double, 3> target_xy_z_{};  // where the object's origin should end (x, y, resting z)
+  Grasp grasp_;
+  double carry_z_ = 0;          // object origin height while carrying
+  std::array<double, 3> grasp_offset_{};  // object origin minus tcp, measured after lifting
+};
+
+}  // namespace gauntlet::policies

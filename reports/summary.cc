@@ -1,0 +1,104 @@
+#include "reports/summary.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "reports/text_table.h"
+#include "reports/wilson.h"
+#include "results/run_reader.h"
+
+namespace gauntlet::reports {
+
+namespace {
+
+using results::RunInfo;
+using results::TaskCounts;
+
+// Wide enough for typical LIBERO task names; longer ones keep both ends.
+constexpr std::size_t kTaskNameWidth = 60;
+
+std::string Percent(double fraction) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f", 100 * fraction);
+  return text;
+}
+
+std::vector<std::string> CountsRow(const std::string& label, const TaskCounts& counts) {
+  Interval ci = Wilson95(counts.successes, counts.episodes);
+  return {label,
+          std::to_string(counts.episodes),
+          std::to_string(counts.successes),
+          Percent(static_cast<double>(counts.successes) / counts.episodes),
+          "[" + Percent(ci.lower) + ", " + Percent(ci.upper) + "]",
+          std::to_string(counts.failures),
+          std::to_string(counts.errors),
+          std::to_string(counts.timeouts)};
+}
+
+std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) {
+  std::string out = "run " + run.name + " | suite " + run.suite + " | policy " + run.policy_name +
+                    " (" + run.policy_kind + ") | " + run.status + " | started " +
+                    run.started_at + " | git " + run.git_sha + " | render " +
+                    run.render_backend + "\n";
+  if (tasks.empty()) {
+    out += "no episodes recorded\n";
+  } else {
+    using Align = TextTable::Align;
+    TextTable table({{"task", Align::kLeft},
+                     {"n", Align::kRight},
+                     {"success", Align::kRight},
+                     {"rate %", Align::kRight},
+                     {"Wilson 95% CI", Align::kRight},
+                     {"failures", Align::kRight},
+                     {"errors", Align::kRight},
+                     {"timeouts", Align::kRight}});
+    TaskCounts total;
+    for (const TaskCounts& task : tasks) {
+      table.AddRow(CountsRow(TruncateMiddle(task.task, kTaskNameWidth), task));
+      total.episodes += task.episodes;
+      total.successes += task.successes;
+      total.failures += task.failures;
+      total.errors += task.errors;
+      total.timeouts += task.timeouts;
+    }
+    table.AddRule();
+    table.AddRow(CountsRow("total (" + run.suite + ")", total));
+    out += table.Render();
+  }
+  if (run.recorded_episodes < run.planned_episodes) {
+    out += std::to_string(run.recorded_episodes) + "/" + std::to_string(run.planned_episodes) +
+           " episodes; ";
+    // A run still marked running may be live: resuming it then would race it.
+    out += run.status == "running"
+               ? "run is running; if its process died, rerun the same command to resume\n"
+               : "run is " + run.status + " \u2014 rerun the same command to resume\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptions& options) {
+  Result<results::RunReader> reader = results::RunReader::Open(db_path);
+  if (!reader.ok()) return reader.error();
+  Result<std::vector<RunInfo>> runs = reader.value().ListRuns();
+  if (!runs.ok()) return runs.error();
+
+  std::string out;
+  std::string names;
+  for (const RunInfo& run : runs.value()) {
+    names += (names.empty() ? "" : ", ") + run.name;
+    if (!options.run_name.empty() && run.name != options.run_name) continue;
+    Result<std::vector<TaskCounts>> tasks = reader.value().CountByTask(run.run_id);
+    if (!tasks.ok()) return tasks.error();
+    out += (out.empty() ? "" : "\n") + FormatRun(run, tasks.value());
+  }
+  if (out.empty() && !options.run_name.empty()) {
+    return Error{db_path + ": no run named '" + options.run_name + "' (runs: " +
+                 (names.empty() ? "none" : names) + ")"};
+  }
+  if (out.empty()) return "no runs in " + db_path + "\n";
+  return out;
+}
+
+}  // namespace gauntlet::reports

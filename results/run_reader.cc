@@ -1,0 +1,69 @@
+#include "results/run_reader.h"
+
+#include "results/schema.h"
+
+namespace gauntlet::results {
+
+Result<RunReader> RunReader::Open(const std::string& path) {
+  Result<Database> db = Database::Open(path, Database::Access::kReadOnly);
+  if (!db.ok()) return db.error();
+  if (Status s = CheckSchemaCurrent(db.value()); !s.ok()) return Error{s.message()};
+  return RunReader(std::move(db).value());
+}
+
+Result<std::vector<RunInfo>> RunReader::ListRuns() const {
+  Result<Statement> query = db_.Prepare(
+      "SELECT r.run_id, r.name, r.suite, r.status, r.started_at, r.finished_at, r.git_sha, "
+      "r.render_backend, p.name, p.kind, r.planned_episodes, "
+      "(SELECT count(*) FROM episodes e WHERE e.run_id = r.run_id) "
+      "FROM runs r JOIN policies p USING (policy_id) ORDER BY r.run_id");
+  if (!query.ok()) return query.error();
+  Statement& rows = query.value();
+  std::vector<RunInfo> runs;
+  while (true) {
+    Result<bool> row = rows.Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) return runs;
+    RunInfo run;
+    run.run_id = rows.ColumnInt(0);
+    run.name = rows.ColumnText(1);
+    run.suite = rows.ColumnText(2);
+    run.status = rows.ColumnText(3);
+    run.started_at = rows.ColumnText(4);
+    run.finished_at = rows.ColumnText(5);
+    run.git_sha = rows.ColumnText(6);
+    run.render_backend = rows.ColumnText(7);
+    run.policy_name = rows.ColumnText(8);
+    run.policy_kind = rows.ColumnText(9);
+    run.planned_episodes = static_cast<int>(rows.ColumnInt(10));
+    run.recorded_episodes = static_cast<int>(rows.ColumnInt(11));
+    runs.push_back(std::move(run));
+  }
+}
+
+Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) const {
+  Result<Statement> query = db_.Prepare(
+      "SELECT task, count(*), sum(status = 'success'), sum(status = 'failure'), "
+      "sum(status = 'error'), sum(status = 'timeout'), "
+      "avg(CASE WHEN status = 'success' THEN steps END) "
+      "FROM episodes WHERE run_id = ?1 GROUP BY task ORDER BY task");
+  if (!query.ok()) return query.error();
+  Statement& rows = query.value().BindInt(1, run_id);
+  std::vector<TaskCounts> tasks;
+  while (true) {
+    Result<bool> row = rows.Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) return tasks;
+    TaskCounts counts;
+    counts.task = rows.ColumnText(0);
+    counts.episodes = static_cast<int>(rows.ColumnInt(1));
+    counts.successes = static_cast<int>(rows.ColumnInt(2));
+    counts.failures = static_cast<int>(rows.ColumnInt(3));
+    counts.errors = static_cast<int>(rows.ColumnInt(4));
+    counts.timeouts = static_cast<int>(rows.ColumnInt(5));
+    if (!rows.ColumnIsNull(6)) counts.mean_success_steps = rows.ColumnReal(6);
+    tasks.push_back(std::move(counts));
+  }
+}
+
+}  // namespace gauntlet::results

@@ -1,0 +1,57 @@
+// The reader's side of the results database: raw counts for reports. Every
+// rate, interval and total is computed by the caller from these counts, so
+// each report derives its numbers the same way.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+#include "results/sqlite_handle.h"
+
+namespace gauntlet::results {
+
+struct RunInfo {
+  std::int64_t run_id = 0;
+  std::string name, suite;
+  std::string status;       // "running", "completed" or "interrupted"
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;  // "" while running
+  std::string git_sha, render_backend;
+  std::string policy_name, policy_kind;  // the policy the run was started with
+  int planned_episodes = 0;
+  int recorded_episodes = 0;  // episode rows written so far
+};
+
+// One task's episodes in a run, all variants pooled.
+struct TaskCounts {
+  std::string task;
+  int episodes = 0;  // = successes + failures + errors + timeouts
+  int successes = 0;
+  int failures = 0;
+  int errors = 0;
+  int timeouts = 0;
+  std::optional<double> mean_success_steps;  // empty when nothing succeeded
+};
+
+// Opens the database read-only: reading never migrates or locks out a run in
+// progress. Movable, not copyable; one thread at a time.
+class RunReader {
+ public:
+  static Result<RunReader> Open(const std::string& path);
+
+  const std::string& path() const { return db_.path(); }
+  // Oldest first.
+  Result<std::vector<RunInfo>> ListRuns() const;
+  // Ordered by task name.
+  Result<std::vector<TaskCounts>> CountByTask(std::int64_t run_id) const;
+
+ private:
+  explicit RunReader(Database db) : db_(std::move(db)) {}
+
+  Database db_;
+};
+
+}  // namespace gauntlet::results
