@@ -55,15 +55,22 @@ std::string Inertial(double mass, double z, double i) {
 // ---- geometry of each category (metres) ----
 
 // A bowl: a flat base inside a ring of twelve wall boxes, open at the top.
+// The walls stop kBowlWallLift above the underside of the base, the way a real
+// bowl stands on its foot: an upright bowl then touches its support through the
+// base only. Walls flush with the support made MuJoCo 2.2.2's box-box test
+// report bogus contacts ~0.7 m deep between a wall and a large box (table,
+// stove, cabinet top) now and then, which shot resting bowls into the air.
 constexpr double kBowlWallRadius = 0.045, kBowlWallHalfThickness = 0.003, kBowlHeight = 0.045;
+constexpr double kBowlWallLift = 0.002;
 std::string BowlGeoms(const std::string&) {
   std::string g = Inertial(0.12, 0.015, 1.2e-4);
   g += Box("visual_collision", 0.034, 0.034, 0.003, 0, 0, 0.003, 0, nullptr);
+  const double wall_half_height = (kBowlHeight - kBowlWallLift) / 2;
   for (int k = 0; k < 12; ++k) {
     double a = k * kPi / 6;
-    g += Box("visual_collision", kBowlWallHalfThickness, 0.0125, kBowlHeight / 2,
-             kBowlWallRadius * std::cos(a), kBowlWallRadius * std::sin(a), kBowlHeight / 2, a,
-             nullptr);
+    g += Box("visual_collision", kBowlWallHalfThickness, 0.0125, wall_half_height,
+             kBowlWallRadius * std::cos(a), kBowlWallRadius * std::sin(a),
+             kBowlWallLift + wall_half_height, a, nullptr);
   }
   g += Cylinder(0.04, 0.0032, 0.0032, "0.06 0.06 0.07 1");
   return g;

@@ -1,0 +1,165 @@
+// End-to-end: the real `gauntlet` binary, real worlds, a real SQLite file.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <opencv2/imgcodecs.hpp>
+#include <sstream>
+#include <tuple>
+
+#include "tests/test_support.h"
+
+namespace gauntlet {
+namespace {
+
+struct Ran {
+  int exit_code;
+  std::string out, err;
+};
+
+Ran Gauntlet(const std::string& args) {
+  const std::string dir = testing::TempDir("cli");
+  const std::string cmd = std::string(GAUNTLET_BINARY) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
+  int status = std::system(cmd.c_str());
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  return {WEXITSTATUS(status), slurp(dir + "/out"), slurp(dir + "/err")};
+}
+
+std::string Suite() { return testing::SourceDir() + "/suites/libero_spatial.yaml"; }
+
+// (task, init_state) -> (status, steps, state_hash) for one run.
+using Rows = std::map<std::pair<std::string, int>, std::tuple<std::string, int, std::string>>;
+Rows Episodes(const std::string& db, const std::string& run) {
+  sqlite3* h = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h,
+                     "SELECT e.task, e.init_state, e.status, e.steps, e.state_hash FROM episodes e "
+                     "JOIN runs r ON r.run_id = e.run_id WHERE r.name = ?",
+                     -1, &st, nullptr);
+  sqlite3_bind_text(st, 1, run.c_str(), -1, SQLITE_TRANSIENT);
+  Rows rows;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    auto text = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
+    rows[{text(0), sqlite3_column_int(st, 1)}] = {text(2), sqlite3_column_int(st, 3), text(4)};
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return rows;
+}
+
+// The CI slice of the solvability sweep: initial state 0 of every task.
+TEST(Cli, OracleSolvesInitialStateZeroOfEveryTask) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  Ran r = Gauntlet("run " + Suite() + " --policy oracle --trials 1 --workers 2 --quiet --db " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Rows rows = Episodes(db, "libero_spatial-oracle");
+  ASSERT_EQ(rows.size(), 10u);
+  for (const auto& [key, row] : rows) EXPECT_EQ(std::get<0>(row), "success") << key.first;
+  EXPECT_NE(r.out.find("total (libero_spatial)"), std::string::npos) << r.out;
+  Ran summary = Gauntlet("summary --db " + db);
+  EXPECT_EQ(summary.exit_code, 0);
+  EXPECT_NE(summary.out.find("10  "), std::string::npos) << summary.out;
+}
+
+TEST(Cli, SameCommandAndWorkerCountsGiveIdenticalEpisodes) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  const std::string common = "run " + Suite() + " --policy oracle --tasks 3,7 --trials 2 --quiet --db " + db;
+  ASSERT_EQ(Gauntlet(common + " --run-name a --workers 1").exit_code, 0);
+  ASSERT_EQ(Gauntlet(common + " --run-name b --workers 1").exit_code, 0);
+  ASSERT_EQ(Gauntlet(common + " --run-name c --workers 2").exit_code, 0);
+  Rows a = Episodes(db, "a"), b = Episodes(db, "b"), c = Episodes(db, "c");
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+}
+
+TEST(Cli, ResumeSkipsStoredEpisodesAndRefusesAnotherConfiguration) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  const std::string base = "run " + Suite() + " --policy noop --tasks 0 --quiet --db " + db;
+  ASSERT_EQ(Gauntlet(base + " --trials 1").exit_code, 1 - 1);
+  Ran again = Gauntlet(base + " --trials 1 --workers 2");  // execution options may differ
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("resumed, 1 of 1 episodes already stored"), std::string::npos) << again.err;
+  EXPECT_EQ(Episodes(db, "libero_spatial-noop").size(), 1u);
+  Ran other = Gauntlet(base + " --trials 2");
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("trials: 1 -> 2"), std::string::npos) << other.err;
+  // A new name starts a new run beside the old one.
+  EXPECT_EQ(Gauntlet(base + " --trials 2 --run-name longer").exit_code, 0);
+  EXPECT_EQ(Episodes(db, "longer").size(), 2u);
+  EXPECT_EQ(Episodes(db, "libero_spatial-noop").size(), 1u);
+}
+
+TEST(Cli, NoopEpisodesFailAfterTheProtocolsStepLimit) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  ASSERT_EQ(Gauntlet("run " + Suite() + " --policy noop --tasks 2 --trials 1 --quiet --db " + db).exit_code, 0);
+  Rows rows = Episodes(db, "libero_spatial-noop");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<0>(rows.begin()->second), "failure");
+  EXPECT_EQ(std::get<1>(rows.begin()->second), 220);
+}
+
+TEST(Cli, MalformedSuiteFileIsRejectedWithFileAndLine) {
+  const std::string dir = testing::TempDir("cli");
+  std::ofstream(dir + "/bad.yaml") << "name: x\nversion: 1\nfamily: tabletop\ninit_state_seed: 1\n"
+                                      "protocol:\n  max_step: 220\n";
+  Ran r = Gauntlet("run " + dir + "/bad.yaml --db " + dir + "/r.db");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir + "/bad.yaml:6: unknown key 'max_step'"), std::string::npos) << r.err;
+}
+
+TEST(Cli, MalformedTaskFileMakesItsEpisodesErrorsAndTheRunGoesOn) {
+  const std::string dir = testing::TempDir("cli");
+  const std::string src = testing::SourceDir() + "/suites/libero_spatial/";
+  std::ofstream(dir + "/broken.bddl") << "(define (problem LIBERO_Tabletop_Manipulation)\n"
+                                         "  (:domain robosuite)\n  (:language oops)\n"
+                                         "  (:colours red)\n)\n";
+  std::ofstream(dir + "/suite.yaml")
+      << "name: mixed\nversion: 1\nfamily: tabletop\ninit_state_seed: 1\nprotocol:\n  max_steps: 220\n"
+         "  trials: 1\ntasks:\n"
+         "  - name: broken\n    file: broken.bddl\n    instruction: x\n    init_states: none.json\n"
+         "  - name: good\n"
+      << "    file: " << src << "pick_up_the_black_bowl_from_table_center_and_place_it_on_the_plate.bddl\n"
+      << "    instruction: pick up the black bowl from table center and place it on the plate\n"
+      << "    init_states: " << src
+      << "init_states/pick_up_the_black_bowl_from_table_center_and_place_it_on_the_plate.json\n";
+  const std::string db = dir + "/r.db";
+  Ran r = Gauntlet("run " + dir + "/suite.yaml --policy oracle --db " + db);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Rows rows = Episodes(db, "mixed-oracle");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(std::get<0>(rows.at({"broken", 0})), "error");
+  EXPECT_EQ(std::get<0>(rows.at({"good", 0})), "success");
+  EXPECT_NE(r.err.find("broken.bddl:4:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ShowWritesBothCameraViews) {
+  const std::string png = testing::TempDir("cli") + "/task.png";
+  Ran r = Gauntlet("show libero_spatial/4 --init 2 --size 128 --out " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  cv::Mat image = cv::imread(png);
+  ASSERT_FALSE(image.empty());
+  EXPECT_EQ(image.cols, 256);
+  EXPECT_EQ(image.rows, 128);
+}
+
+TEST(Cli, UnknownTaskAndPolicyAreClearErrors) {
+  Ran task = Gauntlet("run " + Suite() + " --tasks 12 --db /tmp/unused.db");
+  EXPECT_EQ(task.exit_code, 2);
+  EXPECT_NE(task.err.find("'12' is not a task of suite libero_spatial"), std::string::npos) << task.err;
+  Ran policy = Gauntlet("run " + Suite() + " --policy gpt --db /tmp/unused.db");
+  EXPECT_EQ(policy.exit_code, 2);
+  EXPECT_NE(policy.err.find("unknown policy 'gpt'"), std::string::npos) << policy.err;
+}
+
+}  // namespace
+}  // namespace gauntlet

@@ -1,0 +1,63 @@
+// The stored initial states are exactly what the generator produces, so every
+// run on every machine (of the same CPU family) starts from the same states.
+#include "envs/tabletop/init_states.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/run_metadata.h"
+#include "tests/envs/env_fixture.h"
+
+namespace gauntlet::envs::tabletop {
+namespace {
+
+class InitStatesTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(InitStatesTest, RegeneratingGivesTheStoredStates) {
+  SuiteSpec suite = gauntlet::testing::SpatialSuite();
+  TaskSpec task = suite.tasks.at(GetParam());
+  const std::string stored = task.init_states;
+  task.init_states = gauntlet::testing::TempDir("init") + "/states.json";
+  ASSERT_TRUE(WriteInitStates(suite, task).ok());
+  EXPECT_EQ(HashFiles({stored}), HashFiles({task.init_states}))
+      << task.name << ": regenerated initial states differ from " << stored
+      << " (if the world changed on purpose, run `gauntlet init-states libero_spatial`)";
+}
+
+INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest, ::testing::Range(0, 10));
+
+TEST(InitStates, EveryTaskHasFiftySettledStates) {
+  SuiteSpec suite = gauntlet::testing::SpatialSuite();
+  for (int t = 0; t < 10; ++t) {
+    auto env = gauntlet::testing::SpatialEnv(t);
+    EXPECT_EQ(env->num_init_states(), 50) << suite.tasks[t].name;
+    // Objects rest: the goal does not hold and nothing moves much in 10 no-op steps.
+    ASSERT_TRUE(env->Reset(gauntlet::testing::SpatialEpisode(t, 0)).ok());
+    const auto before = env->privileged_state();
+    for (int i = 0; i < 10; ++i) env->Step({0, 0, 0, 0, 0, 0, -1});
+    const auto after = env->privileged_state();
+    for (const auto& [name, body] : before.objects) {
+      const auto& p = after.objects.at(name).pose.pos;
+      EXPECT_LT(std::hypot(p[0] - body.pose.pos[0], p[1] - body.pose.pos[1], p[2] - body.pose.pos[2]), 0.005)
+          << suite.tasks[t].name << ": " << name << " moved while settling";
+    }
+    EXPECT_FALSE(env->goal_holds()) << suite.tasks[t].name;
+  }
+}
+
+TEST(InitStates, AStateFileForAnotherModelIsRefused) {
+  auto env = gauntlet::testing::SpatialEnv(0);
+  const std::string path = gauntlet::testing::TempDir("init") + "/other.json";
+  std::ofstream(path) << R"({"format":"gauntlet-init-states","version":1,"task":"x",
+    "generator":{"seed":1,"settle_substeps":1},"joints":["a","b"],"states":[]})";
+  auto loaded = LoadInitStates(path, env->model());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().message.find(path), std::string::npos);
+  EXPECT_NE(loaded.error().message.find("gauntlet init-states"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gauntlet::envs::tabletop

@@ -1,0 +1,148 @@
+// The episode loop on a real tabletop world: outcomes, bad actions, policy
+// failures, chunk execution modes and determinism.
+#include "harness/episode_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "policies/noop_policy.h"
+#include "policies/oracle_policy.h"
+#include "tests/envs/env_fixture.h"
+
+namespace gauntlet {
+namespace {
+
+// A policy that emits chunks of `chunk` small actions and misbehaves on cue.
+class ScriptedPolicy : public Policy {
+ public:
+  enum class Fault { kNone, kNanAtStep, kWrongSizeAtStep, kThrowAtStep };
+  ScriptedPolicy(int chunk, Fault fault = Fault::kNone, int fault_step = -1)
+      : chunk_(chunk), fault_(fault), fault_step_(fault_step) {}
+  PolicyInfo info() const override {
+    PolicyInfo info;
+    info.name = info.kind = "scripted";
+    info.action_spec = envs::tabletop::TabletopActionSpec();
+    return info;
+  }
+  void reset(const EpisodeContext&) override { queries_ = 0; }
+  ActionChunk act(const Observation& obs) override {
+    ++queries_;
+    if (obs.step == fault_step_ && fault_ == Fault::kThrowAtStep) throw PolicyError("server went away");
+    ActionChunk c;
+    for (int i = 0; i < chunk_; ++i) {
+      Action a{0.1 * std::sin(obs.step + i), 0, 0, 0, 0, 0, -1};
+      if (obs.step == fault_step_ && fault_ == Fault::kNanAtStep) a[2] = std::nan("");
+      if (obs.step == fault_step_ && fault_ == Fault::kWrongSizeAtStep) a.resize(6);
+      c.actions.push_back(a);
+    }
+    return c;
+  }
+  int queries_ = 0;
+
+ private:
+  int chunk_;
+  Fault fault_;
+  int fault_step_;
+};
+
+EpisodeContext Context() {
+  EpisodeContext c;
+  c.instruction = "test";
+  return c;
+}
+
+TEST(EpisodeRunner, NoopPolicyFailsAfterMaxSteps) {
+  auto env = testing::SpatialEnv(2);
+  policies::NoopPolicy noop(envs::tabletop::TabletopActionSpec());
+  EpisodeOutcome o = RunEpisode(*env, noop, testing::SpatialEpisode(2, 0, 30), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kFailure);
+  EXPECT_EQ(o.termination, "max_steps");
+  EXPECT_EQ(o.steps, 30);
+  EXPECT_EQ(o.policy_queries, 30);
+}
+
+TEST(EpisodeRunner, OracleSucceedsAndStopsAtTheGoal) {
+  auto env = testing::SpatialEnv(2);
+  policies::OraclePolicy oracle;
+  EpisodeOutcome o = RunEpisode(*env, oracle, testing::SpatialEpisode(2, 0), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kSuccess) << o.termination;
+  EXPECT_EQ(o.termination, "goal");
+  EXPECT_LT(o.steps, 220);
+  EXPECT_TRUE(env->goal_holds());
+}
+
+TEST(EpisodeRunner, NanActionEndsTheEpisodeAsError) {
+  auto env = testing::SpatialEnv(2);
+  ScriptedPolicy policy(1, ScriptedPolicy::Fault::kNanAtStep, 4);
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 30), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_NE(o.termination.find("action[2] is nan"), std::string::npos) << o.termination;
+  EXPECT_NE(o.termination.find("step 4"), std::string::npos) << o.termination;
+  EXPECT_EQ(o.steps, 4);
+}
+
+TEST(EpisodeRunner, WrongSizedActionEndsTheEpisodeAsError) {
+  auto env = testing::SpatialEnv(2);
+  ScriptedPolicy policy(1, ScriptedPolicy::Fault::kWrongSizeAtStep, 0);
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 30), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_NE(o.termination.find("6 values, expected 7"), std::string::npos) << o.termination;
+}
+
+TEST(EpisodeRunner, PolicyExceptionIsRecordedAndTheEnvStaysUsable) {
+  auto env = testing::SpatialEnv(2);
+  ScriptedPolicy bad(1, ScriptedPolicy::Fault::kThrowAtStep, 2);
+  EpisodeOutcome o = RunEpisode(*env, bad, testing::SpatialEpisode(2, 0, 30), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_NE(o.termination.find("server went away"), std::string::npos);
+  policies::NoopPolicy noop(envs::tabletop::TabletopActionSpec());
+  EXPECT_EQ(RunEpisode(*env, noop, testing::SpatialEpisode(2, 1, 5), Context(), {}).status,
+            EpisodeStatus::kFailure);
+}
+
+TEST(EpisodeRunner, MismatchedActionSpecIsRefusedNamingBothSides) {
+  auto env = testing::SpatialEnv(2);
+  ActionSpec joint;
+  joint.kind = ActionKind::kJointPos;
+  joint.dim = 8;
+  joint.gripper = GripperConvention::kOneOpenZeroClose;
+  policies::NoopPolicy wrong(joint);
+  EpisodeOutcome o = RunEpisode(*env, wrong, testing::SpatialEpisode(2, 0, 5), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_NE(o.termination.find("eef_delta[7]"), std::string::npos) << o.termination;
+  EXPECT_NE(o.termination.find("joint_pos[8]"), std::string::npos) << o.termination;
+}
+
+TEST(EpisodeRunner, ChunkModesQueryThePolicyAsOftenAsTheyShould) {
+  auto env = testing::SpatialEnv(2);
+  const EpisodeSpec spec = testing::SpatialEpisode(2, 0, 20);
+  RunnerOptions options;
+  ScriptedPolicy policy(5);
+  options.chunk_mode = ChunkMode::kReplanSteps;
+  options.replan_steps = 2;
+  RunEpisode(*env, policy, spec, Context(), options);
+  EXPECT_EQ(policy.queries_, 10);
+  options.chunk_mode = ChunkMode::kFull;
+  RunEpisode(*env, policy, spec, Context(), options);
+  EXPECT_EQ(policy.queries_, 4);
+  options.chunk_mode = ChunkMode::kEnsemble;
+  RunEpisode(*env, policy, spec, Context(), options);
+  EXPECT_EQ(policy.queries_, 20);
+}
+
+TEST(EpisodeRunner, SameEpisodeTwiceGivesTheSameStateHash) {
+  auto env = testing::SpatialEnv(7);
+  policies::OraclePolicy oracle;
+  EpisodeOutcome a = RunEpisode(*env, oracle, testing::SpatialEpisode(7, 3, 60), Context(), {});
+  auto fresh = testing::SpatialEnv(7);  // a different world instance, same spec
+  EpisodeOutcome b = RunEpisode(*fresh, oracle, testing::SpatialEpisode(7, 3, 60), Context(), {});
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.state_hash, b.state_hash);
+  EXPECT_EQ(a.state_hash.size(), 16u);
+}
+
+}  // namespace
+}  // namespace gauntlet
