@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace gauntlet {
 
@@ -64,6 +65,7 @@ struct EpisodeOutcome {
   int policy_queries = 0;
   double policy_s = 0;      // wall time spent inside Policy::act
   double render_s = 0;      // wall time spent rendering observations
+  std::vector<std::vector<double>> actions;  // executed policy actions (settling excluded)
 };
 
 // A 64-bit seed derived from the episode key and a run-level salt, so that any

@@ -167,6 +167,7 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
       queue.pop_front();
     }
     StepResult r = env.Step(action);
+    out.actions.push_back(std::move(action));
     out.steps = t + 1;
     if (r.diverged) return finish(EpisodeStatus::kError, r.info);
     if (r.success) {

@@ -21,8 +21,10 @@
 #include "harness/run_metadata.h"
 #include "harness/scheduler.h"
 #include "policies/policy_registry.h"
+#include "policies/replay_policy.h"
 #include "reports/summary.h"
 #include "results/results_store.h"
+#include "results/run_reader.h"
 
 namespace fs = std::filesystem;
 using namespace gauntlet;
@@ -45,6 +47,7 @@ std::string ResolveSuitePath(const std::string& arg) {
 
 struct RunArgs {
   std::string suite, policy = "oracle", tasks, db = "gauntlet.db", run_name, video_dir;
+  std::string replay_run, replay_db;
   std::string render_backend = "auto", chunk_mode = "replan_steps";
   int trials = 0, workers = 1, replan_steps = 1, image_size = 0;
   std::uint64_t seed = 7;
@@ -77,7 +80,26 @@ int Run(const RunArgs& a) {
   auto chunk_mode = ParseChunkMode(a.chunk_mode);
   if (!chunk_mode.ok()) return Fail("--chunk-mode: " + chunk_mode.error().message);
   const ActionSpec family_spec = envs::tabletop::TabletopActionSpec();
-  auto probe_policy = policies::MakePolicy(a.policy, family_spec);
+  // Policies are built once per worker; a replay's recordings are read once.
+  auto recordings = std::make_shared<policies::ReplayPolicy::Recordings>();
+  std::string replay_source;
+  if (a.policy == "replay") {
+    if (a.replay_run.empty()) return Fail("--policy replay needs --replay-run NAME (and --replay-db if not --db)");
+    const std::string db = a.replay_db.empty() ? a.db : a.replay_db;
+    auto reader = results::RunReader::Open(db);
+    if (!reader.ok()) return Fail(reader.error().message);
+    auto stored = reader.value().EpisodeActions(a.replay_run);
+    if (!stored.ok()) return Fail(stored.error().message);
+    for (auto& e : stored.value()) (*recordings)[{e.key.task, e.key.init_state}] = std::move(e.actions);
+    replay_source = "run '" + a.replay_run + "' in " + db;
+  }
+  auto make_policy = [&]() -> Result<std::unique_ptr<Policy>> {
+    if (a.policy == "replay") {
+      return std::unique_ptr<Policy>(new policies::ReplayPolicy(family_spec, *recordings, replay_source));
+    }
+    return policies::MakePolicy(a.policy, family_spec);
+  };
+  auto probe_policy = make_policy();
   if (!probe_policy.ok()) return Fail("--policy: " + probe_policy.error().message);
   const PolicyInfo info = probe_policy.value()->info();
   if (Status s = CheckCompatible(family_spec, info.action_spec); !s.ok()) return Fail(s.message());
@@ -94,11 +116,12 @@ int Run(const RunArgs& a) {
 
   // Everything that determines outcomes; a resumed run must match it exactly.
   std::vector<std::string> files{suite.path};
-  nlohmann::json task_names = nlohmann::json::array();
+  nlohmann::json task_names = nlohmann::json::array();  // the resolved task list
   for (int t : tasks.value()) {
     files.push_back(suite.tasks[t].file);
     files.push_back(suite.tasks[t].init_states);
-    task_names.push_back(suite.tasks[t].name);
+    task_names.push_back({{"index", t}, {"name", suite.tasks[t].name},
+                          {"instruction", suite.tasks[t].instruction}});
   }
   nlohmann::json config = {
       {"suite", {{"name", suite.name}, {"version", suite.version}, {"files_hash", HashFiles(files)}}},
@@ -205,7 +228,6 @@ int Run(const RunArgs& a) {
   auto make_env = [&](const TaskSpec& task) {
     return envs::tabletop::MakeTabletopEnv(suite, task, width, height, a.shadows);
   };
-  auto make_policy = [&]() { return policies::MakePolicy(a.policy, family_spec); };
   Status status = RunSchedule(work, suite, make_env, make_policy, options, on_outcome);
   if (tty && !a.quiet) std::cerr << "\n";
   const bool complete = status.ok() && write_errors == 0 && finished == static_cast<int>(work.size());
@@ -302,7 +324,9 @@ int main(int argc, char** argv) {
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
   run_cmd->add_option("suite", run.suite, "Suite file or name (suites/<name>.yaml)")->required();
-  run_cmd->add_option("--policy", run.policy, "Policy: oracle, noop or random")->capture_default_str();
+  run_cmd->add_option("--policy", run.policy, "Policy: oracle, noop, random or replay")->capture_default_str();
+  run_cmd->add_option("--replay-run", run.replay_run, "With --policy replay: the run whose episodes' actions are replayed");
+  run_cmd->add_option("--replay-db", run.replay_db, "With --policy replay: the results file holding that run (default: --db)");
   run_cmd->add_option("--tasks", run.tasks, "Task indices or names, comma-separated (default: all)");
   run_cmd->add_option("--trials", run.trials, "Episodes per task (default: the suite's)");
   run_cmd->add_option("--db", run.db, "SQLite results file")->capture_default_str();

@@ -237,8 +237,8 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
     Result<Statement> insert = db_.Prepare(
         "INSERT INTO episodes (run_id, suite, task, variant, init_state, seed, policy_id, "
         "status, success, steps, wall_s, termination, state_hash, video_path, policy_queries, "
-        "policy_s, render_s) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+        "policy_s, render_s, action_dim, actions) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
     if (!insert.ok()) return insert.error();
     Statement& statement = insert.value();
     BindEpisodeKey(statement, run.run_id, outcome.key);
@@ -253,6 +253,11 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
         .BindInt(15, outcome.policy_queries)
         .BindReal(16, outcome.policy_s)
         .BindReal(17, outcome.render_s);
+    // Executed actions, kept so an episode can be replayed exactly.
+    std::vector<double> flat;
+    const int dim = outcome.actions.empty() ? 0 : static_cast<int>(outcome.actions.front().size());
+    for (const auto& a : outcome.actions) flat.insert(flat.end(), a.begin(), a.end());
+    statement.BindInt(18, dim).BindBlob(19, flat.data(), static_cast<int>(flat.size() * sizeof(double)));
     if (Status s = statement.Run(); !s.ok()) {
       if (!statement.ViolatedUniqueConstraint()) return s;
       return Error{db_.path() + ": episode " + outcome.key.ToString() +

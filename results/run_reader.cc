@@ -1,5 +1,7 @@
 #include "results/run_reader.h"
 
+#include <cstring>
+
 #include "results/schema.h"
 
 namespace gauntlet::results {
@@ -63,6 +65,43 @@ Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) cons
     counts.timeouts = static_cast<int>(rows.ColumnInt(5));
     if (!rows.ColumnIsNull(6)) counts.mean_success_steps = rows.ColumnReal(6);
     tasks.push_back(std::move(counts));
+  }
+}
+
+Result<std::vector<StoredActions>> RunReader::EpisodeActions(const std::string& run_name) const {
+  auto runs = ListRuns();
+  if (!runs.ok()) return runs.error();
+  std::int64_t run_id = -1;
+  std::string names;
+  for (const RunInfo& run : runs.value()) {
+    if (run.name == run_name) run_id = run.run_id;
+    names += (names.empty() ? "" : ", ") + run.name;
+  }
+  if (run_id < 0) {
+    return Error{path() + ": no run named '" + run_name + "' (runs: " + (names.empty() ? "none" : names) + ")"};
+  }
+  Result<Statement> query = db_.Prepare(
+      "SELECT suite, task, variant, init_state, seed, action_dim, actions FROM episodes "
+      "WHERE run_id = ?1 ORDER BY task, variant, init_state, seed");
+  if (!query.ok()) return query.error();
+  Statement& rows = query.value().BindInt(1, run_id);
+  std::vector<StoredActions> episodes;
+  while (true) {
+    Result<bool> row = rows.Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) return episodes;
+    StoredActions e;
+    e.key = {rows.ColumnText(0), rows.ColumnText(1), rows.ColumnText(2),
+             static_cast<int>(rows.ColumnInt(3)), static_cast<std::uint64_t>(rows.ColumnInt(4))};
+    const int dim = static_cast<int>(rows.ColumnInt(5));
+    const std::vector<unsigned char> blob = rows.ColumnBlob(6);
+    const size_t values = blob.size() / sizeof(double);
+    for (size_t start = 0; dim > 0 && start + dim <= values; start += dim) {
+      std::vector<double> action(dim);
+      std::memcpy(action.data(), blob.data() + start * sizeof(double), dim * sizeof(double));
+      e.actions.push_back(std::move(action));
+    }
+    episodes.push_back(std::move(e));
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/episode.h"
 #include "harness/result.h"
 #include "results/sqlite_handle.h"
 
@@ -36,6 +37,12 @@ struct TaskCounts {
   std::optional<double> mean_success_steps;  // empty when nothing succeeded
 };
 
+// The actions one stored episode executed, for replay.
+struct StoredActions {
+  EpisodeKey key;
+  std::vector<std::vector<double>> actions;  // steps x action_dim
+};
+
 // Opens the database read-only: reading never migrates or locks out a run in
 // progress. Movable, not copyable; one thread at a time.
 class RunReader {
@@ -47,6 +54,9 @@ class RunReader {
   Result<std::vector<RunInfo>> ListRuns() const;
   // Ordered by task name.
   Result<std::vector<TaskCounts>> CountByTask(std::int64_t run_id) const;
+  // Every episode of the named run with its executed actions; an unknown run
+  // is an error that lists the runs in the database.
+  Result<std::vector<StoredActions>> EpisodeActions(const std::string& run_name) const;
 
  private:
   explicit RunReader(Database db) : db_(std::move(db)) {}

@@ -59,6 +59,8 @@ CREATE TABLE episodes (
   policy_queries INTEGER NOT NULL,
   policy_s REAL NOT NULL,
   render_s REAL NOT NULL,
+  action_dim INTEGER NOT NULL DEFAULT 0,
+  actions BLOB,  -- executed policy actions: steps x action_dim float64, little-endian, row-major
   finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE UNIQUE INDEX episodes_by_key ON episodes (run_id, suite, task, variant, init_state, seed);

@@ -35,6 +35,18 @@ Statement& Statement::BindText(int index, const std::string& value) {
   return *this;
 }
 
+Statement& Statement::BindBlob(int index, const void* data, int bytes) {
+  GAUNTLET_CHECK(sqlite3_bind_blob(statement_, index, data, bytes, SQLITE_TRANSIENT) == SQLITE_OK,
+                 Fail().message);
+  return *this;
+}
+
+std::vector<unsigned char> Statement::ColumnBlob(int column) const {
+  const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(statement_, column));
+  const int bytes = sqlite3_column_bytes(statement_, column);
+  return data == nullptr ? std::vector<unsigned char>() : std::vector<unsigned char>(data, data + bytes);
+}
+
 Statement& Statement::BindNull(int index) {
   GAUNTLET_CHECK(sqlite3_bind_null(statement_, index) == SQLITE_OK, Fail().message);
   return *this;

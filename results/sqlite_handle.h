@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/result.h"
 
@@ -41,6 +42,7 @@ class Statement {
   Statement& BindReal(int index, double value);
   Statement& BindText(int index, const std::string& value);
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, const void* data, int bytes);
 
   // True while a row is available; an error names the database file.
   Result<bool> Step();
@@ -53,6 +55,7 @@ class Statement {
   double ColumnReal(int column) const;
   std::string ColumnText(int column) const;  // "" for NULL
   bool ColumnIsNull(int column) const;
+  std::vector<unsigned char> ColumnBlob(int column) const;  // empty for NULL
 
  private:
   Error Fail() const;

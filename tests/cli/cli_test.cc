@@ -99,6 +99,32 @@ TEST(Cli, ResumeSkipsStoredEpisodesAndRefusesAnotherConfiguration) {
   EXPECT_EQ(Episodes(db, "libero_spatial-noop").size(), 1u);
 }
 
+TEST(Cli, ReplayReproducesAStoredRun) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  const std::string args = "run " + Suite() + " --tasks 0,9 --trials 2 --quiet --db " + db;
+  ASSERT_EQ(Gauntlet(args + " --policy oracle --run-name original").exit_code, 0);
+  Ran replay = Gauntlet(args + " --policy replay --replay-run original --run-name replayed");
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  Rows original = Episodes(db, "original"), replayed = Episodes(db, "replayed");
+  ASSERT_EQ(original.size(), 4u);
+  EXPECT_EQ(original, replayed);
+  Ran missing = Gauntlet(args + " --policy replay --replay-run nosuchrun --run-name x");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no run named 'nosuchrun'"), std::string::npos) << missing.err;
+}
+
+TEST(Cli, VideoIsWrittenPerEpisodeNamedByItsKey) {
+  const std::string dir = testing::TempDir("cli");
+  Ran r = Gauntlet("run " + Suite() + " --policy oracle --tasks 2 --trials 1 --quiet --video " + dir +
+                   "/videos --db " + dir + "/r.db");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string video = dir +
+      "/videos/libero_spatial.pick_up_the_black_bowl_from_table_center_and_place_it_on_the_plate."
+      "default.init0.seed7.mp4";
+  ASSERT_TRUE(std::filesystem::exists(video)) << r.err;
+  EXPECT_GT(std::filesystem::file_size(video), 1000u);
+}
+
 TEST(Cli, NoopEpisodesFailAfterTheProtocolsStepLimit) {
   const std::string db = testing::TempDir("cli") + "/r.db";
   ASSERT_EQ(Gauntlet("run " + Suite() + " --policy noop --tasks 2 --trials 1 --quiet --db " + db).exit_code, 0);
