@@ -40,6 +40,17 @@ Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted) {
   return Status::Ok();
 }
 
+Action HoldStillOpen(const ActionSpec& spec) {
+  Action a(spec.dim, 0.0);
+  if (a.empty()) return a;
+  switch (spec.gripper) {
+    case GripperConvention::kNegOpenPosClose: a.back() = -1; break;
+    case GripperConvention::kPosOpenNegClose: a.back() = 1; break;
+    case GripperConvention::kOneOpenZeroClose: a.back() = 1; break;
+  }
+  return a;
+}
+
 Status ValidateAction(const ActionSpec& spec, const Action& action) {
   if (static_cast<int>(action.size()) != spec.dim) {
     return Error{"action has " + std::to_string(action.size()) + " values, expected " +

@@ -48,6 +48,10 @@ struct ActionChunk {
   std::map<std::string, std::string> metadata;
 };
 
+// Zero motion with the gripper open, in the spec's gripper convention (the
+// gripper is the last dimension in every family). Used to settle a world.
+Action HoldStillOpen(const ActionSpec& spec);
+
 // Rejects a wrong size or a non-finite entry; the message says which index.
 Status ValidateAction(const ActionSpec& spec, const Action& action);
 

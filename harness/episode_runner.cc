@@ -32,15 +32,6 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-// The gripper stays open while the world settles; "open" depends on convention.
-Action SettleAction(const ActionSpec& spec) {
-  Action a(spec.dim, 0.0);
-  if (spec.gripper == GripperConvention::kNegOpenPosClose) a.back() = -1;
-  if (spec.gripper == GripperConvention::kPosOpenNegClose) a.back() = 1;
-  if (spec.gripper == GripperConvention::kOneOpenZeroClose) a.back() = 1;
-  return a;
-}
-
 // Temporal ensembling (ACT): every chunk predicted at step s covers steps
 // s..s+H-1; the action at step t averages the predictions for t with weights
 // exp(-decay * i), i = 0 for the oldest prediction.
@@ -101,7 +92,7 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
   }
   ObservationRequest video_only{{options.video_camera}, false};
 
-  const Action settle = SettleAction(env.action_spec());
+  const Action settle = HoldStillOpen(env.action_spec());
   for (int i = 0; i < spec.settle_steps; ++i) {
     StepResult r = env.Step(settle);
     if (r.diverged) return finish(EpisodeStatus::kError, r.info);

@@ -10,13 +10,6 @@ PolicyInfo NoopPolicy::info() const {
   return info;
 }
 
-ActionChunk NoopPolicy::act(const Observation&) {
-  Action action(spec_.dim, 0.0);
-  // The gripper dimension is last in every family; "open" differs by convention.
-  if (spec_.gripper == GripperConvention::kNegOpenPosClose) action.back() = -1;
-  if (spec_.gripper == GripperConvention::kPosOpenNegClose) action.back() = 1;
-  if (spec_.gripper == GripperConvention::kOneOpenZeroClose) action.back() = 1;
-  return ActionChunk{{action}, {}};
-}
+ActionChunk NoopPolicy::act(const Observation&) { return ActionChunk{{HoldStillOpen(spec_)}, {}}; }
 
 }  // namespace gauntlet::policies

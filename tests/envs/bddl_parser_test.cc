@@ -278,6 +278,10 @@ struct MalformedCase {
   const char* fragment;     // and a phrase it must contain
 };
 
+// Shown by ctest and gtest instead of the struct's raw bytes.
+void PrintTo(const MalformedCase& c, std::ostream* out) { *out << c.name; }
+
+
 class BddlMalformedInput : public ::testing::TestWithParam<MalformedCase> {};
 
 TEST_P(BddlMalformedInput, ReportsSourceAndLine) {
