@@ -23,6 +23,34 @@ std::string Percent(double fraction) {
   return text;
 }
 
+// Task names of a suite often share long words at both ends (LIBERO-Spatial:
+// "pick_up_the_black_bowl_..._and_place_it_on_the_plate"); the rows show what
+// tells them apart, cut at '_' boundaries, with "…" where text was dropped.
+std::vector<std::string> DistinctiveNames(const std::vector<TaskCounts>& tasks) {
+  std::vector<std::string> names;
+  for (const auto& t : tasks) names.push_back(t.task);
+  if (names.size() < 2) return names;
+  size_t prefix = names[0].size(), suffix = names[0].size();
+  for (const auto& n : names) {
+    size_t p = 0, q = 0;
+    while (p < prefix && p < n.size() && n[p] == names[0][p]) ++p;
+    while (q < suffix && q < n.size() && n[n.size() - 1 - q] == names[0][names[0].size() - 1 - q]) ++q;
+    prefix = p;
+    suffix = q;
+  }
+  // Only cut whole words, and keep at least one character of every name.
+  while (prefix > 0 && names[0][prefix - 1] != '_') --prefix;
+  while (suffix > 0 && names[0][names[0].size() - suffix] != '_') --suffix;
+  for (const auto& n : names) {
+    if (prefix + suffix >= n.size()) return names;
+  }
+  if (prefix + suffix < 12) return names;  // not worth the ellipses
+  for (auto& n : names) {
+    n = std::string(prefix ? "…" : "") + n.substr(prefix, n.size() - prefix - suffix) + (suffix ? "…" : "");
+  }
+  return names;
+}
+
 std::vector<std::string> CountsRow(const std::string& label, const TaskCounts& counts) {
   Interval ci = Wilson95(counts.successes, counts.episodes);
   return {label,
@@ -53,8 +81,10 @@ std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) 
                      {"errors", Align::kRight},
                      {"timeouts", Align::kRight}});
     TaskCounts total;
-    for (const TaskCounts& task : tasks) {
-      table.AddRow(CountsRow(TruncateMiddle(task.task, kTaskNameWidth), task));
+    const std::vector<std::string> names = DistinctiveNames(tasks);
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      const TaskCounts& task = tasks[i];
+      table.AddRow(CountsRow(TruncateMiddle(names[i], kTaskNameWidth), task));
       total.episodes += task.episodes;
       total.successes += task.successes;
       total.failures += task.failures;

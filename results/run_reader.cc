@@ -48,7 +48,10 @@ Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) cons
       "SELECT task, count(*), sum(status = 'success'), sum(status = 'failure'), "
       "sum(status = 'error'), sum(status = 'timeout'), "
       "avg(CASE WHEN status = 'success' THEN steps END) "
-      "FROM episodes WHERE run_id = ?1 GROUP BY task ORDER BY task");
+      "FROM episodes WHERE run_id = ?1 GROUP BY task "
+      // The suite's order (LIBERO task ids) when the run recorded its task list.
+      "ORDER BY (SELECT j.key FROM runs r, json_each(r.config_json, '$.tasks') j "
+      "          WHERE r.run_id = ?1 AND json_extract(j.value, '$.name') = task), task");
   if (!query.ok()) return query.error();
   Statement& rows = query.value().BindInt(1, run_id);
   std::vector<TaskCounts> tasks;
