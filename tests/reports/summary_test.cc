@@ -137,6 +137,25 @@ TEST_F(SummaryTest, LongTaskNamesAreShortenedInTheMiddle) {
   EXPECT_NE(text.find("close_the_top_drawer"), std::string::npos) << text;
 }
 
+TEST_F(SummaryTest, SharedWordsOfTaskNamesAreElidedAndSuiteOrderKept) {
+  results::RunRecord run;
+  run.name = "ordered";
+  run.suite = "libero_spatial";
+  // The run's task list fixes the row order (LIBERO task ids), not the alphabet.
+  run.config_json = R"({"tasks": [{"name": "pick_up_the_bowl_on_the_stove_and_place_it_on_the_plate"},
+                                   {"name": "pick_up_the_bowl_from_table_center_and_place_it_on_the_plate"}]})";
+  run.planned_episodes = 2;
+  RunHandle handle = store_->BeginRun(run, {"oracle", "oracle", "{}", ""}).value();
+  Write(handle, "pick_up_the_bowl_from_table_center_and_place_it_on_the_plate", EpisodeStatus::kSuccess, 1);
+  Write(handle, "pick_up_the_bowl_on_the_stove_and_place_it_on_the_plate", EpisodeStatus::kFailure, 1);
+  const std::string text = Summary();
+  const size_t stove = text.find("\u2026on_the_stove\u2026");
+  const size_t center = text.find("\u2026from_table_center\u2026");
+  ASSERT_NE(stove, std::string::npos) << text;
+  ASSERT_NE(center, std::string::npos) << text;
+  EXPECT_LT(stove, center) << text;
+}
+
 TEST_F(SummaryTest, SelectsOneRunByName) {
   Write(Begin("first", 1), "t", EpisodeStatus::kSuccess, 1);
   Write(Begin("second", 1), "t", EpisodeStatus::kFailure, 1);
