@@ -16,13 +16,16 @@
 // which the default per-thread CPU timer would not see.
 //
 // The raw side holds the arm with gravity compensation (ctrl = qfrc_bias of the
-// previous substep, 7 copies per substep). Without it the torque-driven arm falls
-// onto the table and the raw side would simulate a different, contact-heavier
-// scene; the contacts and solver_iters counters show both sides simulate alike.
+// previous substep, 7 copies per substep). With zero torques the arm sags about
+// 17 cm within an episode and the raw side simulates a heavier scene (63 instead
+// of 50 contacts, 1.8 instead of 1.0 solver iterations per substep); the
+// contacts and solver_iters counters show both sides simulate alike.
 //
 // After the run, a summary line per pair gives harness / raw.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
@@ -33,6 +36,7 @@
 #include <vector>
 
 #include <mujoco/mujoco.h>
+#include <unistd.h>
 
 #include "envs/tabletop/osc_controller.h"
 #include "envs/tabletop/panda_robot.h"
@@ -56,6 +60,7 @@ constexpr int kImageSize = 128;     // pixels, LIBERO's observation size
 constexpr int kEpisodeSteps = 200;  // control steps between resets
 constexpr int kReplanSteps = 5;     // CamerasEvery5: render on every 5th step
 constexpr double kMinTime = 2.5;    // seconds per benchmark
+constexpr double kPairedSeconds = 16;  // per pair, both sides together, for the summary
 
 const std::vector<std::string> kCameras = {"agentview", "wrist"};
 
@@ -245,77 +250,144 @@ void ReportRate(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-// render_every: 0 = never, 1 = every step, k = every k-th step.
-void RunHarness(benchmark::State& state, int render_every) {
-  World* w = WorldOrSkip(state, render_every > 0);
-  if (w == nullptr) return;
-  const gauntlet::ObservationRequest request{kCameras, /*privileged=*/false};
-  PhysicsTally tally;
-  int step = 0;
-  (void)w->env->Reset(w->episode);
-  for (auto _ : state) {
-    if (step == kEpisodeSteps) {
-      state.PauseTiming();
-      (void)w->env->Reset(w->episode);
-      step = 0;
-      state.ResumeTiming();
-    }
-    gauntlet::StepResult r = w->env->Step(w->actions[step]);
+// One side of a comparison: control steps from initial state 0, restarted
+// every kEpisodeSteps steps.
+class Side {
+ public:
+  virtual ~Side() = default;
+  virtual void Reset() = 0;
+  // One control step; `step` counts steps since the last Reset, `render` asks
+  // for both camera images afterwards. False when the physics diverged.
+  virtual bool Step(int step, bool render) = 0;
+  virtual const mjData* data() const = 0;
+};
+
+class HarnessSide : public Side {
+ public:
+  explicit HarnessSide(World* w) : w_(w) {}
+  void Reset() override { (void)w_->env->Reset(w_->episode); }
+  bool Step(int step, bool render) override {
+    const gauntlet::StepResult r = w_->env->Step(w_->actions[step]);
     benchmark::DoNotOptimize(r.success);
-    if (r.diverged) {
-      state.SkipWithError(("the harness diverged: " + r.info).c_str());
-      break;
-    }
-    if (render_every > 0 && step % render_every == 0) {
-      gauntlet::Observation obs = w->env->Observe(request);
+    if (render) {
+      const gauntlet::Observation obs = w_->env->Observe(request_);
       benchmark::DoNotOptimize(obs.images.begin()->second.rgb.data());
     }
-    tally.Add(w->tabletop_env->data());
-    ++step;
+    return !r.diverged;
   }
-  ReportRate(state);
-  tally.Report(state, state.iterations());
-}
+  const mjData* data() const override { return w_->tabletop_env->data(); }
 
-void RunRaw(benchmark::State& state, int render_every) {
-  World* w = WorldOrSkip(state, render_every > 0);
-  if (w == nullptr) return;
-  const mjModel* m = w->m;
-  mjData* d = w->raw.get();
-  PhysicsTally tally;
-  int step = 0;
-  mj_copyData(d, m, w->init.get());
-  for (auto _ : state) {
-    if (step == kEpisodeSteps) {
-      state.PauseTiming();
-      mj_copyData(d, m, w->init.get());
-      step = 0;
-      state.ResumeTiming();
-    }
+ private:
+  World* w_;
+  const gauntlet::ObservationRequest request_{kCameras, /*privileged=*/false};
+};
+
+class RawSide : public Side {
+ public:
+  explicit RawSide(World* w) : w_(w) {}
+  void Reset() override { mj_copyData(w_->raw.get(), w_->m, w_->init.get()); }
+  bool Step(int step, bool render) override {
+    const mjModel* m = w_->m;
+    mjData* d = w_->raw.get();
     for (int s = 0; s < tabletop::kSubsteps; ++s) {
-      for (size_t i = 0; i < w->arm_actuator.size(); ++i) {
-        d->ctrl[w->arm_actuator[i]] = d->qfrc_bias[w->arm_dof[i]];
+      for (size_t i = 0; i < w_->arm_actuator.size(); ++i) {
+        d->ctrl[w_->arm_actuator[i]] = d->qfrc_bias[w_->arm_dof[i]];
       }
       mj_step(m, d);
     }
-    if (render_every > 0 && step % render_every == 0) w->raw_renderer->RenderAll(m, d);
-    tally.Add(d);
+    if (render) w_->raw_renderer->RenderAll(m, d);
+    return true;
+  }
+  const mjData* data() const override { return w_->raw.get(); }
+
+ private:
+  World* w_;
+};
+
+// render_every: 0 = never, 1 = every step, k = every k-th step.
+bool RenderAt(int step, int render_every) { return render_every > 0 && step % render_every == 0; }
+
+void RunSide(benchmark::State& state, bool harness, int render_every) {
+  World* w = WorldOrSkip(state, render_every > 0);
+  if (w == nullptr) return;
+  HarnessSide harness_side(w);
+  RawSide raw_side(w);
+  Side& side = harness ? static_cast<Side&>(harness_side) : raw_side;
+  PhysicsTally tally;
+  int step = 0;
+  side.Reset();
+  for (auto _ : state) {
+    if (step == kEpisodeSteps) {
+      state.PauseTiming();
+      side.Reset();
+      step = 0;
+      state.ResumeTiming();
+    }
+    if (!side.Step(step, RenderAt(step, render_every))) {
+      state.SkipWithError("the physics diverged");
+      break;
+    }
+    tally.Add(side.data());
     ++step;
   }
   ReportRate(state);
   tally.Report(state, state.iterations());
 }
 
-void BM_StateOnly_Harness(benchmark::State& state) { RunHarness(state, 0); }
-void BM_StateOnly_Raw(benchmark::State& state) { RunRaw(state, 0); }
-void BM_Cameras_Harness(benchmark::State& state) { RunHarness(state, 1); }
-void BM_Cameras_Raw(benchmark::State& state) { RunRaw(state, 1); }
-void BM_CamerasEvery5_Harness(benchmark::State& state) { RunHarness(state, kReplanSteps); }
-void BM_CamerasEvery5_Raw(benchmark::State& state) { RunRaw(state, kReplanSteps); }
+// Harness and raw measured in alternating rounds of the same kBlockSteps steps
+// (same episode phase, same rendered steps) for the summary. Medians over the
+// rounds: load from other processes on a shared machine then falls on both
+// sides alike, and a burst of it spoils single rounds, not the result.
+struct PairedRates {
+  double harness = 0, raw = 0;  // control steps per second (wall clock), median round
+  double ratio = 0;             // harness / raw, median round
+  int rounds = 0;
+};
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+PairedRates MeasurePaired(World* w, int render_every, double seconds) {
+  using Clock = std::chrono::steady_clock;
+  constexpr int kBlockSteps = 20;  // divides kEpisodeSteps and is a multiple of kReplanSteps
+  HarnessSide harness(w);
+  RawSide raw(w);
+  Side* sides[2] = {&harness, &raw};
+  std::vector<double> rates[2], ratios;
+  double total = 0;
+  int first = 0;  // first step of the round's block
+  for (int round = 0; total < seconds; ++round) {
+    double elapsed[2];
+    for (int j = 0; j < 2; ++j) {
+      const int k = (round + j) % 2;  // alternate which side goes first
+      if (first == 0) sides[k]->Reset();
+      const auto start = Clock::now();
+      for (int step = first; step < first + kBlockSteps; ++step) {
+        sides[k]->Step(step, RenderAt(step, render_every));
+      }
+      elapsed[k] = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    for (int k = 0; k < 2; ++k) rates[k].push_back(kBlockSteps / elapsed[k]);
+    ratios.push_back(elapsed[1] / elapsed[0]);
+    total += elapsed[0] + elapsed[1];
+    first = (first + kBlockSteps) % kEpisodeSteps;
+  }
+  return {Median(rates[0]), Median(rates[1]), Median(ratios), static_cast<int>(ratios.size())};
+}
+
+void BM_StateOnly_Harness(benchmark::State& state) { RunSide(state, true, 0); }
+void BM_StateOnly_Raw(benchmark::State& state) { RunSide(state, false, 0); }
+void BM_Cameras_Harness(benchmark::State& state) { RunSide(state, true, 1); }
+void BM_Cameras_Raw(benchmark::State& state) { RunSide(state, false, 1); }
+void BM_CamerasEvery5_Harness(benchmark::State& state) { RunSide(state, true, kReplanSteps); }
+void BM_CamerasEvery5_Raw(benchmark::State& state) { RunSide(state, false, kReplanSteps); }
 
 // ---- Parts of a harness control step, each timed on a fixed state ----------
 // The state is initial state 0 after 20 harness steps (arm moving, objects
-// resting), copied into the raw mjData so the env is left alone.
+// resting), copied into the raw mjData: the timed calls never touch the env.
 
 mjData* PartState(World* w) {
   (void)w->env->Reset(w->episode);
@@ -374,7 +446,7 @@ void BM_Part_Goal(benchmark::State& state) {
 // One physics substep, as the raw loop runs it (mj_step) and as the harness
 // does (mj_step1, OSC torques, mj_step2). Restarted from the same state every
 // 25 substeps so the workload stays that of the fixed state.
-void BM_Part_Substep(benchmark::State& state, bool split_with_osc) {
+void TimeSubstep(benchmark::State& state, bool split_with_osc) {
   World* w = WorldOrSkip(state, false);
   if (w == nullptr) return;
   mjData* d = PartState(w);
@@ -401,8 +473,8 @@ void BM_Part_Substep(benchmark::State& state, bool split_with_osc) {
   }
   ReportCallRate(state);
 }
-void BM_Part_MjStep(benchmark::State& state) { BM_Part_Substep(state, false); }
-void BM_Part_Step1OscStep2(benchmark::State& state) { BM_Part_Substep(state, true); }
+void BM_Part_MjStep(benchmark::State& state) { TimeSubstep(state, false); }
+void BM_Part_Step1OscStep2(benchmark::State& state) { TimeSubstep(state, true); }
 
 // One mjv_updateScene (the raw side calls it per camera, the harness once per frame).
 void BM_Part_UpdateScene(benchmark::State& state) {
@@ -435,6 +507,10 @@ PART_BENCHMARK(BM_Part_UpdateScene);
 // (the median when run with --benchmark_repetitions).
 class RateRecorder : public benchmark::ConsoleReporter {
  public:
+  // Colour only on a terminal: a reporter passed to RunSpecifiedBenchmarks does
+  // not see --benchmark_color.
+  RateRecorder() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& reports) override {
     ConsoleReporter::ReportRuns(reports);
     for (const Run& run : reports) {
@@ -457,27 +533,37 @@ class RateRecorder : public benchmark::ConsoleReporter {
     return 0;
   }
 
-  void PrintSummary(std::ostream& out) const {
-    const std::pair<const char*, const char*> pairs[] = {
-        {"state-only", "BM_StateOnly"},
-        {"cameras every step", "BM_Cameras"},
-        {"cameras every 5th step", "BM_CamerasEvery5"}};
+  // Per pair that ran: the benchmarks' own rates, then an interleaved
+  // measurement of `paired_seconds` (the ratio to trust on a loaded machine).
+  void PrintSummary(std::ostream& out, double paired_seconds) const {
+    struct Pair {
+      const char* label;
+      const char* prefix;
+      int render_every;
+    };
+    const Pair pairs[] = {{"state-only", "BM_StateOnly", 0},
+                          {"cameras every step", "BM_Cameras", 1},
+                          {"cameras every 5th step", "BM_CamerasEvery5", kReplanSteps}};
     out << std::fixed;
-    for (const auto& [label, prefix] : pairs) {
-      const double harness = Rate(std::string(prefix) + "_Harness");
-      const double raw = Rate(std::string(prefix) + "_Raw");
-      if (harness == 0 && raw == 0) continue;
-      out << label << ": harness " << std::setprecision(1) << harness << " steps/s, raw " << raw
-          << " steps/s, ratio ";
-      if (harness > 0 && raw > 0) {
-        out << std::setprecision(3) << harness / raw << "\n";
-      } else {
-        out << "n/a\n";
-      }
+    for (const Pair& pair : pairs) {
+      const double harness = Rate(std::string(pair.prefix) + "_Harness");
+      const double raw = Rate(std::string(pair.prefix) + "_Raw");
+      if (harness == 0 || raw == 0) continue;
+      PrintLine(out, std::string(pair.label) + " (separate runs)", harness, raw, harness / raw);
+      const PairedRates paired = MeasurePaired(GetWorld(), pair.render_every, paired_seconds);
+      PrintLine(out, std::string(pair.label) + " (interleaved, median of " +
+                         std::to_string(paired.rounds) + " rounds)",
+                paired.harness, paired.raw, paired.ratio);
     }
   }
 
  private:
+  static void PrintLine(std::ostream& out, const std::string& label, double harness, double raw,
+                        double ratio) {
+    out << label << ": harness " << std::setprecision(1) << harness << " steps/s, raw " << raw
+        << " steps/s, ratio " << std::setprecision(3) << ratio << "\n";
+  }
+
   std::map<std::string, double> singles_, medians_;
 };
 
@@ -489,7 +575,7 @@ int main(int argc, char** argv) {
   RateRecorder reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   if (g_world && g_world->gl) std::cout << "render backend: " << g_world->gl->description() << "\n";
-  reporter.PrintSummary(std::cout);
+  reporter.PrintSummary(std::cout, kPairedSeconds);
   benchmark::Shutdown();
   g_world.reset();  // renderers before their GL context, on this thread
   return 0;

@@ -46,6 +46,13 @@ OscController::OscController(const mjModel* m, OscGains gains) : gains_(gains) {
     }
     GAUNTLET_CHECK(actuator_[i] >= 0, std::string("no motor on ") + ArmJointName(i));
   }
+  arm_index_of_dof_.assign(m->nv, -1);
+  for (int i = 0; i < PandaSpec::kArmDofs; ++i) arm_index_of_dof_[dof_adr_[i]] = i;
+  for (int i = 0; i < PandaSpec::kArmDofs; ++i) {
+    for (int j = m->dof_parentid[dof_adr_[i]]; j >= 0; j = m->dof_parentid[j]) {
+      GAUNTLET_CHECK(arm_index_of_dof_[j] >= 0, "the arm must hang from a fixed base");
+    }
+  }
 }
 
 void OscController::SetDeltaGoal(const mjData* d, const std::array<double, 6>& delta) {
@@ -65,15 +72,23 @@ void OscController::ApplyTorques(const mjModel* m, mjData* d) {
   // Jacobians of the tool site (3 x nv each), restricted to the arm's dofs.
   jacp_.resize(3 * nv);
   jacr_.resize(3 * nv);
-  full_m_.resize(nv * nv);
   std::vector<double>& jacp = jacp_;
   std::vector<double>& jacr = jacr_;
-  std::vector<double>& full_m = full_m_;
   mj_jacSite(m, d, jacp.data(), jacr.data(), tcp_site_);
-  mj_fullM(m, full_m.data(), d->qM);
+
+  // The arm's block of the joint-space inertia, read from MuJoCo's sparse qM:
+  // row i holds M(i,i) then M(i,j) for each ancestor dof j in turn. The arm is
+  // a chain from a fixed base, so its dofs' ancestors are arm dofs.
+  Eigen::Matrix<double, n, n> mass = Eigen::Matrix<double, n, n>::Zero();
+  for (int r = 0; r < n; ++r) {
+    int adr = m->dof_Madr[dof_adr_[r]];
+    for (int j = dof_adr_[r]; j >= 0; j = m->dof_parentid[j], ++adr) {
+      const int c = arm_index_of_dof_[j];
+      mass(r, c) = mass(c, r) = d->qM[adr];
+    }
+  }
 
   Eigen::Matrix<double, 6, n> jac;
-  Eigen::Matrix<double, n, n> mass;
   Eigen::Matrix<double, n, 1> qd, q, q0, bias;
   for (int c = 0; c < n; ++c) {
     const int dof = dof_adr_[c];
@@ -81,7 +96,6 @@ void OscController::ApplyTorques(const mjModel* m, mjData* d) {
       jac(r, c) = jacp[r * nv + dof];
       jac(r + 3, c) = jacr[r * nv + dof];
     }
-    for (int r = 0; r < n; ++r) mass(r, c) = full_m[dof_adr_[r] * nv + dof];
     qd(c) = d->qvel[dof];
     q(c) = d->qpos[qpos_adr_[c]];
     q0(c) = PandaSpec::kInitQpos[c];

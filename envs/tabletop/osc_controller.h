@@ -46,7 +46,8 @@ class OscController {
   std::array<int, 7> qpos_adr_{}, dof_adr_{}, actuator_{};
   std::array<double, 3> goal_pos_{};
   std::array<double, 9> goal_rot_{};  // row-major 3x3
-  std::vector<double> jacp_, jacr_, full_m_;  // scratch: 3 x nv, 3 x nv, nv x nv
+  std::vector<int> arm_index_of_dof_;  // dof id -> 0..6 for the arm, -1 otherwise
+  std::vector<double> jacp_, jacr_;    // scratch: 3 x nv each
 };
 
 }  // namespace gauntlet::envs::tabletop

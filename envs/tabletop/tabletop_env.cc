@@ -129,11 +129,15 @@ StepResult TabletopEnv::Step(const Action& action) {
     const double lo = m->actuator_ctrlrange[2 * finger_actuator_[0]];
     const double target = PandaSpec::kFingerTravel + (lo - PandaSpec::kFingerTravel) * (gripper_ + 1) / 2;
     for (int a : finger_actuator_) d->ctrl[a] = target;
-    mj_step1(m, d);
+    // The state already has positions, velocities and contacts computed (by
+    // Reset's mj_forward or the previous substep's mj_step1): control from it,
+    // integrate, and compute the next state's, which is also what the goal
+    // predicates and observations read after the last substep.
     controller_->ApplyTorques(m, d);
     mj_step2(m, d);
+    mj_step1(m, d);
     if (WarningCount() != warnings_at_reset_) {
-      result.diverged = true;
+      result.diverged = true;  // MuJoCo has already reset the state: report, never evaluate
       for (int w : kDivergenceWarnings) {
         if (d->warning[w].number > 0) {
           result.info = "physics: MuJoCo warning " + std::to_string(w) + " (" +
@@ -145,7 +149,6 @@ StepResult TabletopEnv::Step(const Action& action) {
       return result;
     }
   }
-  mj_forward(m, d);
   result.success = goal_->AllHold(m, d);
   return result;
 }

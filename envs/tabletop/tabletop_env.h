@@ -6,8 +6,10 @@
 //   goal <- tcp pose displaced by (0.05 m * a[0:3], 0.5 rad * a[3:6])   once per step
 //   repeat 25 times (2 ms physics each):
 //     gripper target moves 0.01 of its [-1, 1] range toward sign(a[6])
-//     mj_step1; OSC torques; mj_step2; a fired MuJoCo warning ends the episode
-//   mj_forward; evaluate the goal predicates
+//     OSC torques; mj_step2; mj_step1   (mj_step1 leaves the next state's
+//                                        kinematics, contacts and inertia)
+//     a fired divergence warning ends the episode
+//   evaluate the goal predicates on the new state (no extra mj_forward)
 #pragma once
 
 #include <memory>
