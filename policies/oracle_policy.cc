@@ -14,6 +14,20 @@ constexpr double kTipBelowTcp = 0.007;   // fingertips below the tool centre poi
 constexpr double kHandAboveTcp = 0.045;  // bottom of the hand body above the tool centre point
 constexpr double kHandHalfSpan = 0.095;  // hand half length along the finger axis
 constexpr double kRimGraspDepth = 0.0165;  // tool centre point below the rim for a wall grasp
+// Horizontal distances from the arm's base (m) between which a top-down grasp
+// keeps the arm well inside its workspace.
+constexpr double kReachNear = 0.40, kReachFar = 0.68;
+constexpr double kLiftClearance = 0.07;   // lift above the start first: out of a drawer (walls 5.5 cm)
+constexpr double kPathClearance = 0.025;  // object bottom above anything it passes over
+constexpr double kPathMargin = 0.02;      // horizontal margin around the carried object's footprint
+constexpr const char* kWristJoint = "robot0_joint7";
+constexpr double kWristLimit = 2.8973, kWristMargin = 0.2;  // rad
+constexpr double kWallAllowance = 0.02;   // container walls beyond its region site
+// Gripper opening below which the hand holds nothing: empty fingers close
+// past each other (about -0.017 m), a held 6 mm bowl wall reads ~8 mm and a
+// jolt can squeeze that to ~2 mm, which must not count as a lost grasp.
+constexpr double kEmptyGrip = 0.0;
+constexpr double kApproachHeight = 0.08;  // tool centre point above the grasp before descending
 
 using Vec3 = std::array<double, 3>;
 
@@ -75,6 +89,38 @@ double FootprintDistance(const PrivilegedState::Body& b, double x, double y) {
 
 double Top(const PrivilegedState::Body& b) { return b.pose.pos[2] + 2 * b.half_extent[2]; }
 
+// (x, y) in the horizontal frame of a (yawed) box site.
+std::array<double, 2> SiteLocal(const PrivilegedState::Site& site, double x, double y) {
+  const double yaw = Yaw(site.pose.quat), c = std::cos(yaw), s = std::sin(yaw);
+  const double dx = x - site.pose.pos[0], dy = y - site.pose.pos[1];
+  return {c * dx + s * dy, -s * dx + c * dy};
+}
+
+// A two-finger grasp works the same at `yaw` and `yaw + pi`. Take the one the
+// last wrist joint can reach with margin, turning the least: picking by hand
+// yaw alone can ask joint 7 to go past its stop, and the hand then never
+// lines up (and drifts sideways while the controller fights the limit).
+double ChooseYaw(const PrivilegedState& s, double yaw) {
+  const double current = Yaw(s.eef.quat);
+  const auto q7 = s.joints.find(kWristJoint);
+  double best = yaw, best_cost = 1e9;
+  for (double candidate : {WrapAngle(yaw), WrapAngle(yaw + kPi)}) {
+    const double turn = WrapAngle(candidate - current);
+    double cost = std::abs(turn);
+    if (q7 != s.joints.end()) {
+      // The hand points down, so turning it by +turn about world z turns
+      // joint 7 (axis along the hand, pointing down) by -turn.
+      const double q = q7->second - turn;
+      cost += 10 * std::max(0.0, std::abs(q) - (kWristLimit - kWristMargin));
+    }
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 PolicyInfo OraclePolicy::info() const {
@@ -92,8 +138,8 @@ PolicyInfo OraclePolicy::info() const {
 }
 
 const char* OraclePolicy::phase_name() const {
-  static const char* const kNames[] = {"plan", "approach", "descend", "close", "lift",
-                                       "carry", "lower", "release", "retreat", "done"};
+  static const char* const kNames[] = {"plan",  "approach", "descend", "close",   "lift", "carry",
+                                       "lower", "release",  "retreat", "recover", "done"};
   return kNames[static_cast<int>(phase_)];
 }
 
@@ -101,6 +147,8 @@ void OraclePolicy::reset(const EpisodeContext&) {
   phase_ = Phase::kPlan;
   phase_steps_ = 0;
   attempts_ = 0;
+  still_steps_ = 0;
+  last_object_pos_ = {};
   object_.clear();
 }
 
@@ -127,13 +175,21 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
 
   const PrivilegedState::Body& obj = s.objects.at(object_);
   const Vec3& c = obj.pose.pos;
-  const double current_yaw = Yaw(s.eef.quat);
+  // The fixture region holding the object, if any (a drawer): its walls are
+  // not among the bodies, so the grasp and the lift must know about them.
+  container_.reset();
+  for (const auto& [name, site] : s.regions) {
+    const auto lc = SiteLocal(site, c[0], c[1]);
+    if (!site.parent.empty() && std::abs(lc[0]) < site.half_size[0] &&
+        std::abs(lc[1]) < site.half_size[1] &&
+        std::abs(c[2] - site.pose.pos[2]) < site.half_size[2] + 0.01) {
+      container_ = site;
+    }
+  }
   if (obj.rim_radius > 0) {
     // Wall grasp: score rim points by the room around fingers and hand.
     const double tcp_z = Top(obj) - kRimGraspDepth;
     const double tip_z = tcp_z - kTipBelowTcp, hand_z = tcp_z + kHandAboveTcp;
-    const double bx = c[0] - s.robot_base[0], by = c[1] - s.robot_base[1];
-    const double bn = std::hypot(bx, by);
     double best = -1e9;
     for (int k = 0; k < 24; ++k) {
       const double a = k * kPi / 12, dx = std::cos(a), dy = std::sin(a);
@@ -153,58 +209,81 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
           }
         }
       }
-      // Inside a container region (an open drawer): keep the finger off its walls.
-      for (const auto& [name, site] : s.regions) {
-        const double sy = Yaw(site.pose.quat), cs = std::cos(sy), sn = std::sin(sy);
-        auto local = [&](double x, double y) {
-          return std::array<double, 2>{cs * (x - site.pose.pos[0]) + sn * (y - site.pose.pos[1]),
-                                       -sn * (x - site.pose.pos[0]) + cs * (y - site.pose.pos[1])};
-        };
-        auto lc = local(c[0], c[1]);
-        const bool contains = std::abs(lc[0]) < site.half_size[0] && std::abs(lc[1]) < site.half_size[1] &&
-                              std::abs(c[2] - site.pose.pos[2]) < site.half_size[2] + 0.01 &&
-                              !site.parent.empty();
-        if (!contains) continue;
-        auto lf = local(fx, fy);
-        clearance = std::min(clearance, std::min(site.half_size[0] - std::abs(lf[0]),
-                                                 site.half_size[1] - std::abs(lf[1])));
+      // Inside a container (an open drawer): keep the finger off its walls.
+      if (container_) {
+        const auto lf = SiteLocal(*container_, fx, fy);
+        clearance = std::min(clearance, std::min(container_->half_size[0] - std::abs(lf[0]),
+                                                 container_->half_size[1] - std::abs(lf[1])));
       }
-      const double facing = bn > 1e-6 ? (dx * bx + dy * by) / bn : 0;
-      const double score = clearance + 0.01 * facing;
+      // A top-down grasp is only dependable where the arm has room: the far
+      // side of a bowl at the front of the table is at the edge of the Panda's
+      // reach (the hand stalls short of it and the bowl is carried off-centre),
+      // the near side of one next to the base (the stove) folds the arm onto
+      // itself. Penalise rim points outside a comfortable band of distances
+      // from the base, one for one with the clearance they would buy.
+      const double reach = std::hypot(px - s.robot_base[0], py - s.robot_base[1]);
+      const double score = clearance - std::max(0.0, reach - kReachFar) -
+                           std::max(0.0, kReachNear - reach);
       if (score > best) {
         best = score;
         grasp_.tcp = {px, py, tcp_z};
         // Fingers slide along the hand y axis = (sin yaw, -cos yaw): align with the radius.
-        double yaw = std::atan2(dx, -dy);
-        if (std::abs(WrapAngle(yaw + kPi - current_yaw)) < std::abs(WrapAngle(yaw - current_yaw))) {
-          yaw = WrapAngle(yaw + kPi);
-        }
-        grasp_.yaw = yaw;
+        grasp_.yaw = ChooseYaw(s, std::atan2(dx, -dy));
       }
     }
   } else {
     // Across the narrower horizontal side, a little below the top.
     const double body_yaw = Yaw(obj.pose.quat);
-    double yaw = obj.half_extent[0] < obj.half_extent[1] ? body_yaw + kPi / 2 : body_yaw;
-    yaw = WrapAngle(yaw);
-    if (std::abs(WrapAngle(yaw + kPi - current_yaw)) < std::abs(WrapAngle(yaw - current_yaw))) {
-      yaw = WrapAngle(yaw + kPi);
-    }
+    const double yaw = obj.half_extent[0] < obj.half_extent[1] ? body_yaw + kPi / 2 : body_yaw;
     grasp_.tcp = {c[0], c[1], Top(obj) - std::min(0.03, obj.half_extent[2])};
-    grasp_.yaw = yaw;
+    grasp_.yaw = ChooseYaw(s, yaw);
   }
 
-  // Carry high enough to clear everything near the straight path.
-  carry_z_ = std::max(c[2], target_xy_z_[2]) + 0.10;
-  for (const auto& [name, other] : s.objects) {
-    if (name == object_) continue;
-    const double vx = target_xy_z_[0] - c[0], vy = target_xy_z_[1] - c[1];
-    const double len2 = std::max(vx * vx + vy * vy, 1e-9);
-    const double t = std::clamp(((other.pose.pos[0] - c[0]) * vx + (other.pose.pos[1] - c[1]) * vy) / len2, 0.0, 1.0);
-    const double dist = FootprintDistance(other, c[0] + t * vx, c[1] + t * vy);
-    if (dist < 0.08) carry_z_ = std::max(carry_z_, Top(other) + 0.04);
-  }
+  start_xy_ = {c[0], c[1]};
+  start_z_ = c[2];
   return true;
+}
+
+double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y) const {
+  // The lowest height of the object's origin (its bottom) that clears
+  // everything within its footprint (plus a margin) along the straight path
+  // from (x, y) to the target, sampled every centimetre.
+  const auto& obj = s.objects.at(object_);
+  const double reach = std::max(obj.half_extent[0], obj.half_extent[1]) + kPathMargin;
+  const double vx = target_xy_z_[0] - x, vy = target_xy_z_[1] - y;
+  const int samples = 1 + static_cast<int>(std::hypot(vx, vy) / 0.01);
+  double z = target_xy_z_[2] + kPathClearance;
+  // Stay at the lift height over the place it started from and, if it was in
+  // a container (drawer walls are not among the bodies), over all of that.
+  for (int i = 0; i <= samples && z < start_z_ + kLiftClearance; ++i) {
+    const double t = static_cast<double>(i) / samples, px = x + t * vx, py = y + t * vy;
+    bool near_start = std::hypot(px - start_xy_[0], py - start_xy_[1]) < reach + 0.05;
+    if (container_) {
+      const auto l = SiteLocal(*container_, px, py);
+      near_start = near_start ||
+                   std::hypot(std::max(0.0, std::abs(l[0]) - container_->half_size[0] - kWallAllowance),
+                              std::max(0.0, std::abs(l[1]) - container_->half_size[1] - kWallAllowance)) < reach;
+    }
+    if (near_start) z = start_z_ + kLiftClearance;
+  }
+  for (const auto& [name, other] : s.objects) {
+    if (name == object_ || Top(other) + kPathClearance <= z) continue;
+    for (int i = 0; i <= samples; ++i) {
+      const double t = static_cast<double>(i) / samples;
+      if (FootprintDistance(other, x + t * vx, y + t * vy) < reach) {
+        z = Top(other) + kPathClearance;
+        break;
+      }
+    }
+  }
+  return z;
+}
+
+bool OraclePolicy::Slipped(const PrivilegedState& s) const {
+  const Vec3& o = s.objects.at(object_).pose.pos;
+  const Vec3& tcp = s.eef.pos;
+  return std::hypot(o[0] - tcp[0] - held_offset_[0], o[1] - tcp[1] - held_offset_[1],
+                    o[2] - tcp[2] - held_offset_[2]) > 0.03;
 }
 
 Action OraclePolicy::MoveTo(const PrivilegedState& s, const Vec3& target, double yaw,
@@ -240,54 +319,75 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
     phase_ = next;
     phase_steps_ = 0;
   };
-  auto retry = [&]() {
+  // A failed grasp or a dropped object: let go, back off and re-plan once the
+  // object has come to rest (planning on a falling or rocking object aims the
+  // fingers at where it no longer is).
+  auto recover = [&]() {
     ++attempts_;
-    go(Phase::kPlan);
+    still_steps_ = 0;
+    go(Phase::kRecover);
   };
   ++phase_steps_;
   const double xy_err = std::hypot(target_xy_z_[0] - o[0], target_xy_z_[1] - o[1]);
+  const double moved = dist(o, last_object_pos_);
+  last_object_pos_ = o;
+  // The controller tracks at most ~1 cm per step; a full-scale command keeps
+  // it at that speed, and the goal is clipped to the target so it stops there.
   Action a;
   switch (phase_) {
     case Phase::kApproach: {
-      Vec3 above{grasp_.tcp[0], grasp_.tcp[1], std::max(grasp_.tcp[2] + 0.10, tcp[2] - 0.0)};
-      above[2] = grasp_.tcp[2] + 0.10;
+      const Vec3 above{grasp_.tcp[0], grasp_.tcp[1], grasp_.tcp[2] + kApproachHeight};
       a = MoveTo(s, above, grasp_.yaw, kMaxStep, -1);
       const double yaw_err = std::abs(WrapAngle(Yaw(s.eef.quat) - grasp_.yaw));
       if ((dist(tcp, above) < 0.012 && yaw_err < 0.06) || phase_steps_ > 60) go(Phase::kDescend);
       break;
     }
     case Phase::kDescend:
-      a = MoveTo(s, grasp_.tcp, grasp_.yaw, 0.015, -1);
-      if (dist(tcp, grasp_.tcp) < 0.005 || phase_steps_ > 25) go(Phase::kClose);
+      a = MoveTo(s, grasp_.tcp, grasp_.yaw, 0.025, -1);
+      if (dist(tcp, grasp_.tcp) < 0.005 || phase_steps_ > 20) go(Phase::kClose);
       break;
     case Phase::kClose:
+      // The fingers travel their full range in 8 steps.
       a = MoveTo(s, grasp_.tcp, grasp_.yaw, 0.01, 1);
-      if (phase_steps_ >= 10) go(Phase::kLift);
+      if (phase_steps_ >= 8) go(Phase::kLift);
       break;
     case Phase::kLift: {
-      a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + (carry_z_ - o[2])}, grasp_.yaw, 0.03, 1);
-      if (s.gripper_opening < 0.002 || (tcp[2] - grasp_.tcp[2] > 0.05 && o[2] < carry_z_ - 0.08)) {
-        retry();  // closed on nothing, or the object stayed behind
-      } else if (std::abs(o[2] - carry_z_) < 0.015 || phase_steps_ > 30) {
+      // Straight up, clear of the start (drawer walls) and of whatever lies
+      // between here and the target.
+      const double lift_z = PathClearanceZ(s, o[0], o[1]);
+      a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + (lift_z - o[2])}, grasp_.yaw, kMaxStep, 1);
+      if (s.gripper_opening < kEmptyGrip || (tcp[2] - grasp_.tcp[2] > 0.04 && o[2] - start_z_ < 0.01)) {
+        recover();  // closed on nothing, or the object stayed behind
+      } else if (o[2] > lift_z - 0.01 || phase_steps_ > 30) {
+        held_offset_ = {o[0] - tcp[0], o[1] - tcp[1], o[2] - tcp[2]};
         go(Phase::kCarry);
       }
       break;
     }
     case Phase::kCarry: {
-      Vec3 t{tcp[0] + target_xy_z_[0] - o[0], tcp[1] + target_xy_z_[1] - o[1], tcp[2] + carry_z_ - o[2]};
-      a = MoveTo(s, t, grasp_.yaw, 0.04, 1);
-      if (s.gripper_opening < 0.002 || o[2] < carry_z_ - 0.06) {
-        retry();
-      } else if (xy_err < 0.006 || phase_steps_ > 80) {
+      // Towards the target, sinking as soon as the rest of the way is clear.
+      const double carry_z = PathClearanceZ(s, o[0], o[1]);
+      Vec3 t{tcp[0] + target_xy_z_[0] - o[0], tcp[1] + target_xy_z_[1] - o[1], tcp[2] + carry_z - o[2]};
+      if (o[2] < carry_z - 0.015) t[0] = tcp[0], t[1] = tcp[1];  // below the obstacles: up first
+      a = MoveTo(s, t, grasp_.yaw, kMaxStep, 1);
+      if (s.gripper_opening < kEmptyGrip || Slipped(s)) {
+        recover();
+      } else if (xy_err < 0.008 || phase_steps_ > 90) {
         go(Phase::kLower);
       }
       break;
     }
     case Phase::kLower: {
+      // Fast down to a couple of centimetres above the support, then gently.
       const double goal_z = target_xy_z_[2] + 0.008;
+      const double step = o[2] - goal_z > 0.03 ? kMaxStep : 0.015;
       Vec3 t{tcp[0] + target_xy_z_[0] - o[0], tcp[1] + target_xy_z_[1] - o[1], tcp[2] + goal_z - o[2]};
-      a = MoveTo(s, t, grasp_.yaw, 0.02, 1);
-      if ((o[2] - goal_z < 0.006 && xy_err < 0.01) || phase_steps_ > 40) go(Phase::kRelease);
+      a = MoveTo(s, t, grasp_.yaw, step, 1);
+      if (s.gripper_opening < kEmptyGrip || Slipped(s)) {
+        recover();
+      } else if ((o[2] - goal_z < 0.006 && xy_err < 0.01) || phase_steps_ > 40) {
+        go(Phase::kRelease);
+      }
       break;
     }
     case Phase::kRelease:
@@ -298,11 +398,16 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
       a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + 0.05}, grasp_.yaw, 0.02, -1);
       if (phase_steps_ >= 8) go(Phase::kDone);
       break;
+    case Phase::kRecover:
+      a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + 0.05}, grasp_.yaw, 0.02, -1);
+      still_steps_ = moved < 0.001 ? still_steps_ + 1 : 0;
+      if ((phase_steps_ >= 4 && still_steps_ >= 3) || phase_steps_ > 30) go(Phase::kPlan);
+      break;
     case Phase::kDone:
     case Phase::kPlan:
       a = MoveTo(s, tcp, grasp_.yaw, 0.0, -1);
       // The object landed off target: try again while time allows.
-      if (phase_ == Phase::kDone && xy_err > 0.03 && attempts_ < 3) retry();
+      if (phase_ == Phase::kDone && xy_err > 0.03 && attempts_ < 3) recover();
       break;
   }
   return ActionChunk{{a}, {}};

@@ -5,12 +5,14 @@
 // For each goal atom (On a b) / (In a region) that does not hold yet, it runs
 //   approach (above the grasp, gripper open) -> descend -> close -> lift
 //   -> carry (object centred over the target) -> lower -> release -> retreat
-// and goes back to approach when the object slips out during lift or carry.
+// When the grasp fails or the object slips out it lets go, waits for the
+// object to come to rest and plans again.
 // Bowls are grasped by their wall, at the point of the rim with the most room
 // around the fingers; other objects across their narrow side.
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "harness/policy.h"
@@ -26,13 +28,19 @@ class OraclePolicy : public Policy {
   const char* phase_name() const;
 
  private:
-  enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat, kDone };
+  enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat,
+                     kRecover, kDone };
   struct Grasp {
     std::array<double, 3> tcp{};  // tool centre point at grasp
     double yaw = 0;               // hand yaw (rad)
   };
 
   bool Plan(const PrivilegedState& s);
+  // Lowest height for the object's origin clearing everything along the
+  // straight path from (x, y) to the target.
+  double PathClearanceZ(const PrivilegedState& s, double x, double y) const;
+  // The held object has moved away from where it sat in the hand after lifting.
+  bool Slipped(const PrivilegedState& s) const;
   Action MoveTo(const PrivilegedState& s, const std::array<double, 3>& target, double yaw,
                 double max_step, double gripper) const;
 
@@ -42,8 +50,12 @@ class OraclePolicy : public Policy {
   std::string object_;          // what is being moved
   std::array<double, 3> target_xy_z_{};  // where the object's origin should end (x, y, resting z)
   Grasp grasp_;
-  double carry_z_ = 0;          // object origin height while carrying
-  std::array<double, 3> grasp_offset_{};  // object origin minus tcp, measured after lifting
+  std::optional<PrivilegedState::Site> container_;  // fixture region the object started in
+  std::array<double, 2> start_xy_{};  // object origin when the grasp was planned
+  double start_z_ = 0;
+  std::array<double, 3> held_offset_{};      // object origin minus tcp, measured after lifting
+  std::array<double, 3> last_object_pos_{};  // to tell when a dropped object has settled
+  int still_steps_ = 0;
 };
 
 }  // namespace gauntlet::policies
