@@ -32,9 +32,28 @@ std::string Cylinder(double r, double hz, double z, const char* rgba) {
   return o.str();
 }
 
-std::string Octagon(double apothem, double hz, const char* rgba) {
-  return Box("collision", apothem, apothem, hz, 0, 0, hz, 0, rgba) +
-         Box("collision", apothem, apothem, hz, 0, 0, hz, kPi / 4, rgba);
+// An octagonal prism from z0 to z0 + 2 hz.
+std::string Octagon(double apothem, double hz, double z0, const char* rgba) {
+  return Box("collision", apothem, apothem, hz, 0, 0, z0 + hz, 0, rgba) +
+         Box("collision", apothem, apothem, hz, 0, 0, z0 + hz, kPi / 4, rgba);
+}
+
+// Free objects stand on four thin capsules along the edges of their
+// footprint. MuJoCo 2.2.2's box-box test now and then reports a bogus contact
+// ~0.7 m deep between two upright boxes (an object's flat bottom on the table,
+// the stove or another object), which launches a resting object; capsule-box
+// and capsule-plane contacts are analytic and stay well behaved. Everything
+// else of the object's collision shape starts kFootLift above its origin.
+constexpr double kFootRadius = 0.0025, kFootLift = 0.002;
+std::string Feet(double ax, double ay) {
+  std::ostringstream o;
+  const double z = kFootRadius;
+  const double ends[4][4] = {{-ax, -ay, ax, -ay}, {ax, -ay, ax, ay}, {ax, ay, -ax, ay}, {-ax, ay, -ax, -ay}};
+  for (const auto& e : ends) {
+    o << "<geom class=\"collision\" type=\"capsule\" size=\"" << kFootRadius << "\" fromto=\"" << e[0]
+      << " " << e[1] << " " << z << " " << e[2] << " " << e[3] << " " << z << "\"/>\n";
+  }
+  return o.str();
 }
 
 std::string Site(const std::string& name, double hx, double hy, double hz, double x, double y,
@@ -61,10 +80,11 @@ std::string Inertial(double mass, double z, double i) {
 // report bogus contacts ~0.7 m deep between a wall and a large box (table,
 // stove, cabinet top) now and then, which shot resting bowls into the air.
 constexpr double kBowlWallRadius = 0.045, kBowlWallHalfThickness = 0.003, kBowlHeight = 0.045;
-constexpr double kBowlWallLift = 0.002;
+constexpr double kBowlWallLift = 0.003;
 std::string BowlGeoms(const std::string&) {
   std::string g = Inertial(0.12, 0.015, 1.2e-4);
-  g += Box("visual_collision", 0.034, 0.034, 0.003, 0, 0, 0.003, 0, nullptr);
+  g += Box("visual_collision", 0.034, 0.034, 0.002, 0, 0, kFootLift + 0.002, 0, nullptr);
+  g += Feet(0.026, 0.026);
   const double wall_half_height = (kBowlHeight - kBowlWallLift) / 2;
   for (int k = 0; k < 12; ++k) {
     double a = k * kPi / 6;
@@ -78,23 +98,27 @@ std::string BowlGeoms(const std::string&) {
 
 constexpr double kPlateRadius = 0.06, kPlateHeight = 0.012;
 std::string PlateGeoms(const std::string&) {
-  return Inertial(0.2, 0.006, 2e-4) + Octagon(0.05, kPlateHeight / 2, "0 0 0 0") +
+  return Inertial(0.2, 0.006, 2e-4) + Feet(0.04, 0.04) +
+         Octagon(0.05, (kPlateHeight - kFootLift) / 2, kFootLift, "0 0 0 0") +
          Cylinder(kPlateRadius, kPlateHeight / 2, kPlateHeight / 2, "0.93 0.93 0.9 1") +
          Cylinder(0.045, 0.0005, kPlateHeight + 0.0003, "0.82 0.82 0.8 1");
 }
 
 constexpr double kRamekinRadius = 0.038, kRamekinHeight = 0.036;
 std::string RamekinGeoms(const std::string&) {
-  return Inertial(0.15, 0.015, 8e-5) + Octagon(0.028, kRamekinHeight / 2, "0 0 0 0") +
+  return Inertial(0.15, 0.015, 8e-5) + Feet(0.022, 0.022) +
+         Octagon(0.028, (kRamekinHeight - kFootLift) / 2, kFootLift, "0 0 0 0") +
          Cylinder(kRamekinRadius, kRamekinHeight / 2, kRamekinHeight / 2, "0.95 0.92 0.82 1") +
          Cylinder(0.04, 0.003, kRamekinHeight - 0.003, "0.45 0.3 0.2 1");
 }
 
 constexpr double kCookiesHalf[3] = {0.03, 0.055, 0.025};
 std::string CookiesGeoms(const std::string&) {
-  return Inertial(0.1, kCookiesHalf[2], 1e-4) +
-         Box("visual_collision", kCookiesHalf[0], kCookiesHalf[1], kCookiesHalf[2], 0, 0,
-             kCookiesHalf[2], 0, "0.85 0.2 0.15 1") +
+  return Inertial(0.1, kCookiesHalf[2], 1e-4) + Feet(kCookiesHalf[0] - 0.004, kCookiesHalf[1] - 0.004) +
+         Box("collision", kCookiesHalf[0], kCookiesHalf[1], kCookiesHalf[2] - kFootLift / 2, 0, 0,
+             kCookiesHalf[2] + kFootLift / 2, 0, nullptr) +
+         Box("visual", kCookiesHalf[0], kCookiesHalf[1], kCookiesHalf[2], 0, 0, kCookiesHalf[2], 0,
+             "0.85 0.2 0.15 1") +
          Box("visual", kCookiesHalf[0] + 0.0005, 0.03, 0.015, 0, 0, kCookiesHalf[2], 0,
              "0.95 0.8 0.3 1");
 }

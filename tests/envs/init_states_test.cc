@@ -27,26 +27,28 @@ TEST_P(InitStatesTest, RegeneratingGivesTheStoredStates) {
       << " (if the world changed on purpose, run `gauntlet init-states libero_spatial`)";
 }
 
-INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest, ::testing::Range(0, 10));
-
-TEST(InitStates, EveryTaskHasFiftySettledStates) {
+// Every stored state is at rest: in the protocol's settling steps and a few
+// more, nothing moves by more than 5 mm and the goal does not hold yet. This
+// also guards against contacts that launch resting objects.
+TEST_P(InitStatesTest, EveryStateIsAtRest) {
   SuiteSpec suite = gauntlet::testing::SpatialSuite();
-  for (int t = 0; t < 10; ++t) {
-    auto env = gauntlet::testing::SpatialEnv(t);
-    EXPECT_EQ(env->num_init_states(), 50) << suite.tasks[t].name;
-    // Objects rest: the goal does not hold and nothing moves much in 10 no-op steps.
-    ASSERT_TRUE(env->Reset(gauntlet::testing::SpatialEpisode(t, 0)).ok());
+  auto env = gauntlet::testing::SpatialEnv(GetParam());
+  ASSERT_EQ(env->num_init_states(), 50);
+  for (int i = 0; i < env->num_init_states(); ++i) {
+    ASSERT_TRUE(env->Reset(gauntlet::testing::SpatialEpisode(GetParam(), i)).ok());
     const auto before = env->privileged_state();
-    for (int i = 0; i < 10; ++i) env->Step({0, 0, 0, 0, 0, 0, -1});
+    for (int step = 0; step < 20; ++step) env->Step({0, 0, 0, 0, 0, 0, -1});
     const auto after = env->privileged_state();
     for (const auto& [name, body] : before.objects) {
       const auto& p = after.objects.at(name).pose.pos;
       EXPECT_LT(std::hypot(p[0] - body.pose.pos[0], p[1] - body.pose.pos[1], p[2] - body.pose.pos[2]), 0.005)
-          << suite.tasks[t].name << ": " << name << " moved while settling";
+          << suite.tasks[GetParam()].name << " state " << i << ": " << name << " moved";
     }
-    EXPECT_FALSE(env->goal_holds()) << suite.tasks[t].name;
+    EXPECT_FALSE(env->goal_holds()) << suite.tasks[GetParam()].name << " state " << i;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest, ::testing::Range(0, 10));
 
 TEST(InitStates, AStateFileForAnotherModelIsRefused) {
   auto env = gauntlet::testing::SpatialEnv(0);
