@@ -107,12 +107,12 @@ int Run(const RunArgs& a) {
   const int width = a.image_size > 0 ? a.image_size : suite.image_width;
   const int height = a.image_size > 0 ? a.image_size : suite.image_height;
   const bool render = !info.cameras.empty() || !a.video_dir.empty();
-  std::string backend = "none (state-only policy)";
-  if (render) {
-    auto probed = ProbeRenderBackend(a.render_backend);
-    if (!probed.ok()) return Fail(probed.error().message);
-    backend = probed.value();
-  }
+  // Probed even for state-only runs, so every run records what it could render with.
+  auto probed = ProbeRenderBackend(a.render_backend);
+  if (render && !probed.ok()) return Fail(probed.error().message);
+  const std::string backend = !probed.ok() ? "unavailable (state-only run): " + probed.error().message
+                              : render     ? probed.value()
+                                           : probed.value() + " (not used: state-only run)";
 
   // Everything that determines outcomes; a resumed run must match it exactly.
   std::vector<std::string> files{suite.path};
