@@ -9,6 +9,7 @@
 // Thread-safety: an Env is used by one thread at a time; different Envs share nothing.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 #include "harness/action.h"
@@ -17,6 +18,13 @@
 #include "harness/result.h"
 
 namespace gauntlet {
+
+// Thrown by Env::Observe when an observation cannot be produced (a render
+// failure); the episode ends as "error" with this message.
+class EnvError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct StepResult {
   bool success = false;  // the goal holds after this step

@@ -105,7 +105,13 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     const bool query = options.chunk_mode == ChunkMode::kEnsemble || queue.empty();
     if (query) {
       const auto render_start = Clock::now();
-      Observation obs = env.Observe(request);
+      Observation obs;
+      try {
+        obs = env.Observe(request);
+      } catch (const EnvError& e) {
+        out.steps = t;
+        return finish(EpisodeStatus::kError, e.what());
+      }
       out.render_s += Seconds(render_start);
       obs.step = t;
       if (!options.video_path.empty()) {
@@ -148,8 +154,12 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
         queue.assign(chunk.actions.begin(), chunk.actions.begin() + n);
       }
     } else if (!options.video_path.empty()) {
-      auto frame = env.Observe(video_only);
-      (void)video->AddFrame(frame.images.at(options.video_camera));
+      try {
+        (void)video->AddFrame(env.Observe(video_only).images.at(options.video_camera));
+      } catch (const EnvError& e) {
+        out.steps = t;
+        return finish(EpisodeStatus::kError, e.what());
+      }
     }
     if (options.chunk_mode == ChunkMode::kEnsemble) {
       action = ensemble.At(t, options.ensemble_decay);

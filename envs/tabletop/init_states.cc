@@ -57,7 +57,6 @@ bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placem
   } else {
     // On another object: centred on it, once it is placed.
     if (!placed.count(target) || !placed.at(target)) return false;
-    int body = mj_name2id(m, mjOBJ_BODY, target.c_str());
     const ObjectModel* support = nullptr;
     for (const auto& o : scene.objects) {
       if (o.name == target) support = o.model;
@@ -66,7 +65,6 @@ bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placem
     x = d->qpos[tadr] + Uniform(rng, -0.005, 0.005);
     y = d->qpos[tadr + 1] + Uniform(rng, -0.005, 0.005);
     z = d->qpos[tadr + 2] + (support ? support->support_height : 0.0);
-    (void)body;
   }
   if (yaw == 0 && p.model->category != "cookies") yaw = Uniform(rng, -kPi, kPi);
   d->qpos[qadr + 0] = x;
@@ -161,12 +159,10 @@ Result<InitStateSet> GenerateInitStates(const TabletopScene& scene, const mjMode
         int q = JointQpos(m, p.instance + "_joint");
         double moved = std::hypot(d->qpos[q] - start[q], d->qpos[q + 1] - start[q + 1],
                                   d->qpos[q + 2] - start[q + 2]);
-        // Upright: the body z axis stays within ~15 degrees of vertical.
-        double w = d->qpos[q + 3], x = d->qpos[q + 4], y = d->qpos[q + 5], z = d->qpos[q + 6];
-        double zz = 1 - 2 * (x * x + y * y);
-        (void)w;
-        (void)z;
-        if (moved > 0.02 || zz < std::cos(15 * kPi / 180)) accepted = false;
+        // Upright: the body z axis stays within 15 degrees of vertical
+        // (its world z component is 1 - 2 (x^2 + y^2) for a unit quaternion).
+        const double x = d->qpos[q + 4], y = d->qpos[q + 5];
+        if (moved > 0.02 || 1 - 2 * (x * x + y * y) < std::cos(15 * kPi / 180)) accepted = false;
       }
     }
     if (!accepted) {

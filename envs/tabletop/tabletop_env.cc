@@ -184,11 +184,12 @@ Observation TabletopEnv::Observe(const ObservationRequest& request) {
   if (!request.cameras.empty()) {
     if (!renderer_) {
       auto r = CameraRenderer::Create(m, options_.render);
-      GAUNTLET_CHECK(r.ok(), r.ok() ? "" : r.error().message);
+      if (!r.ok()) throw EnvError("render: " + r.error().message);
       renderer_ = std::move(r).value();
     }
-    Status st = renderer_->Render(m, d, request.cameras, &obs.images);
-    GAUNTLET_CHECK(st.ok(), st.message());
+    if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
+      throw EnvError("render: " + st.message());
+    }
   }
   if (request.privileged) obs.privileged = privileged_state();
   return obs;

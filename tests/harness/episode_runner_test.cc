@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "harness/gl_context.h"
 #include "policies/noop_policy.h"
 #include "policies/oracle_policy.h"
 #include "tests/envs/env_fixture.h"
@@ -24,11 +25,15 @@ class ScriptedPolicy : public Policy {
     PolicyInfo info;
     info.name = info.kind = "scripted";
     info.action_spec = envs::tabletop::TabletopActionSpec();
+    info.cameras = cameras_;
     return info;
   }
+  std::vector<std::string> cameras_;
+  std::vector<int> image_queries_;  // steps at which images arrived
   void reset(const EpisodeContext&) override { queries_ = 0; }
   ActionChunk act(const Observation& obs) override {
     ++queries_;
+    if (!obs.images.empty()) image_queries_.push_back(obs.step);
     if (obs.step == fault_step_ && fault_ == Fault::kThrowAtStep) throw PolicyError("server went away");
     ActionChunk c;
     for (int i = 0; i < chunk_; ++i) {
@@ -130,6 +135,32 @@ TEST(EpisodeRunner, ChunkModesQueryThePolicyAsOftenAsTheyShould) {
   options.chunk_mode = ChunkMode::kEnsemble;
   RunEpisode(*env, policy, spec, Context(), options);
   EXPECT_EQ(policy.queries_, 20);
+}
+
+TEST(EpisodeRunner, RendersOnlyWhenThePolicyIsQueried) {
+  auto gl = GlContext::Create("auto", 64, 64);
+  ASSERT_TRUE(gl.ok()) << gl.error().message;
+  auto env = testing::SpatialEnv(2);
+  ScriptedPolicy policy(5);
+  policy.cameras_ = {"agentview", "wrist"};
+  RunnerOptions options;
+  options.replan_steps = 5;
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 12), Context(), options);
+  EXPECT_EQ(o.status, EpisodeStatus::kFailure) << o.termination;
+  EXPECT_EQ(policy.image_queries_, (std::vector<int>{0, 5, 10}));
+  EXPECT_GT(o.render_s, 0);
+}
+
+TEST(EpisodeRunner, AnUnrenderableCameraEndsTheEpisodeAsError) {
+  auto gl = GlContext::Create("auto", 64, 64);
+  ASSERT_TRUE(gl.ok()) << gl.error().message;
+  auto env = testing::SpatialEnv(2);
+  ScriptedPolicy policy(1);
+  policy.cameras_ = {"ceiling"};
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 5), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_NE(o.termination.find("render:"), std::string::npos) << o.termination;
+  EXPECT_NE(o.termination.find("ceiling"), std::string::npos) << o.termination;
 }
 
 TEST(EpisodeRunner, SameEpisodeTwiceGivesTheSameStateHash) {
