@@ -2,7 +2,8 @@
 // regions, the goal) but acts only through the family's 7-d end-effector delta
 // interface: it never moves an object itself.
 //
-// For each goal atom (On a b) / (In a region) that does not hold yet, it runs
+// For the goal's first (On a b) / (In a region) atom (LIBERO-Spatial's goals
+// have one; multi-stage goals, drawers and knobs are later work) it runs
 //   approach (above the grasp, gripper open) -> descend -> close -> lift
 //   -> carry (object centred over the target) -> lower -> release -> retreat
 // When the grasp fails or the object slips out it lets go, waits for the
