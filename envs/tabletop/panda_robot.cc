@@ -53,7 +53,7 @@ std::string PandaBodyMjcf(const std::array<double, 3>& base) {
                 <inertial pos="0 0 0.08" mass="0.735" diaginertia="0.01 0.01 0.005"/>
                 )" << Joint(6, 0.01) << R"(
                 <geom class="robot" type="cylinder" fromto="0 0 0 0 0 0.095" size="0.045"/>
-                <body name="robot0_hand" pos="0 0 0.107" quat="0.9238795 0 0 -0.3826834">
+                <body name="robot0_hand" pos="0 0 0.107" quat="0.92387953251128674 0 0 -0.38268343236508978">
                   <inertial pos="0 0 0.03" mass="0.73" diaginertia="0.002 0.0005 0.002"/>
                   <geom class="robot" type="box" size="0.025 0.095 0.025" pos="0 0 0.03" rgba="0.92 0.92 0.92 1"/>
                   <site name="robot0_tcp" pos="0 0 0.1034" size="0.004" rgba="1 0 0 0" group="4"/>
