@@ -22,6 +22,7 @@
 #include "harness/scheduler.h"
 #include "policies/policy_registry.h"
 #include "policies/replay_policy.h"
+#include "reports/paired_comparison.h"
 #include "reports/summary.h"
 #include "results/results_store.h"
 #include "results/run_reader.h"
@@ -347,6 +348,20 @@ int main(int argc, char** argv) {
   summary_cmd->add_option("--db", db, "SQLite results file")->capture_default_str();
   summary_cmd->add_option("--run", run_name, "Only this run (default: all runs)");
 
+  reports::CompareOptions compare;
+  std::string compare_db = "gauntlet.db";
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Paired comparison of two runs on identical episodes; exit 1 on a significant regression");
+  compare_cmd->add_option("--baseline", compare.baseline, "Run name of the reference (e.g. last night)")->required();
+  compare_cmd->add_option("--candidate", compare.candidate, "Run name to judge")->required();
+  compare_cmd->add_option("--db", compare_db, "SQLite results file holding both runs")->capture_default_str();
+  compare_cmd->add_option("--alpha", compare.alpha, "Significance level (per-task tests are BH-corrected)")
+      ->capture_default_str()->check(CLI::Range(1e-6, 0.5));
+  compare_cmd->add_option("--margin", compare.margin, "Tolerated drop in success rate, as a fraction (0.02 = 2 points)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  compare_cmd->add_option("--bootstrap", compare.bootstrap_iterations, "Cluster-bootstrap resamples")
+      ->capture_default_str()->check(CLI::Range(100, 1000000));
+
   std::string show_target, show_out = "show.png";
   int show_init = 0, show_size = 256;
   auto* show_cmd = app.add_subcommand("show", "Write both camera views of an initial state to a PNG");
@@ -373,6 +388,12 @@ int main(int argc, char** argv) {
     if (!text.ok()) return Fail(text.error().message);
     std::cout << text.value();
     return 0;
+  }
+  if (*compare_cmd) {
+    auto result = reports::CompareRuns(compare_db, compare);
+    if (!result.ok()) return Fail(result.error().message);
+    std::cout << reports::FormatComparison(result.value());
+    return result.value().regression ? 1 : 0;
   }
   if (*show_cmd) return Show(show_target, show_init, show_out, show_size);
   if (*list_cmd) return List(list_suite);

@@ -51,7 +51,8 @@ Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) cons
       "FROM episodes WHERE run_id = ?1 GROUP BY task "
       // The suite's order (LIBERO task ids) when the run recorded its task list.
       "ORDER BY (SELECT j.key FROM runs r, json_each(r.config_json, '$.tasks') j "
-      "          WHERE r.run_id = ?1 AND json_extract(j.value, '$.name') = task), task");
+      "          WHERE r.run_id = ?1 AND (CASE j.type WHEN 'object' THEN json_extract(j.value, '$.name') "
+      "                                               ELSE j.value END) = task), task");
   if (!query.ok()) return query.error();
   Statement& rows = query.value().BindInt(1, run_id);
   std::vector<TaskCounts> tasks;
@@ -71,23 +72,45 @@ Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) cons
   }
 }
 
-Result<std::vector<StoredActions>> RunReader::EpisodeActions(const std::string& run_name) const {
+Result<std::int64_t> RunReader::FindRun(const std::string& run_name) const {
   auto runs = ListRuns();
   if (!runs.ok()) return runs.error();
-  std::int64_t run_id = -1;
   std::string names;
   for (const RunInfo& run : runs.value()) {
-    if (run.name == run_name) run_id = run.run_id;
+    if (run.name == run_name) return run.run_id;
     names += (names.empty() ? "" : ", ") + run.name;
   }
-  if (run_id < 0) {
-    return Error{path() + ": no run named '" + run_name + "' (runs: " + (names.empty() ? "none" : names) + ")"};
+  return Error{path() + ": no run named '" + run_name + "' (runs: " + (names.empty() ? "none" : names) + ")"};
+}
+
+Result<std::vector<EpisodeRecord>> RunReader::Episodes(std::int64_t run_id) const {
+  Result<Statement> query = db_.Prepare(
+      "SELECT suite, task, variant, init_state, seed, status, steps FROM episodes "
+      "WHERE run_id = ?1 ORDER BY suite, task, variant, init_state, seed");
+  if (!query.ok()) return query.error();
+  Statement& rows = query.value().BindInt(1, run_id);
+  std::vector<EpisodeRecord> episodes;
+  while (true) {
+    Result<bool> row = rows.Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) return episodes;
+    EpisodeRecord e;
+    e.key = {rows.ColumnText(0), rows.ColumnText(1), rows.ColumnText(2),
+             static_cast<int>(rows.ColumnInt(3)), static_cast<std::uint64_t>(rows.ColumnInt(4))};
+    e.status = rows.ColumnText(5);
+    e.steps = static_cast<int>(rows.ColumnInt(6));
+    episodes.push_back(std::move(e));
   }
+}
+
+Result<std::vector<StoredActions>> RunReader::EpisodeActions(const std::string& run_name) const {
+  Result<std::int64_t> run_id = FindRun(run_name);
+  if (!run_id.ok()) return run_id.error();
   Result<Statement> query = db_.Prepare(
       "SELECT suite, task, variant, init_state, seed, action_dim, actions FROM episodes "
       "WHERE run_id = ?1 ORDER BY task, variant, init_state, seed");
   if (!query.ok()) return query.error();
-  Statement& rows = query.value().BindInt(1, run_id);
+  Statement& rows = query.value().BindInt(1, run_id.value());
   std::vector<StoredActions> episodes;
   while (true) {
     Result<bool> row = rows.Step();

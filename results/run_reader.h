@@ -37,6 +37,13 @@ struct TaskCounts {
   std::optional<double> mean_success_steps;  // empty when nothing succeeded
 };
 
+// One stored episode's outcome.
+struct EpisodeRecord {
+  EpisodeKey key;
+  std::string status;  // "success", "failure", "error" or "timeout"
+  int steps = 0;
+};
+
 // The actions one stored episode executed, for replay.
 struct StoredActions {
   EpisodeKey key;
@@ -52,10 +59,13 @@ class RunReader {
   const std::string& path() const { return db_.path(); }
   // Oldest first.
   Result<std::vector<RunInfo>> ListRuns() const;
-  // Ordered by task name.
+  // The run's id; an unknown name is an error that lists the runs in the database.
+  Result<std::int64_t> FindRun(const std::string& run_name) const;
+  // In the run's task order (its recorded task list), then by name.
   Result<std::vector<TaskCounts>> CountByTask(std::int64_t run_id) const;
-  // Every episode of the named run with its executed actions; an unknown run
-  // is an error that lists the runs in the database.
+  // Every episode of the run, ordered by episode key.
+  Result<std::vector<EpisodeRecord>> Episodes(std::int64_t run_id) const;
+  // Every episode of the named run with its executed actions.
   Result<std::vector<StoredActions>> EpisodeActions(const std::string& run_name) const;
 
  private:

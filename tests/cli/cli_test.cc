@@ -113,6 +113,21 @@ TEST(Cli, ReplayReproducesAStoredRun) {
   EXPECT_NE(missing.err.find("no run named 'nosuchrun'"), std::string::npos) << missing.err;
 }
 
+TEST(Cli, CompareGatesOnAPairedRegression) {
+  const std::string db = testing::TempDir("cli") + "/r.db";
+  const std::string args = "run " + Suite() + " --tasks 2 --trials 6 --quiet --db " + db;
+  ASSERT_EQ(Gauntlet(args + " --policy oracle --run-name last-night").exit_code, 0);
+  ASSERT_EQ(Gauntlet(args + " --policy noop --run-name tonight").exit_code, 0);
+  ASSERT_EQ(Gauntlet(args + " --policy replay --replay-run last-night --run-name same").exit_code, 0);
+  Ran worse = Gauntlet("compare --baseline last-night --candidate tonight --db " + db);
+  EXPECT_EQ(worse.exit_code, 1) << worse.out << worse.err;
+  EXPECT_NE(worse.out.find("on 6 paired episodes"), std::string::npos) << worse.out;
+  EXPECT_NE(worse.out.find("verdict: REGRESSION"), std::string::npos) << worse.out;
+  Ran same = Gauntlet("compare --baseline last-night --candidate same --db " + db);
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("no significant regression"), std::string::npos) << same.out;
+}
+
 TEST(Cli, VideoIsWrittenPerEpisodeNamedByItsKey) {
   const std::string dir = testing::TempDir("cli");
   Ran r = Gauntlet("run " + Suite() + " --policy oracle --tasks 2 --trials 1 --quiet --video " + dir +
