@@ -3,6 +3,12 @@
 // rendered, its own GL context. Outcomes are handed to `on_outcome` on the
 // calling thread, one by one as they finish, so the results store is written
 // from one thread only.
+//
+// Watchdog: a call that never returns (a hung policy or render) cannot be
+// interrupted inside a thread. When an episode has run longer than
+// episode_timeout_s + watchdog_grace_s, the scheduler records it as "timeout",
+// abandons that worker (its late result, if any, is dropped) and starts a fresh
+// worker in its place, so the run goes on.
 #pragma once
 
 #include <functional>
@@ -29,6 +35,7 @@ struct ScheduleOptions {
   bool render = false;              // create a GL context per worker
   std::string render_backend = "auto";
   RunnerOptions runner;
+  double watchdog_grace_s = 30;     // beyond runner.episode_timeout_s
 };
 
 // Returns an error only when nothing can run at all (e.g. no GL context); an
