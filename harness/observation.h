@@ -32,12 +32,13 @@ struct PrivilegedState {
     std::array<double, 3> half_extent{};  // axis-aligned bounds in the body frame, metres
     double bottom = 0;                  // body-frame z of the lowest point (<= 0), metres
     double rim_radius = 0;              // > 0 for open containers grasped by their wall (bowls)
+    double grasp_height = 0;            // > 0: grasp this far above the origin (bottles), metres
     bool fixture = false;               // welded in place
   };
   struct Site {
     Pose pose;
     std::array<double, 3> half_size{};  // box half sizes, metres
-    std::string parent;                 // object or fixture it belongs to ("" for the table)
+    std::string parent;                 // object or fixture it belongs to ("" for the table or floor)
   };
   std::map<std::string, Body> objects;      // free bodies and fixtures by instance name
   std::map<std::string, Site> regions;      // named regions (sites)

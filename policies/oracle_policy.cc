@@ -13,6 +13,7 @@ constexpr double kMaxTurn = 0.5;    // radians per unit action
 constexpr double kTipBelowTcp = 0.007;   // fingertips below the tool centre point
 constexpr double kHandAboveTcp = 0.045;  // bottom of the hand body above the tool centre point
 constexpr double kHandHalfSpan = 0.095;  // hand half length along the finger axis
+constexpr double kOpenFingerReach = 0.046;  // open finger's centre from the tool centre point
 constexpr double kRimGraspDepth = 0.0165;  // tool centre point below the rim for a wall grasp
 // Horizontal distances from the arm's base (m) between which a top-down grasp
 // keeps the arm well inside its workspace.
@@ -232,11 +233,51 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
       }
     }
   } else {
-    // Across the narrower horizontal side, a little below the top.
+    // Across the narrower horizontal side, a little below the top (bottles
+    // and cartons at their grasp height, below the neck or gable). A body as
+    // wide as it is deep (a can, a carton) can be taken across either side,
+    // a long one anywhere along its length: take the hand pose whose fingers
+    // and hand keep the most room from the neighbours (an open finger
+    // reaches 5 cm from the grasp point, past a small box's side onto a can
+    // beside it).
     const double body_yaw = Yaw(obj.pose.quat);
-    const double yaw = obj.half_extent[0] < obj.half_extent[1] ? body_yaw + kPi / 2 : body_yaw;
-    grasp_.tcp = {c[0], c[1], Top(obj) - std::min(0.03, obj.half_extent[2])};
-    grasp_.yaw = ChooseYaw(s, yaw);
+    const double hx = obj.half_extent[0], hy = obj.half_extent[1];
+    const double narrow_yaw = hx < hy ? body_yaw + kPi / 2 : body_yaw;
+    const bool square = std::abs(hx - hy) < 1e-9;
+    // How far the grasp may slide along a long body, fingers (2.2 cm wide) on it.
+    const double slide = square ? 0.0 : std::max(0.0, std::max(hx, hy) - 0.025);
+    const double tcp_z = obj.grasp_height > 0 ? c[2] + obj.grasp_height
+                                              : Top(obj) - std::min(0.03, obj.half_extent[2]);
+    const double tip_z = tcp_z - kTipBelowTcp, hand_z = tcp_z + kHandAboveTcp;
+    double best = -1e9;
+    for (int k = 0; k < (square ? 2 : 5); ++k) {
+      // Square: across one side, then the other. Long: centred, then +-1/2, +-1 slide.
+      const double yaw = square ? narrow_yaw + k * kPi / 2 : narrow_yaw;
+      const double offset = square ? 0.0 : slide * (k % 2 == 0 ? 1 : -1) * ((k + 1) / 2) / 2.0;
+      const double lx = std::cos(yaw), ly = std::sin(yaw);   // hand x: along the body
+      const double fx = std::sin(yaw), fy = -std::cos(yaw);  // finger axis: across it
+      const double px = c[0] + offset * lx, py = c[1] + offset * ly;
+      double clearance = 0.05;
+      for (const auto& [name, other] : s.objects) {
+        if (name == object_) continue;
+        for (double sgn : {-1.0, 1.0}) {
+          if (Top(other) > tip_z - 0.003) {
+            clearance = std::min(clearance, FootprintDistance(other, px + sgn * kOpenFingerReach * fx,
+                                                              py + sgn * kOpenFingerReach * fy) - 0.017);
+          }
+          if (Top(other) > hand_z - 0.005) {
+            clearance = std::min(clearance, FootprintDistance(other, px + sgn * kHandHalfSpan * fx,
+                                                              py + sgn * kHandHalfSpan * fy) - 0.01);
+          }
+        }
+      }
+      const double score = clearance - 0.2 * std::abs(offset);
+      if (score > best + 1e-9) {
+        best = score;
+        grasp_.tcp = {px, py, tcp_z};
+        grasp_.yaw = ChooseYaw(s, yaw);
+      }
+    }
   }
 
   start_xy_ = {c[0], c[1]};
@@ -342,10 +383,40 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
       if ((dist(tcp, above) < 0.012 && yaw_err < 0.06) || phase_steps_ > 60) go(Phase::kDescend);
       break;
     }
-    case Phase::kDescend:
-      a = MoveTo(s, grasp_.tcp, grasp_.yaw, 0.025, -1);
-      if (dist(tcp, grasp_.tcp) < 0.005 || phase_steps_ > 20) go(Phase::kClose);
+    case Phase::kDescend: {
+      Vec3 t = grasp_.tcp;
+      int limit = 20;
+      if (obj.rim_radius == 0) {
+        // Across the body the fingers clear it by ~5 mm a side, less than
+        // the controller's steady sideways error near the floor (up to
+        // ~8 mm): hover with the fingertips just above the top and trim the
+        // commanded position (integral action) until the hand is centred,
+        // then go down.
+        const double ex = t[0] - tcp[0], ey = t[1] - tcp[1], err = std::hypot(ex, ey);
+        const double hover_z = Top(obj) + kTipBelowTcp + 0.01;
+        if (phase_steps_ == 1) {
+          xy_trim_ = {0, 0};
+          centred_ = false;
+        }
+        // Latched with hysteresis: going down starts the trim swinging a little.
+        if (err < 0.003) {
+          centred_ = true;
+        } else if (err > 0.006 && tcp[2] - kTipBelowTcp > Top(obj)) {
+          centred_ = false;
+        }
+        if (!centred_) t[2] = std::max(t[2], hover_z);
+        if (err < 0.02) {
+          xy_trim_[0] = std::clamp(xy_trim_[0] + 0.2 * ex, -0.02, 0.02);
+          xy_trim_[1] = std::clamp(xy_trim_[1] + 0.2 * ey, -0.02, 0.02);
+        }
+        t[0] += xy_trim_[0];
+        t[1] += xy_trim_[1];
+        limit = 60;
+      }
+      a = MoveTo(s, t, grasp_.yaw, 0.025, -1);
+      if (dist(tcp, grasp_.tcp) < 0.005 || phase_steps_ > limit) go(Phase::kClose);
       break;
+    }
     case Phase::kClose:
       // The fingers travel their full range in 8 steps.
       a = MoveTo(s, grasp_.tcp, grasp_.yaw, 0.01, 1);

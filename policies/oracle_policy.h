@@ -2,14 +2,17 @@
 // regions, the goal) but acts only through the family's 7-d end-effector delta
 // interface: it never moves an object itself.
 //
-// For the goal's first (On a b) / (In a region) atom (LIBERO-Spatial's goals
-// have one; multi-stage goals, drawers and knobs are later work) it runs
+// For the goal's first (On a b) / (In a region) atom (LIBERO-Spatial's and
+// LIBERO-Object's goals have one; multi-stage goals, drawers and knobs are
+// later work) it runs
 //   approach (above the grasp, gripper open) -> descend -> close -> lift
 //   -> carry (object centred over the target) -> lower -> release -> retreat
 // When the grasp fails or the object slips out it lets go, waits for the
 // object to come to rest and plans again.
 // Bowls are grasped by their wall, at the point of the rim with the most room
-// around the fingers; other objects across their narrow side.
+// around the fingers; other objects across their narrow side, at the side and
+// point along the body with the most room, after centring the hand over the
+// body (the fingers clear a can by only ~5 mm a side).
 #pragma once
 
 #include <array>
@@ -54,6 +57,8 @@ class OraclePolicy : public Policy {
   std::optional<PrivilegedState::Site> container_;  // fixture region the object started in
   std::array<double, 2> start_xy_{};  // object origin when the grasp was planned
   double start_z_ = 0;
+  std::array<double, 2> xy_trim_{};          // integral correction while descending onto a body
+  bool centred_ = false;                     // the hand is centred over that body: go down
   std::array<double, 3> held_offset_{};      // object origin minus tcp, measured after lifting
   std::array<double, 3> last_object_pos_{};  // to tell when a dropped object has settled
   int still_steps_ = 0;

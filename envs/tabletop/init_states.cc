@@ -31,6 +31,22 @@ struct Placement {
   const BddlAtom* atom;  // (On|In instance target)
 };
 
+constexpr int kPlacementAttempts = 100;
+
+// No object placed so far has its footprint circle within `p`'s at (x, y).
+bool FootprintIsFree(const mjModel* m, const mjData* d, const TabletopScene& scene,
+                     const Placement& p, const std::map<std::string, bool>& placed, double x, double y) {
+  for (const SceneInstance& other : scene.objects) {
+    const auto it = placed.find(other.name);
+    if (other.name == p.instance || it == placed.end() || !it->second) continue;
+    const int q = JointQpos(m, other.name + "_joint");
+    if (std::hypot(x - d->qpos[q], y - d->qpos[q + 1]) <= p.model->radius + other.model->radius) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Places an object; returns false when its support is not placed yet.
 bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placement& p,
            const std::map<std::string, bool>& placed, std::mt19937_64& rng) {
@@ -38,11 +54,20 @@ bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placem
   const int qadr = JointQpos(m, p.instance + "_joint");
   double x = 0, y = 0, z = 0, yaw = 0;
   if (const BddlRegion* region = scene.task.FindRegion(target);
-      region && region->target == kTableName && !region->ranges.empty()) {
+      region && region->target == scene.arena->surface && !region->ranges.empty()) {
     const auto& r = region->ranges[rng() % region->ranges.size()];
-    x = Uniform(rng, r[0], r[2]);
-    y = Uniform(rng, r[1], r[3]);
-    z = scene.table_top;
+    // Redrawn while it overlaps an object placed before it (arenas that ask
+    // for it); after kPlacementAttempts the last draw stands and the
+    // settling check judges the state.
+    for (int attempt = 0;; ++attempt) {
+      x = Uniform(rng, r[0], r[2]);
+      y = Uniform(rng, r[1], r[3]);
+      if (!scene.arena->separate_footprints || attempt == kPlacementAttempts ||
+          FootprintIsFree(m, d, scene, p, placed, x, y)) {
+        break;
+      }
+    }
+    z = scene.surface_z;
     if (!region->yaw_rotations.empty()) {
       const auto& yr = region->yaw_rotations.front();
       yaw = Uniform(rng, yr[0], yr[1]);

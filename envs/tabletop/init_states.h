@@ -31,8 +31,9 @@ inline constexpr int kInitStateFormatVersion = 1;
 inline constexpr int kSettleSubsteps = 400;  // 0.8 s of physics
 
 // Samples `count` states: articulated joints from :init (Open/Close) or their
-// closed/off defaults, objects uniformly in their :init regions (or on the
-// object or site they stand on), the robot at its start configuration; then
+// closed/off defaults, objects uniformly in their :init regions (where the
+// arena asks for it, clear of the footprint circles of objects placed before
+// them) or on the object or site they stand on, the robot at its start configuration; then
 // settles each for kSettleSubsteps with the robot held, and resamples a state
 // whose objects moved more than 2 cm or tipped while settling.
 Result<InitStateSet> GenerateInitStates(const TabletopScene& scene, const mjModel* m, int count,

@@ -36,6 +36,9 @@ struct ObjectModel {
   // Grasp facts for scripted experts: a rim grasp straddles a wall at this
   // radius (bowls); otherwise grasp across the body.
   double rim_radius = 0;
+  // Height above the origin to grasp at, metres (0: a little below the top).
+  // Bottles and cartons are held by the body, below the neck or gable.
+  double grasp_height = 0;
   std::array<double, 3> half_extent{};  // axis-aligned bounds in the body frame
 };
 

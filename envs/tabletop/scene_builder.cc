@@ -56,55 +56,93 @@ std::string Header(const SceneOptions& options) {
   return x.str();
 }
 
-std::string Arena(const SceneOptions& options) {
+constexpr ArenaSpec kArenas[] = {
+    {"LIBERO_Tabletop_Manipulation", kTableName, "table", kTableTop, true,
+     // LIBERO mounts the arm 0.16 m behind the table's rear edge.
+     {-0.16 - kTableLength / 2, 0, kTableTop},
+     {0.6586, 0, 1.6104}, {0.638, 0.305, 0.305, 0.638}, false},
+    // LIBERO-Object: the objects and the basket stand on the floor (regions
+    // target "floor", in a frame at the world origin) and the arm stands on
+    // the floor too (OnTheGroundPanda). LIBERO's base offset for it is not in
+    // our reference; 0.5 m behind the floor frame's origin puts every region
+    // (x in [-0.225, 0.175], y in [-0.265, 0.27]) between 0.28 and 0.68 m from
+    // the base, where a top-down grasp at floor level keeps the arm inside
+    // its workspace, and the start pose's hand above the tallest grocery.
+    {"LIBERO_Floor_Manipulation", "floor", "floor", 0.0, false,
+     {-0.5, 0, 0},
+     {0.8966, 0, 0.65}, {0.638, 0.305, 0.305, 0.638}, true},
+};
+
+std::string Arena(const ArenaSpec& arena, const SceneOptions& options) {
   std::ostringstream x;
   const double hx = kTableLength / 2, hy = kTableWidth / 2;
   x << "<light name=\"key\" directional=\"true\" pos=\"0 0 3\" dir=\"0.3 0.2 -1\" diffuse=\"0.5 0.5 0.5\" "
        "castshadow=\""
     << (options.shadows ? "true" : "false") << "\"/>\n"
     << "<geom name=\"floor\" type=\"plane\" size=\"3 3 0.1\" material=\"floor_mat\" contype=\"1\" "
-       "conaffinity=\"3\"/>\n"
-    << "<body name=\"" << kTableName << "\" pos=\"0 0 " << kTableTop << "\">\n"
-    << "<geom name=\"table_top\" class=\"visual_collision\" type=\"box\" size=\"" << hx << " " << hy
-    << " 0.025\" pos=\"0 0 -0.025\" rgba=\"0.72 0.6 0.45 1\"/>\n";
-  for (int sx : {-1, 1}) {
-    for (int sy : {-1, 1}) {
-      x << "<geom class=\"visual\" type=\"cylinder\" size=\"0.025 " << (kTableTop - 0.05) / 2
-        << "\" pos=\"" << sx * (hx - 0.1) << " " << sy * (hy - 0.1) << " "
-        << -0.05 - (kTableTop - 0.05) / 2 << "\" rgba=\"0.4 0.4 0.4 1\"/>\n";
+       "conaffinity=\"3\"/>\n";
+  if (arena.table) {
+    const double top = arena.surface_z;
+    x << "<body name=\"" << arena.surface << "\" pos=\"0 0 " << top << "\">\n"
+      << "<geom name=\"table_top\" class=\"visual_collision\" type=\"box\" size=\"" << hx << " " << hy
+      << " 0.025\" pos=\"0 0 -0.025\" rgba=\"0.72 0.6 0.45 1\"/>\n";
+    for (int sx : {-1, 1}) {
+      for (int sy : {-1, 1}) {
+        x << "<geom class=\"visual\" type=\"cylinder\" size=\"0.025 " << (top - 0.05) / 2
+          << "\" pos=\"" << sx * (hx - 0.1) << " " << sy * (hy - 0.1) << " "
+          << -0.05 - (top - 0.05) / 2 << "\" rgba=\"0.4 0.4 0.4 1\"/>\n";
+      }
     }
+    x << "</body>\n";
   }
-  x << "</body>\n"
-    // LIBERO's agentview pose for the tabletop scenes.
-    << "<camera name=\"" << kAgentviewCamera
-    << "\" pos=\"0.6586 0 1.6104\" quat=\"0.638 0.305 0.305 0.638\" fovy=\"45\"/>\n";
+  const auto& p = arena.camera_pos;
+  const auto& q = arena.camera_quat;
+  x << "<camera name=\"" << kAgentviewCamera << "\" pos=\"" << p[0] << " " << p[1] << " " << p[2]
+    << "\" quat=\"" << q[0] << " " << q[1] << " " << q[2] << " " << q[3] << "\" fovy=\"45\"/>\n";
   return x.str();
 }
 
-// LIBERO turns a table region into a box site whose footprint is the range.
-// Our bodies have their origin on their resting surface, so the site's top face
-// is the table surface: a resting object then satisfies On(object, region).
-std::string TableRegionSite(const BddlRegion& region) {
+// LIBERO turns a table (or floor) region into a box site whose footprint is
+// the range. Our bodies have their origin on their resting surface, so the
+// site's top face is the surface: a resting object then satisfies
+// On(object, region).
+std::string SurfaceRegionSite(const BddlRegion& region, double surface_z) {
   const auto& r = region.ranges.front();
   std::ostringstream x;
   x << "<site name=\"" << region.full_name() << "\" type=\"box\" size=\"" << (r[2] - r[0]) / 2
     << " " << (r[3] - r[1]) / 2 << " 0.007\" pos=\"" << (r[0] + r[2]) / 2 << " "
-    << (r[1] + r[3]) / 2 << " " << kTableTop - 0.007 << "\" rgba=\"0 0 1 0.3\" group=\"5\"/>\n";
+    << (r[1] + r[3]) / 2 << " " << surface_z - 0.007 << "\" rgba=\"0 0 1 0.3\" group=\"5\"/>\n";
   return x.str();
 }
 
 }  // namespace
 
+const ArenaSpec* FindArena(const std::string& problem_class) {
+  for (const ArenaSpec& arena : kArenas) {
+    if (problem_class == arena.problem_class) return &arena;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SupportedProblemClasses() {
+  std::vector<std::string> names;
+  for (const ArenaSpec& arena : kArenas) names.emplace_back(arena.problem_class);
+  return names;
+}
+
 Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& options) {
-  if (task.problem_class != "LIBERO_Tabletop_Manipulation") {
+  const ArenaSpec* arena = FindArena(task.problem_class);
+  if (arena == nullptr) {
+    std::string list;
+    for (const auto& c : SupportedProblemClasses()) list += (list.empty() ? "" : ", ") + c;
     return Error{task.source + ": problem class '" + task.problem_class +
-                 "' is not supported yet (supported: LIBERO_Tabletop_Manipulation)"};
+                 "' is not supported yet (supported: " + list + ")"};
   }
   TabletopScene scene;
   scene.task = task;
-  scene.table_top = kTableTop;
-  // LIBERO mounts the arm 0.16 m behind the table's rear edge.
-  scene.robot_base = {-0.16 - kTableLength / 2, 0, kTableTop};
+  scene.arena = arena;
+  scene.surface_z = arena->surface_z;
+  scene.robot_base = arena->robot_base;
 
   auto known = [&](const BddlInstance& inst) -> Result<const ObjectModel*> {
     const ObjectModel* model = FindObjectModel(inst.category);
@@ -112,24 +150,24 @@ Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& optio
       std::string list;
       for (const auto& c : KnownCategories()) list += (list.empty() ? "" : ", ") + c;
       return Error{Where(task, inst.line) + "unknown object category '" + inst.category +
-                   "' for '" + inst.name + "' (known: table, " + list + ")"};
+                   "' for '" + inst.name + "' (known: " + arena->surface_category + ", " + list + ")"};
     }
     return model;
   };
 
   for (const BddlInstance& f : task.fixtures) {
-    if (f.category == "table") continue;
+    if (f.category == arena->surface_category) continue;
     auto model = known(f);
     if (!model.ok()) return model.error();
     SceneInstance inst{f.name, model.value()};
     const BddlAtom* atom = PlacementAtom(task, f.name);
     const BddlRegion* region = atom ? task.FindRegion(atom->args[1]) : nullptr;
-    if (region == nullptr || region->target != kTableName || region->ranges.empty()) {
-      return Error{Where(task, f.line) + "fixture '" + f.name +
-                   "' needs an (On " + f.name + " <table region>) atom in :init"};
+    if (region == nullptr || region->target != arena->surface || region->ranges.empty()) {
+      return Error{Where(task, f.line) + "fixture '" + f.name + "' needs an (On " + f.name + " <" +
+                   arena->surface + " region>) atom in :init"};
     }
     const auto& r = region->ranges.front();
-    inst.pos = {(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, kTableTop};
+    inst.pos = {(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, arena->surface_z};
     if (!region->yaw_rotations.empty()) {
       inst.yaw = (region->yaw_rotations.front()[0] + region->yaw_rotations.front()[1]) / 2;
     }
@@ -146,16 +184,18 @@ Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& optio
       return Error{Where(task, o.line) + "object '" + o.name +
                    "' has no (On ...) or (In ...) atom in :init, so it cannot be placed"};
     }
-    // Nominal pose: parked beside the table; initial states move it.
+    // Nominal pose: parked above the surface; initial states move it.
     SceneInstance inst{o.name, model.value()};
-    inst.pos = {0.0, 0.0, kTableTop + 0.5 + 0.1 * scene.objects.size()};
+    inst.pos = {0.0, 0.0, arena->surface_z + 0.5 + 0.1 * scene.objects.size()};
     scene.objects.push_back(inst);
   }
 
   std::ostringstream x;
-  x << Header(options) << "<worldbody>\n" << Arena(options);
+  x << Header(options) << "<worldbody>\n" << Arena(*arena, options);
   for (const BddlRegion& region : task.regions) {
-    if (region.target == kTableName && !region.ranges.empty()) x << TableRegionSite(region);
+    if (region.target == arena->surface && !region.ranges.empty()) {
+      x << SurfaceRegionSite(region, arena->surface_z);
+    }
   }
   x << PandaBodyMjcf(scene.robot_base);
   for (const SceneInstance& f : scene.fixtures) x << ObjectBodyMjcf(*f.model, f.name, f.pos, f.yaw);

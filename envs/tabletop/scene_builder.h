@@ -1,5 +1,5 @@
-// Scene builder: composes the arena (table, lights, cameras), the robot and
-// the task's fixtures and objects into one MJCF model per task.
+// Scene builder: composes the arena (table or floor, lights, cameras), the
+// robot and the task's fixtures and objects into one MJCF model per task.
 //
 // Fixtures are welded at the centre of their region and the middle of its yaw
 // range, so one compiled model serves every initial state of a task; free
@@ -29,20 +29,44 @@ struct SceneInstance {
   double yaw = 0;
 };
 
-struct TabletopScene {
-  BddlTask task;
-  std::vector<SceneInstance> fixtures;  // the table is the arena, not listed
-  std::vector<SceneInstance> objects;   // free bodies
-  std::array<double, 3> robot_base{};
-  double table_top = 0;                 // world z of the table surface
-  std::string mjcf;
-};
-
 // Arena facts of LIBERO_Tabletop_Manipulation (benchmarks.md §1.3, §1.4).
 inline constexpr double kTableTop = 0.90;
 inline constexpr double kTableLength = 1.0, kTableWidth = 1.2;
 inline constexpr const char* kTableName = "main_table";
 inline constexpr const char* kAgentviewCamera = "agentview";
+
+// What a LIBERO problem class fixes about the world: the surface that table
+// regions belong to, where the arm stands and where agentview looks from.
+// Regions of the surface are in a frame centred on it at `surface_z`.
+struct ArenaSpec {
+  const char* problem_class;         // BDDL (problem ...) name
+  const char* surface;               // region target and fixture name: "main_table", "floor"
+  const char* surface_category;      // that fixture's category in :fixtures: "table", "floor"
+  double surface_z;                  // world z of the surface objects stand on, metres
+  bool table;                        // a 1.0 x 1.2 m table body carries the surface (else the floor)
+  std::array<double, 3> robot_base;  // world position of the arm's base (link0), metres
+  std::array<double, 3> camera_pos;  // agentview, world frame, metres
+  std::array<double, 4> camera_quat; // agentview, w x y z
+  // Initial states: redraw an object's position in its region while its
+  // footprint circle overlaps one placed before it (LIBERO's placement
+  // samplers do). Off for the tabletop, whose stored states were made
+  // without it: there the settling check alone rejects colliding objects.
+  bool separate_footprints;
+};
+
+// The supported problem classes; nullptr for another.
+const ArenaSpec* FindArena(const std::string& problem_class);
+std::vector<std::string> SupportedProblemClasses();
+
+struct TabletopScene {
+  BddlTask task;
+  const ArenaSpec* arena = nullptr;
+  std::vector<SceneInstance> fixtures;  // the table or floor is the arena, not listed
+  std::vector<SceneInstance> objects;   // free bodies
+  std::array<double, 3> robot_base{};
+  double surface_z = 0;                 // world z of the surface (table top or floor)
+  std::string mjcf;
+};
 
 // Errors name the task file and the line of the offending declaration.
 Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& options);

@@ -208,6 +208,7 @@ PrivilegedState TabletopEnv::privileged_state() const {
     body.half_extent = inst.model->half_extent;
     body.bottom = 0;
     body.rim_radius = inst.model->rim_radius;
+    body.grasp_height = inst.model->grasp_height;
     body.fixture = inst.model->fixture;
     ps.objects[inst.name] = body;
   };
@@ -223,7 +224,7 @@ PrivilegedState TabletopEnv::privileged_state() const {
     int body = m->site_bodyid[s];
     while (body > 0 && m->body_parentid[body] > 0) body = m->body_parentid[body];
     site.parent = body > 0 ? mj_id2name(m, mjOBJ_BODY, body) : "";
-    if (site.parent == kTableName) site.parent.clear();
+    if (site.parent == scene_.arena->surface) site.parent.clear();
     ps.regions[name] = site;
   }
   for (int j = 0; j < m->njnt; ++j) {

@@ -56,19 +56,27 @@ Rows Episodes(const std::string& db, const std::string& run) {
   return rows;
 }
 
-// The CI slice of the solvability sweep: initial state 0 of every task.
-TEST(Cli, OracleSolvesInitialStateZeroOfEveryTask) {
+// The CI slice of the solvability sweep: initial state 0 of every task, for
+// every suite.
+class CliSuite : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CliSuite, OracleSolvesInitialStateZeroOfEveryTask) {
+  const std::string suite = GetParam();
   const std::string db = testing::TempDir("cli") + "/r.db";
-  Ran r = Gauntlet("run " + Suite() + " --policy oracle --trials 1 --workers 2 --quiet --db " + db);
+  Ran r = Gauntlet("run " + testing::SourceDir() + "/suites/" + suite +
+                   ".yaml --policy oracle --trials 1 --workers 2 --quiet --db " + db);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  Rows rows = Episodes(db, "libero_spatial-oracle");
+  Rows rows = Episodes(db, suite + "-oracle");
   ASSERT_EQ(rows.size(), 10u);
   for (const auto& [key, row] : rows) EXPECT_EQ(std::get<0>(row), "success") << key.first;
-  EXPECT_NE(r.out.find("total (libero_spatial)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("total (" + suite + ")"), std::string::npos) << r.out;
   Ran summary = Gauntlet("summary --db " + db);
   EXPECT_EQ(summary.exit_code, 0);
   EXPECT_NE(summary.out.find("10  "), std::string::npos) << summary.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Suites, CliSuite, ::testing::Values("libero_spatial", "libero_object"),
+                         [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 TEST(Cli, SameCommandAndWorkerCountsGiveIdenticalEpisodes) {
   const std::string db = testing::TempDir("cli") + "/r.db";

@@ -1,7 +1,9 @@
-// Builds real tabletop worlds from the repository's LIBERO-Spatial suite.
+// Builds real tabletop worlds from the repository's suites (LIBERO-Spatial by
+// default).
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "envs/tabletop/tabletop_env.h"
 #include "envs/tabletop/tabletop_family.h"
@@ -10,26 +12,39 @@
 
 namespace gauntlet::testing {
 
-inline SuiteSpec SpatialSuite() {
-  auto suite = LoadSuite(SourceDir() + "/suites/libero_spatial.yaml");
+// Every suite of the tabletop family in the repository.
+inline const char* const kTabletopSuites[] = {"libero_spatial", "libero_object"};
+
+inline SuiteSpec TabletopSuite(const std::string& name) {
+  auto suite = LoadSuite(SourceDir() + "/suites/" + name + ".yaml");
   if (!suite.ok()) throw std::runtime_error(suite.error().message);
   return suite.value();
 }
 
-inline std::unique_ptr<envs::tabletop::TabletopEnv> SpatialEnv(int task) {
-  SuiteSpec suite = SpatialSuite();
+inline std::unique_ptr<envs::tabletop::TabletopEnv> TabletopEnvOf(const SuiteSpec& suite, int task) {
   auto env = envs::tabletop::MakeTabletopEnv(suite, suite.tasks.at(task), 128, 128, false);
   if (!env.ok()) throw std::runtime_error(env.error().message);
   return std::unique_ptr<envs::tabletop::TabletopEnv>(
       static_cast<envs::tabletop::TabletopEnv*>(env.value().release()));
 }
 
-inline EpisodeSpec SpatialEpisode(int task, int init, int max_steps = 220) {
-  SuiteSpec suite = SpatialSuite();
+inline EpisodeSpec TabletopEpisode(const SuiteSpec& suite, int task, int init) {
   EpisodeSpec spec;
   spec.key = {suite.name, suite.tasks.at(task).name, "default", init, 7};
   spec.task_index = task;
-  spec.settle_steps = 10;
+  spec.settle_steps = suite.protocol.settle_steps;
+  spec.max_steps = suite.protocol.max_steps;
+  return spec;
+}
+
+inline SuiteSpec SpatialSuite() { return TabletopSuite("libero_spatial"); }
+
+inline std::unique_ptr<envs::tabletop::TabletopEnv> SpatialEnv(int task) {
+  return TabletopEnvOf(SpatialSuite(), task);
+}
+
+inline EpisodeSpec SpatialEpisode(int task, int init, int max_steps = 220) {
+  EpisodeSpec spec = TabletopEpisode(SpatialSuite(), task, init);
   spec.max_steps = max_steps;
   return spec;
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "harness/run_metadata.h"
 #include "tests/envs/env_fixture.h"
@@ -14,41 +15,52 @@
 namespace gauntlet::envs::tabletop {
 namespace {
 
-class InitStatesTest : public ::testing::TestWithParam<int> {};
+// (suite, task index) of every task of every tabletop suite.
+using SuiteTask = std::tuple<std::string, int>;
+
+class InitStatesTest : public ::testing::TestWithParam<SuiteTask> {
+ protected:
+  SuiteSpec suite() const { return gauntlet::testing::TabletopSuite(std::get<0>(GetParam())); }
+  int task() const { return std::get<1>(GetParam()); }
+};
 
 TEST_P(InitStatesTest, RegeneratingGivesTheStoredStates) {
-  SuiteSpec suite = gauntlet::testing::SpatialSuite();
-  TaskSpec task = suite.tasks.at(GetParam());
+  const SuiteSpec suite = this->suite();
+  TaskSpec task = suite.tasks.at(this->task());
   const std::string stored = task.init_states;
   task.init_states = gauntlet::testing::TempDir("init") + "/states.json";
   ASSERT_TRUE(WriteInitStates(suite, task).ok());
   EXPECT_EQ(HashFiles({stored}), HashFiles({task.init_states}))
       << task.name << ": regenerated initial states differ from " << stored
-      << " (if the world changed on purpose, run `gauntlet init-states libero_spatial`)";
+      << " (if the world changed on purpose, run `gauntlet init-states " << suite.name << "`)";
 }
 
 // Every stored state is at rest: in the protocol's settling steps and a few
 // more, nothing moves by more than 5 mm and the goal does not hold yet. This
 // also guards against contacts that launch resting objects.
 TEST_P(InitStatesTest, EveryStateIsAtRest) {
-  SuiteSpec suite = gauntlet::testing::SpatialSuite();
-  auto env = gauntlet::testing::SpatialEnv(GetParam());
+  const SuiteSpec suite = this->suite();
+  auto env = gauntlet::testing::TabletopEnvOf(suite, task());
+  const std::string& name = suite.tasks[task()].name;
   ASSERT_EQ(env->num_init_states(), 50);
   for (int i = 0; i < env->num_init_states(); ++i) {
-    ASSERT_TRUE(env->Reset(gauntlet::testing::SpatialEpisode(GetParam(), i)).ok());
+    ASSERT_TRUE(env->Reset(gauntlet::testing::TabletopEpisode(suite, task(), i)).ok());
     const auto before = env->privileged_state();
     for (int step = 0; step < 20; ++step) env->Step({0, 0, 0, 0, 0, 0, -1});
     const auto after = env->privileged_state();
-    for (const auto& [name, body] : before.objects) {
-      const auto& p = after.objects.at(name).pose.pos;
+    for (const auto& [object, body] : before.objects) {
+      const auto& p = after.objects.at(object).pose.pos;
       EXPECT_LT(std::hypot(p[0] - body.pose.pos[0], p[1] - body.pose.pos[1], p[2] - body.pose.pos[2]), 0.005)
-          << suite.tasks[GetParam()].name << " state " << i << ": " << name << " moved";
+          << name << " state " << i << ": " << object << " moved";
     }
-    EXPECT_FALSE(env->goal_holds()) << suite.tasks[GetParam()].name << " state " << i;
+    EXPECT_FALSE(env->goal_holds()) << name << " state " << i;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest, ::testing::Range(0, 10));
+INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest,
+                         ::testing::Combine(::testing::Values("libero_spatial"), ::testing::Range(0, 10)));
+INSTANTIATE_TEST_SUITE_P(Object, InitStatesTest,
+                         ::testing::Combine(::testing::Values("libero_object"), ::testing::Range(0, 10)));
 
 TEST(InitStates, AStateFileForAnotherModelIsRefused) {
   auto env = gauntlet::testing::SpatialEnv(0);
