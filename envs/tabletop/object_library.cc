@@ -13,7 +13,7 @@ constexpr double kPi = 3.14159265358979323846;
 // Collision geoms are boxes wherever an object rests on or is held by another:
 // MuJoCo's box-box test returns a full contact patch, while cylinders fall back
 // to a single general-convex contact point and rock. Round objects therefore
-// collide as octagons (two boxes at 0 and 45 degrees) and look round through
+// collide as octagonal prisms (Octagon below) and look round through
 // visual-only cylinders.
 std::string Box(const char* cls, double hx, double hy, double hz, double x, double y, double z,
                 double yaw, const char* rgba) {
@@ -32,10 +32,15 @@ std::string Cylinder(double r, double hz, double z, const char* rgba) {
   return o.str();
 }
 
-// An octagonal prism from z0 to z0 + 2 hz.
-std::string Octagon(double apothem, double hz, double z0, const char* rgba) {
-  return Box("collision", apothem, apothem, hz, 0, 0, z0 + hz, 0, rgba) +
-         Box("collision", apothem, apothem, hz, 0, 0, z0 + hz, kPi / 4, rgba);
+// A regular octagonal prism from z0 to z0 + 2 hz, as the union of four
+// rectangles each joining two opposite flats, for round objects' collision.
+constexpr double kOctagonApothem = 0.96;  // of the visual radius: the flats sit just inside it
+std::string Octagon(double apothem, double hz, double z0) {
+  std::string g;
+  for (int k = 0; k < 4; ++k) {
+    g += Box("collision", apothem, apothem * std::tan(kPi / 8), hz, 0, 0, z0 + hz, k * kPi / 4, "0 0 0 0");
+  }
+  return g;
 }
 
 // Free objects stand on four thin capsules along the edges of their
@@ -99,7 +104,7 @@ std::string BowlGeoms(const std::string&) {
 constexpr double kPlateRadius = 0.06, kPlateHeight = 0.012;
 std::string PlateGeoms(const std::string&) {
   return Inertial(0.2, 0.006, 2e-4) + Feet(0.04, 0.04) +
-         Octagon(0.05, (kPlateHeight - kFootLift) / 2, kFootLift, "0 0 0 0") +
+         Octagon(kOctagonApothem * kPlateRadius, (kPlateHeight - kFootLift) / 2, kFootLift) +
          Cylinder(kPlateRadius, kPlateHeight / 2, kPlateHeight / 2, "0.93 0.93 0.9 1") +
          Cylinder(0.045, 0.0005, kPlateHeight + 0.0003, "0.82 0.82 0.8 1");
 }
@@ -107,7 +112,7 @@ std::string PlateGeoms(const std::string&) {
 constexpr double kRamekinRadius = 0.038, kRamekinHeight = 0.036;
 std::string RamekinGeoms(const std::string&) {
   return Inertial(0.15, 0.015, 8e-5) + Feet(0.022, 0.022) +
-         Octagon(0.028, (kRamekinHeight - kFootLift) / 2, kFootLift, "0 0 0 0") +
+         Octagon(kOctagonApothem * kRamekinRadius, (kRamekinHeight - kFootLift) / 2, kFootLift) +
          Cylinder(kRamekinRadius, kRamekinHeight / 2, kRamekinHeight / 2, "0.95 0.92 0.82 1") +
          Cylinder(0.04, 0.003, kRamekinHeight - 0.003, "0.45 0.3 0.2 1");
 }
@@ -222,31 +227,17 @@ struct RoundItem {
   const char* cap_rgba;             // a can's lid, a bottle's cap
   double height() const { return body_height + neck_height; }
 };
-constexpr double kOctagonApothem = 0.96;  // of the visual radius: the flats sit just inside it
-
-// A regular octagonal prism from z0 to z0 + 2 hz, as the union of four
-// rectangles, each joining two opposite flats. (Octagon() above unites two
-// squares, an eight-pointed star whose points reach 1.41 times its apothem:
-// fine for things that are only stood on, too wide for a grasp.)
-std::string GraspableOctagon(double apothem, double hz, double z0) {
-  std::string g;
-  for (int k = 0; k < 4; ++k) {
-    g += Box("collision", apothem, apothem * std::tan(kPi / 8), hz, 0, 0, z0 + hz, k * kPi / 4, "0 0 0 0");
-  }
-  return g;
-}
-
 std::string RoundItemGeoms(const RoundItem& it) {
   const double a = kOctagonApothem * it.radius;
   std::string g = BoxInertial(it.mass, 0.8 * it.radius, 0.8 * it.radius, it.height() / 2) +
                   Feet(0.7 * a, 0.7 * a) +
-                  GraspableOctagon(a, (it.body_height - kFootLift) / 2, kFootLift) +
+                  Octagon(a, (it.body_height - kFootLift) / 2, kFootLift) +
                   Cylinder(it.radius, it.body_height / 2, it.body_height / 2, it.body_rgba) +
                   Cylinder(it.radius + 0.0005, (it.label_hi - it.label_lo) / 2,
                            (it.label_hi + it.label_lo) / 2, it.label_rgba);
   if (it.neck_height > 0) {
     const double cap = std::min(0.018, it.neck_height / 2);
-    g += GraspableOctagon(kOctagonApothem * it.neck_radius, it.neck_height / 2, it.body_height) +
+    g += Octagon(kOctagonApothem * it.neck_radius, it.neck_height / 2, it.body_height) +
          Cylinder(it.neck_radius, (it.neck_height - cap) / 2, it.body_height + (it.neck_height - cap) / 2,
                   it.body_rgba) +
          Cylinder(it.neck_radius + 0.0005, cap / 2, it.height() - cap / 2, it.cap_rgba);
