@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "envs/tabletop/bddl_task.h"
 #include "envs/tabletop/tabletop_env.h"
 #include "envs/tabletop/tabletop_family.h"
 #include "harness/gl_context.h"
@@ -49,6 +50,8 @@ std::string ResolveSuitePath(const std::string& arg) {
 struct RunArgs {
   std::string suite, policy = "oracle", tasks, db = "gauntlet.db", run_name, video_dir;
   std::string replay_run, replay_db;
+  std::string task_file;  // run one LIBERO-dialect task file instead of a suite
+  int max_steps = 0;      // with --task-file (default 300, LIBERO-Goal's limit)
   std::string render_backend = "auto", chunk_mode = "replan_steps";
   int trials = 0, workers = 1, replan_steps = 1, image_size = 0;
   std::uint64_t seed = 7;
@@ -64,8 +67,42 @@ std::string FormatDuration(double s) {
   return buf;
 }
 
+// A one-task suite around a task file of the user's. Its fixed initial states
+// are generated on first use (deterministically, seeded from the file's
+// content) and kept beside the results file, named by that content hash.
+Result<SuiteSpec> TaskFileSuite(const RunArgs& a) {
+  auto bddl = envs::tabletop::LoadBddlFile(a.task_file);
+  if (!bddl.ok()) return bddl.error();
+  const std::string hash = HashFiles({a.task_file});
+  SuiteSpec suite;
+  suite.name = fs::path(a.task_file).stem().string();  // a suite of its own
+  suite.family = envs::tabletop::kFamilyName;
+  suite.path = fs::absolute(a.task_file).string();
+  suite.init_state_seed = std::stoull(hash, nullptr, 16);
+  suite.protocol.max_steps = a.max_steps > 0 ? a.max_steps : 300;
+  suite.protocol.trials = a.trials > 0 ? a.trials : 50;
+  suite.cameras = {envs::tabletop::kAgentviewCamera, "wrist"};
+  TaskSpec task;
+  task.name = fs::path(a.task_file).stem().string();
+  task.file = suite.path;
+  task.instruction = bddl.value().language;
+  task.init_states = (fs::absolute(a.db).parent_path() / "init_states" /
+                      (task.name + "-" + hash + "-" + std::to_string(suite.protocol.trials) + ".json"))
+                         .string();
+  suite.tasks.push_back(task);
+  if (!fs::exists(task.init_states)) {
+    std::cerr << "gauntlet: generating " << suite.protocol.trials << " initial states for "
+              << a.task_file << " into " << task.init_states << "\n";
+    if (Status s = envs::tabletop::WriteInitStates(suite, task); !s.ok()) return Error{s.message()};
+  }
+  return suite;
+}
+
 int Run(const RunArgs& a) {
-  auto suite_r = LoadSuite(ResolveSuitePath(a.suite));
+  if (a.suite.empty() == a.task_file.empty()) {
+    return Fail("run: give a suite (file or name) or --task-file PATH.bddl, not both");
+  }
+  auto suite_r = a.task_file.empty() ? LoadSuite(ResolveSuitePath(a.suite)) : TaskFileSuite(a);
   if (!suite_r.ok()) return Fail(suite_r.error().message);
   const SuiteSpec& suite = suite_r.value();
   if (suite.family != envs::tabletop::kFamilyName) {
@@ -324,7 +361,11 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
-  run_cmd->add_option("suite", run.suite, "Suite file or name (suites/<name>.yaml)")->required();
+  run_cmd->add_option("suite", run.suite, "Suite file or name (suites/<name>.yaml)");
+  run_cmd->add_option("--task-file", run.task_file,
+                      "Run one task file in LIBERO's BDDL dialect instead of a suite (objects of known categories)");
+  run_cmd->add_option("--max-steps", run.max_steps, "With --task-file: policy steps per episode (default 300)")
+      ->check(CLI::Range(1, 100000));
   run_cmd->add_option("--policy", run.policy, "Policy: oracle, noop, random or replay")->capture_default_str();
   run_cmd->add_option("--replay-run", run.replay_run, "With --policy replay: the run whose episodes' actions are replayed");
   run_cmd->add_option("--replay-db", run.replay_db, "With --policy replay: the results file holding that run (default: --db)");

@@ -191,6 +191,41 @@ TEST(Cli, MalformedTaskFileMakesItsEpisodesErrorsAndTheRunGoesOn) {
   EXPECT_NE(r.err.find("broken.bddl:4:"), std::string::npos) << r.err;
 }
 
+TEST(Cli, ATaskFileOfKnownCategoriesRunsUnmodified) {
+  const std::string dir = testing::TempDir("cli");
+  std::filesystem::copy_file(
+      testing::SourceDir() + "/suites/libero_spatial/pick_up_the_black_bowl_on_the_ramekin_and_place_it_on_the_plate.bddl",
+      dir + "/my_task.bddl");
+  Ran r = Gauntlet("run --task-file " + dir + "/my_task.bddl --trials 2 --quiet --db " + dir + "/r.db");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Rows rows = Episodes(dir + "/r.db", "my_task-oracle");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& [key, row] : rows) EXPECT_EQ(std::get<0>(row), "success") << key.first;
+  // The generated initial states are reused: the second run resumes, generates nothing.
+  Ran again = Gauntlet("run --task-file " + dir + "/my_task.bddl --trials 2 --quiet --db " + dir + "/r.db");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("generating"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("2 of 2 episodes already stored"), std::string::npos) << again.err;
+}
+
+TEST(Cli, ATaskFileWithAnUnknownCategoryIsAnErrorNamingIt) {
+  const std::string dir = testing::TempDir("cli");
+  std::ofstream(dir + "/teapot.bddl") << "(define (problem LIBERO_Tabletop_Manipulation)\n"
+                                         "  (:domain robosuite)\n"
+                                         "  (:language put the teapot on the table)\n"
+                                         "  (:regions (spot (:target main_table) (:ranges ((0 0 0.1 0.1)))))\n"
+                                         "  (:fixtures main_table - table)\n"
+                                         "  (:objects teapot_1 - teapot)\n"
+                                         "  (:init (On teapot_1 main_table_spot))\n"
+                                         "  (:goal (And (On teapot_1 main_table_spot)))\n)\n";
+  Ran r = Gauntlet("run --task-file " + dir + "/teapot.bddl --db " + dir + "/r.db");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("teapot.bddl:6: unknown object category 'teapot'"), std::string::npos) << r.err;
+  Ran both = Gauntlet("run " + Suite() + " --task-file " + dir + "/teapot.bddl --db " + dir + "/r.db");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
+}
+
 TEST(Cli, ShowWritesBothCameraViews) {
   const std::string png = testing::TempDir("cli") + "/task.png";
   Ran r = Gauntlet("show libero_spatial/4 --init 2 --size 128 --out " + png);
