@@ -2,6 +2,7 @@
 //
 // This file is the composition root: the one place that names concrete task
 // families and policies, so that the layers themselves never include upward.
+#include <algorithm>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -98,13 +99,8 @@ Result<SuiteSpec> TaskFileSuite(const RunArgs& a) {
   return suite;
 }
 
-int Run(const RunArgs& a) {
-  if (a.suite.empty() == a.task_file.empty()) {
-    return Fail("run: give a suite (file or name) or --task-file PATH.bddl, not both");
-  }
-  auto suite_r = a.task_file.empty() ? LoadSuite(ResolveSuitePath(a.suite)) : TaskFileSuite(a);
-  if (!suite_r.ok()) return Fail(suite_r.error().message);
-  const SuiteSpec& suite = suite_r.value();
+// One suite's episodes as one run, named `run_name` (default <suite>-<policy>).
+int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_name) {
   if (suite.family != envs::tabletop::kFamilyName) {
     return Fail(suite.path + ": family '" + suite.family + "' is not available (available: tabletop)");
   }
@@ -178,7 +174,7 @@ int Run(const RunArgs& a) {
   if (!store_r.ok()) return Fail(store_r.error().message);
   auto& store = *store_r.value();
   results::RunRecord run;
-  run.name = a.run_name.empty() ? suite.name + "-" + info.name : a.run_name;
+  run.name = run_name.empty() ? suite.name + "-" + info.name : run_name;
   run.suite = suite.name;
   run.config_json = config.dump();
   run.execution_json = execution.dump();
@@ -279,6 +275,33 @@ int Run(const RunArgs& a) {
   return complete ? 0 : 1;
 }
 
+int Run(const RunArgs& a) {
+  if (a.suite.empty() == a.task_file.empty()) {
+    return Fail("run: give a suite (file or name) or --task-file PATH.bddl, not both");
+  }
+  if (!a.task_file.empty()) {
+    auto suite = TaskFileSuite(a);
+    if (!suite.ok()) return Fail(suite.error().message);
+    return RunSuite(a, suite.value(), a.run_name);
+  }
+  auto set = LoadSuiteSet(ResolveSuitePath(a.suite));
+  if (!set.ok()) return Fail(set.error().message);
+  const auto& suites = set.value().suites;
+  if (suites.size() == 1) return RunSuite(a, suites[0], a.run_name);
+  if (!a.tasks.empty() || a.policy == "replay") {
+    return Fail("'" + set.value().name + "' is a set of suites: --tasks and --policy replay take one of its "
+                "suites at a time");
+  }
+  // Each suite is a run of its own with its own protocol, named as if it ran
+  // alone (or <run-name>/<suite>): the set resumes suite by suite, and shares
+  // finished suites with single-suite runs of the same configuration.
+  int worst = 0;
+  for (const SuiteSpec& suite : suites) {
+    worst = std::max(worst, RunSuite(a, suite, a.run_name.empty() ? "" : a.run_name + "/" + suite.name));
+  }
+  return worst;
+}
+
 int Show(const std::string& target, int init, const std::string& out, int size) {
   const auto slash = target.find('/');
   if (slash == std::string::npos) return Fail("show: expected <suite>/<task>, e.g. libero_spatial/3");
@@ -331,25 +354,44 @@ int InitStates(const std::string& suite_arg, const std::string& selection, bool 
 }
 
 int List(const std::string& suite_arg) {
+  auto describe = [](const SuiteSet& set) {
+    int tasks = 0, episodes = 0;
+    for (const SuiteSpec& s : set.suites) {
+      tasks += static_cast<int>(s.tasks.size());
+      episodes += static_cast<int>(s.tasks.size()) * s.protocol.trials;
+    }
+    std::string text = std::to_string(tasks) + " tasks, " + std::to_string(episodes) + " episodes";
+    if (set.suites.size() > 1) {
+      text += " (set:";
+      for (const SuiteSpec& s : set.suites) text += " " + s.name;
+      text += ")";
+    }
+    return text;
+  };
   if (suite_arg.empty()) {
     for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
       if (!fs::is_directory(base)) continue;
+      std::vector<fs::path> files;
       for (const auto& entry : fs::directory_iterator(base)) {
-        if (entry.path().extension() != ".yaml") continue;
-        auto s = LoadSuite(entry.path().string());
-        std::cout << entry.path().stem().string() << "  "
-                  << (s.ok() ? std::to_string(s.value().tasks.size()) + " tasks x " +
-                                   std::to_string(s.value().protocol.trials) + " trials"
-                             : "INVALID: " + s.error().message)
-                  << "\n";
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& file : files) {
+        auto set = LoadSuiteSet(file.string());
+        std::cout << file.stem().string() << "  "
+                  << (set.ok() ? describe(set.value()) : "INVALID: " + set.error().message) << "\n";
       }
       return 0;
     }
     return Fail("no suites/ folder found");
   }
-  auto suite = LoadSuite(ResolveSuitePath(suite_arg));
-  if (!suite.ok()) return Fail(suite.error().message);
-  for (const auto& t : suite.value().tasks) std::cout << t.index << "  " << t.name << "\n";
+  auto set = LoadSuiteSet(ResolveSuitePath(suite_arg));
+  if (!set.ok()) return Fail(set.error().message);
+  for (const SuiteSpec& suite : set.value().suites) {
+    for (const auto& t : suite.tasks) {
+      std::cout << (set.value().suites.size() > 1 ? suite.name + "/" : "") << t.index << "  " << t.name << "\n";
+    }
+  }
   return 0;
 }
 
@@ -361,7 +403,7 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
-  run_cmd->add_option("suite", run.suite, "Suite file or name (suites/<name>.yaml)");
+  run_cmd->add_option("suite", run.suite, "Suite or suite set: file or name (suites/<name>.yaml; libero = all four LIBERO suites)");
   run_cmd->add_option("--task-file", run.task_file,
                       "Run one task file in LIBERO's BDDL dialect instead of a suite (objects of known categories)");
   run_cmd->add_option("--max-steps", run.max_steps, "With --task-file: policy steps per episode (default 300)")

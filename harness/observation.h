@@ -31,7 +31,8 @@ struct PrivilegedState {
     Pose pose;                          // body frame (LIBERO predicates use the body origin)
     std::array<double, 3> half_extent{};  // axis-aligned bounds in the body frame, metres
     double bottom = 0;                  // body-frame z of the lowest point (<= 0), metres
-    double rim_radius = 0;              // > 0 for open containers grasped by their wall (bowls)
+    double rim_radius = 0;              // > 0 for open containers grasped by their wall (bowls, plates)
+    double support_height = 0;          // body-frame z where a thing put on or in it rests
     double grasp_height = 0;            // > 0: grasp this far above the origin (bottles), metres
     bool fixture = false;               // welded in place
   };
@@ -39,11 +40,27 @@ struct PrivilegedState {
     Pose pose;
     std::array<double, 3> half_size{};  // box half sizes, metres
     std::string parent;                 // object or fixture it belongs to ("" for the table or floor)
+    std::string joint;                  // the joint that moves it (a drawer's), "" if none
+  };
+  // A joint of a fixture (drawer, door, dial) and how an expert works it.
+  struct Articulation {
+    std::string owner;                  // fixture instance
+    double q = 0;                       // joint value, metres or radians
+    bool hinge = false;                 // else a slide
+    std::array<double, 3> anchor{};     // a point on the axis, world frame
+    std::array<double, 3> axis{};       // unit, world frame; q grows along / about it
+    std::optional<Pose> handle;         // where a gripper pinches it: fingers close across its y axis
+    double handle_reach_back = 0;       // how far the handle's fin runs back along -x from there, metres
+    // Joint values at which a predicate holds with some margin, by predicate
+    // ("open", "close", "turnon", "turnoff").
+    std::map<std::string, double> targets;
   };
   std::map<std::string, Body> objects;      // free bodies and fixtures by instance name
   std::map<std::string, Site> regions;      // named regions (sites)
-  std::map<std::string, double> joints;     // articulated fixture joints by name (m or rad)
+  std::map<std::string, double> joints;     // every non-free joint by name (m or rad), robot's too
+  std::map<std::string, Articulation> articulations;  // fixtures' joints by name
   std::vector<std::vector<std::string>> goal;  // conjunction; each atom = {predicate, args...}
+  std::vector<bool> goal_holds;             // per atom of `goal`, on this state
   Pose eef;                                 // tool centre point
   double gripper_opening = 0;               // metres between the fingers
   std::array<double, 3> robot_base{};       // world position of the arm's base

@@ -127,6 +127,48 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   return suite;
 }
 
+Result<SuiteSet> LoadSuiteSet(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return Error{path + ": cannot open suite file"};
+  } catch (const YAML::ParserException& e) {
+    return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
+  }
+  SuiteSet set;
+  set.path = std::filesystem::absolute(path).string();
+  if (!root.IsMap() || !root["suites"]) {
+    auto suite = LoadSuite(path);
+    if (!suite.ok()) return suite.error();
+    set.name = suite.value().name;
+    set.suites.push_back(std::move(suite).value());
+    return set;
+  }
+  if (auto s = CheckKeys(path, root, {"name", "suites"}, "a suite set"); !s.ok()) return Error{s.message()};
+  auto name = Get<std::string>(path, root, "name", true, "");
+  if (!name.ok()) return name.error();
+  set.name = name.value();
+  const YAML::Node members = root["suites"];
+  if (!members.IsSequence() || members.size() == 0) {
+    return Error{At(path, members) + "'suites' must be a non-empty list of suite files"};
+  }
+  const auto dir = std::filesystem::absolute(path).parent_path();
+  std::set<std::string> names;
+  for (const YAML::Node& m : members) {
+    if (!m.IsScalar()) return Error{At(path, m) + "each entry of 'suites' is a suite file name"};
+    const std::string file = (dir / m.as<std::string>()).lexically_normal().string();
+    if (!std::filesystem::exists(file)) return Error{At(path, m) + "suite file not found: " + file};
+    auto suite = LoadSuite(file);
+    if (!suite.ok()) return suite.error();
+    if (!names.insert(suite.value().name).second) {
+      return Error{At(path, m) + "suite '" + suite.value().name + "' is listed twice"};
+    }
+    set.suites.push_back(std::move(suite).value());
+  }
+  return set;
+}
+
 Result<std::vector<int>> SuiteSpec::SelectTasks(const std::string& selection) const {
   std::vector<int> out;
   if (selection.empty()) {

@@ -42,4 +42,14 @@ struct SuiteSpec {
 // Errors name the file and line ("suites/x.yaml:12: unknown key 'max_step'").
 Result<SuiteSpec> LoadSuite(const std::string& path);
 
+// Several suites run by one command (suites/libero.yaml: the four LIBERO
+// suites), each with its own protocol. A set file holds `name` and `suites`
+// (suite files relative to it); a plain suite file loads as a set of one.
+struct SuiteSet {
+  std::string name;
+  std::string path;
+  std::vector<SuiteSpec> suites;
+};
+Result<SuiteSet> LoadSuiteSet(const std::string& path);
+
 }  // namespace gauntlet

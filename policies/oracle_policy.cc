@@ -29,6 +29,16 @@ constexpr double kWallAllowance = 0.02;   // container walls beyond its region s
 // jolt can squeeze that to ~2 mm, which must not count as a lost grasp.
 constexpr double kEmptyGrip = 0.0;
 constexpr double kApproachHeight = 0.08;  // tool centre point above the grasp before descending
+constexpr double kRimWall = 0.008;
+constexpr double kWristRadius = 0.045;
+constexpr double kBlockedGrasp = -0.004;   // best grasp's room below which a neighbour is moved aside
+constexpr int kMaxRelocations = 2;         // per episode     // the last link, round the hand's axis
+constexpr double kHandleHalfHeight = 0.015;  // a handle fin above and beyond its grip point
+constexpr double kEnoughRoom = 0.02;       // room around a put-down spot beyond which more does not count
+constexpr double kFingerFloorClearance = 0.012;  // fingertips at least this far above what they pass over        // a rim's wall thickness with some play
+constexpr double kBackOffHeight = 0.08;  // lift after working a joint
+constexpr double kOpenEnough = 0.03;          // a drawer this close to its open target counts as open
+constexpr double kSlideTolerance = 0.01, kHingeTolerance = 0.05;  // joint at its target (m, rad)
 
 using Vec3 = std::array<double, 3>;
 
@@ -122,6 +132,68 @@ double ChooseYaw(const PrivilegedState& s, double yaw) {
   return best;
 }
 
+// Where to head for `above` (a point over the next grasp): while still away
+// from it horizontally, not lower than the hand is now, so that the hand
+// moving across never sweeps through what it has just left (a drawer it
+// opened, a rack) or knocks what stands in between.
+Vec3 Transit(const PrivilegedState& s, const Vec3& above) {
+  const double away = std::hypot(above[0] - s.eef.pos[0], above[1] - s.eef.pos[1]);
+  if (away < 0.02) return above;
+  return {above[0], above[1], std::max(above[2], s.eef.pos[2])};
+}
+
+// Horizontal distance from (x, y) to a handle's fin: the segment from its
+// grip point back along the handle's -x.
+double HandleDistance(const PrivilegedState::Articulation& a, double x, double y) {
+  const double yaw = Yaw(a.handle->quat), hx = std::cos(yaw), hy = std::sin(yaw);
+  const double px = x - a.handle->pos[0], py = y - a.handle->pos[1];
+  const double along = std::clamp(px * hx + py * hy, -a.handle_reach_back, 0.0);
+  return std::hypot(px - along * hx, py - along * hy);
+}
+
+// Where in a region to put `object` down: of a grid over the region, inset
+// by the object's footprint, the point with the most room from what stands
+// there (a moka pot already on the stove, handle fins above an open drawer),
+// the nearer the object's slot the better: the centre, or when the goal puts
+// several objects in the region, the `slot`-th of `slots` along its longer side.
+std::array<double, 2> FreeSpot(const PrivilegedState& s, const PrivilegedState::Site& site,
+                               const std::string& object, int slot, int slots) {
+  const auto& carried = s.objects.at(object);
+  const double r = std::max(carried.half_extent[0], carried.half_extent[1]);
+  const double ux = std::max(0.0, site.half_size[0] - r), uy = std::max(0.0, site.half_size[1] - r);
+  const double yaw = Yaw(site.pose.quat), c = std::cos(yaw), sn = std::sin(yaw);
+  // A region that takes several objects (both moka pots on the stove, two
+  // cans in the basket) is shared out in slots along its longer side.
+  const bool along_x = site.half_size[0] >= site.half_size[1];
+  const double h = along_x ? site.half_size[0] : site.half_size[1];
+  const double offset = -h + 2 * h * (slot + 0.5) / slots;
+  const double px = along_x ? offset : 0.0, py = along_x ? 0.0 : offset;
+  std::array<double, 2> best{site.pose.pos[0], site.pose.pos[1]};
+  double best_score = -1e9;
+  constexpr int kGrid = 2;  // (2 kGrid + 1)^2 candidates
+  for (int i = -kGrid; i <= kGrid; ++i) {
+    for (int j = -kGrid; j <= kGrid; ++j) {
+      const double lx = ux * i / kGrid, ly = uy * j / kGrid;
+      const double x = site.pose.pos[0] + c * lx - sn * ly, y = site.pose.pos[1] + sn * lx + c * ly;
+      double room = kEnoughRoom;
+      for (const auto& [name, other] : s.objects) {
+        if (name == object || name == site.parent) continue;
+        room = std::min(room, FootprintDistance(other, x, y) - r);
+      }
+      // Handle fins above the region (the tabs of the drawers over an open one).
+      for (const auto& [name, a] : s.articulations) {
+        if (a.handle && a.handle->pos[2] > site.pose.pos[2]) room = std::min(room, HandleDistance(a, x, y) - r);
+      }
+      const double score = room - 0.1 * std::hypot(lx - px, ly - py);
+      if (score > best_score + 1e-12) {
+        best_score = score;
+        best = {x, y};
+      }
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 PolicyInfo OraclePolicy::info() const {
@@ -139,8 +211,10 @@ PolicyInfo OraclePolicy::info() const {
 }
 
 const char* OraclePolicy::phase_name() const {
-  static const char* const kNames[] = {"plan",  "approach", "descend", "close",   "lift", "carry",
-                                       "lower", "release",  "retreat", "recover", "done"};
+  static const char* const kNames[] = {"plan",    "approach", "descend",         "close",          "lift",
+                                       "carry",   "lower",    "release",         "retreat",        "recover",
+                                       "done",    "handle approach", "handle descend", "handle close", "work",
+                                       "let go",  "back off"};
   return kNames[static_cast<int>(phase_)];
 }
 
@@ -151,31 +225,134 @@ void OraclePolicy::reset(const EpisodeContext&) {
   still_steps_ = 0;
   last_object_pos_ = {};
   object_.clear();
+  joint_.clear();
+  subgoal_atom_ = -1;
+  relocations_ = 0;
 }
 
-bool OraclePolicy::Plan(const PrivilegedState& s) {
-  const std::vector<std::string>* atom = nullptr;
-  for (const auto& a : s.goal) {
-    if ((a[0] == "on" || a[0] == "in") && a.size() == 3) {
-      atom = &a;
-      break;
+bool OraclePolicy::ChooseSubgoal(const PrivilegedState& s) {
+  // Open / switch on first, then the placements in goal order, close / switch off last.
+  auto rank = [](const std::string& p) {
+    return p == "open" || p == "turnon" ? 0 : p == "on" || p == "in" ? 1 : 2;
+  };
+  int chosen = -1;
+  for (int r = 0; r < 3 && chosen < 0; ++r) {
+    for (size_t i = 0; i < s.goal.size() && chosen < 0; ++i) {
+      const bool holds = i < s.goal_holds.size() && s.goal_holds[i];
+      if (rank(s.goal[i][0]) == r && !holds) chosen = static_cast<int>(i);
     }
   }
-  if (atom == nullptr || !s.objects.count((*atom)[1])) return false;
+  if (chosen < 0) return false;
+  subgoal_atom_ = chosen;
+  const std::vector<std::string>& atom = s.goal[chosen];
+  std::string text;
+  for (const auto& w : atom) text += (text.empty() ? "" : " ") + w;
+  const std::string& p = atom[0];
+  if ((p == "on" || p == "in") && atom.size() == 3) {
+    // Into a drawer that is shut: open it first.
+    if (auto r = s.regions.find(atom[2]); r != s.regions.end() && !r->second.joint.empty()) {
+      auto a = s.articulations.find(r->second.joint);
+      if (a != s.articulations.end() && a->second.targets.count("open") &&
+          a->second.q > a->second.targets.at("open") + kOpenEnough) {
+        PlanJoint(s, r->second.joint, a->second.targets.at("open"));
+        return true;
+      }
+    }
+    if (!PlanPickPlace(s, atom)) throw PolicyError("oracle: cannot plan (" + text + ")");
+    phase_ = Phase::kApproach;
+    phase_steps_ = 0;
+    return true;
+  }
+  if ((p == "open" || p == "close" || p == "turnon" || p == "turnoff") && atom.size() == 2) {
+    // The joint of a region's part (a drawer), or every joint of a fixture;
+    // work the first that is away from its target.
+    std::vector<std::string> joints;
+    if (auto r = s.regions.find(atom[1]); r != s.regions.end()) {
+      if (!r->second.joint.empty()) joints.push_back(r->second.joint);
+    } else {
+      for (const auto& [name, a] : s.articulations) {
+        if (a.owner == atom[1]) joints.push_back(name);
+      }
+    }
+    for (const std::string& j : joints) {
+      const auto& a = s.articulations.at(j);
+      auto t = a.targets.find(p);
+      if (t == a.targets.end() || !a.handle) continue;
+      if (std::abs(a.q - t->second) > (a.hinge ? kHingeTolerance : kSlideTolerance)) {
+        PlanJoint(s, j, t->second);
+        return true;
+      }
+    }
+  }
+  throw PolicyError("oracle: no skill achieves (" + text + ")");
+}
+
+void OraclePolicy::PlanJoint(const PrivilegedState& s, const std::string& joint, double target) {
+  joint_ = joint;
+  joint_target_ = target;
+  handle_yaw_ = ChooseYaw(s, Yaw(s.articulations.at(joint).handle->quat));
+  phase_ = Phase::kHandleApproach;
+  phase_steps_ = 0;
+}
+
+bool OraclePolicy::PlanPickPlace(const PrivilegedState& s, const std::vector<std::string>& atom_words) {
+  const std::vector<std::string>* atom = &atom_words;
+  if (!s.objects.count((*atom)[1])) return false;
   object_ = (*atom)[1];
   const std::string& target = (*atom)[2];
+  target_rim_z_ = 0;
   if (auto it = s.objects.find(target); it != s.objects.end()) {
-    target_xy_z_ = {it->second.pose.pos[0], it->second.pose.pos[1], Top(it->second)};
+    // Inside a rimmed body it fits in (a bowl on a plate), else on its top.
+    const auto& support = it->second;
+    const auto& carried = s.objects.at(object_);
+    const bool fits = support.rim_radius > 0 &&
+                      std::hypot(carried.half_extent[0], carried.half_extent[1]) < support.rim_radius - kRimWall;
+    target_xy_z_ = {support.pose.pos[0], support.pose.pos[1],
+                    fits ? support.pose.pos[2] + support.support_height : Top(support)};
   } else if (auto r = s.regions.find(target); r != s.regions.end()) {
     const auto& site = r->second;
-    target_xy_z_ = {site.pose.pos[0], site.pose.pos[1],
+    int slot = 0, slots = 0;
+    for (const auto& a : s.goal) {
+      if ((a[0] == "on" || a[0] == "in") && a.size() == 3 && a[2] == target) {
+        if (a[1] == object_) slot = slots;
+        ++slots;
+      }
+    }
+    const auto spot = FreeSpot(s, site, object_, slot, std::max(1, slots));
+    target_xy_z_ = {spot[0], spot[1],
                     site.pose.pos[2] + ((*atom)[0] == "on" ? site.half_size[2] : -site.half_size[2])};
+    // Into a container: over its walls (the region's top) until above it.
+    target_rim_z_ = (*atom)[0] == "in" ? site.pose.pos[2] + site.half_size[2] : 0.0;
   } else {
     return false;
   }
+  std::string blocker;
+  const double room = PlanGrasp(s, &blocker);
+  // A neighbour standing where the hand must go (a carton 3 cm from the box
+  // to pick, under the hand's 19 cm palm): move it out of the way first.
+  if (room < kBlockedGrasp && !blocker.empty() && relocations_ < kMaxRelocations) {
+    if (auto spot = ClearSpot(s, blocker, object_)) {
+      ++relocations_;
+      object_ = blocker;
+      target_xy_z_ = {(*spot)[0], (*spot)[1], s.objects.at(blocker).pose.pos[2]};
+      target_rim_z_ = 0;
+      PlanGrasp(s, nullptr);
+    }
+  }
+  return true;
+}
 
+double OraclePolicy::PlanGrasp(const PrivilegedState& s, std::string* blocker) {
   const PrivilegedState::Body& obj = s.objects.at(object_);
   const Vec3& c = obj.pose.pos;
+  std::string limiting;  // the neighbour limiting the current candidate's room
+  auto limit = [&](double* clearance, double value, const std::string& name) {
+    if (value < *clearance) {
+      *clearance = value;
+      limiting = name;
+    }
+  };
+  double best = -1e9;
   // The fixture region holding the object, if any (a drawer): its walls are
   // not among the bodies, so the grasp and the lift must know about them.
   container_.reset();
@@ -189,24 +366,27 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
   }
   if (obj.rim_radius > 0) {
     // Wall grasp: score rim points by the room around fingers and hand.
-    const double tcp_z = Top(obj) - kRimGraspDepth;
+    // Below the rim, but with the inner fingertip above the floor inside (a plate's rim is low).
+    const double tcp_z = std::max(Top(obj) - kRimGraspDepth, c[2] + obj.support_height + kTipBelowTcp + 0.003);
     const double tip_z = tcp_z - kTipBelowTcp, hand_z = tcp_z + kHandAboveTcp;
-    double best = -1e9;
     for (int k = 0; k < 24; ++k) {
       const double a = k * kPi / 12, dx = std::cos(a), dy = std::sin(a);
       const double r = obj.rim_radius;
       const double fx = c[0] + (r + 0.02) * dx, fy = c[1] + (r + 0.02) * dy;   // outer finger
       const double px = c[0] + r * dx, py = c[1] + r * dy;                    // rim point
       double clearance = 0.05;
+      limiting.clear();
       for (const auto& [name, other] : s.objects) {
         if (name == object_) continue;
-        if (Top(other) > tip_z - 0.003) {
-          clearance = std::min(clearance, FootprintDistance(other, fx, fy) - 0.006);
+        // Anything the outer finger would end less than a centimetre above
+        // (a plate's rim): closing, the finger hooks it and lifts it along.
+        if (Top(other) > tip_z - kFingerFloorClearance) {
+          limit(&clearance, FootprintDistance(other, fx, fy) - 0.006, name);
         }
         if (Top(other) > hand_z - 0.005) {
           for (double sgn : {-1.0, 1.0}) {
-            clearance = std::min(clearance, FootprintDistance(other, px + sgn * kHandHalfSpan * dx,
-                                                              py + sgn * kHandHalfSpan * dy) - 0.01);
+            limit(&clearance,
+                  FootprintDistance(other, px + sgn * kHandHalfSpan * dx, py + sgn * kHandHalfSpan * dy) - 0.01, name);
           }
         }
       }
@@ -215,6 +395,14 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
         const auto lf = SiteLocal(*container_, fx, fy);
         clearance = std::min(clearance, std::min(container_->half_size[0] - std::abs(lf[0]),
                                                  container_->half_size[1] - std::abs(lf[1])));
+      }
+      // Where the object will be put down, the wrist (4.5 cm round the
+      // hand's axis, from 11 cm above the fingertips) must keep clear of
+      // handle fins standing above the target (tabs over an open drawer).
+      for (const auto& [name, a] : s.articulations) {
+        if (!a.handle || a.handle->pos[2] < target_xy_z_[2]) continue;
+        const double hand_x = target_xy_z_[0] + r * dx, hand_y = target_xy_z_[1] + r * dy;
+        clearance = std::min(clearance, HandleDistance(a, hand_x, hand_y) - kWristRadius - 0.015);
       }
       // A top-down grasp is only dependable where the arm has room: the far
       // side of a bowl at the front of the table is at the edge of the Panda's
@@ -227,6 +415,7 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
                            std::max(0.0, kReachNear - reach);
       if (score > best) {
         best = score;
+        if (blocker) *blocker = limiting;
         grasp_.tcp = {px, py, tcp_z};
         // Fingers slide along the hand y axis = (sin yaw, -cos yaw): align with the radius.
         grasp_.yaw = ChooseYaw(s, std::atan2(dx, -dy));
@@ -249,7 +438,6 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
     const double tcp_z = obj.grasp_height > 0 ? c[2] + obj.grasp_height
                                               : Top(obj) - std::min(0.03, obj.half_extent[2]);
     const double tip_z = tcp_z - kTipBelowTcp, hand_z = tcp_z + kHandAboveTcp;
-    double best = -1e9;
     for (int k = 0; k < (square ? 2 : 5); ++k) {
       // Square: across one side, then the other. Long: centred, then +-1/2, +-1 slide.
       const double yaw = square ? narrow_yaw + k * kPi / 2 : narrow_yaw;
@@ -258,22 +446,25 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
       const double fx = std::sin(yaw), fy = -std::cos(yaw);  // finger axis: across it
       const double px = c[0] + offset * lx, py = c[1] + offset * ly;
       double clearance = 0.05;
+      limiting.clear();
       for (const auto& [name, other] : s.objects) {
         if (name == object_) continue;
         for (double sgn : {-1.0, 1.0}) {
           if (Top(other) > tip_z - 0.003) {
-            clearance = std::min(clearance, FootprintDistance(other, px + sgn * kOpenFingerReach * fx,
-                                                              py + sgn * kOpenFingerReach * fy) - 0.017);
+            limit(&clearance,
+                  FootprintDistance(other, px + sgn * kOpenFingerReach * fx, py + sgn * kOpenFingerReach * fy) - 0.017,
+                  name);
           }
           if (Top(other) > hand_z - 0.005) {
-            clearance = std::min(clearance, FootprintDistance(other, px + sgn * kHandHalfSpan * fx,
-                                                              py + sgn * kHandHalfSpan * fy) - 0.01);
+            limit(&clearance,
+                  FootprintDistance(other, px + sgn * kHandHalfSpan * fx, py + sgn * kHandHalfSpan * fy) - 0.01, name);
           }
         }
       }
       const double score = clearance - 0.2 * std::abs(offset);
       if (score > best + 1e-9) {
         best = score;
+        if (blocker) *blocker = limiting;
         grasp_.tcp = {px, py, tcp_z};
         grasp_.yaw = ChooseYaw(s, yaw);
       }
@@ -282,7 +473,48 @@ bool OraclePolicy::Plan(const PrivilegedState& s) {
 
   start_xy_ = {c[0], c[1]};
   start_z_ = c[2];
-  return true;
+  // Only a free object can be moved aside.
+  if (blocker && !blocker->empty() && (!s.objects.count(*blocker) || s.objects.at(*blocker).fixture)) blocker->clear();
+  return best;
+}
+
+std::optional<std::array<double, 2>> OraclePolicy::ClearSpot(const PrivilegedState& s, const std::string& blocker,
+                                                             const std::string& keep_clear_of) const {
+  // The surface's extent is where its regions are (the table's or floor's
+  // named areas), a margin around them.
+  double lo[2] = {1e9, 1e9}, hi[2] = {-1e9, -1e9};
+  for (const auto& [name, site] : s.regions) {
+    if (!site.parent.empty()) continue;
+    for (int k = 0; k < 2; ++k) {
+      lo[k] = std::min(lo[k], site.pose.pos[k] - site.half_size[k] - 0.05);
+      hi[k] = std::max(hi[k], site.pose.pos[k] + site.half_size[k] + 0.05);
+    }
+  }
+  const auto& moved = s.objects.at(blocker);
+  const auto& kept = s.objects.at(keep_clear_of);
+  const double r = std::hypot(moved.half_extent[0], moved.half_extent[1]);
+  std::optional<std::array<double, 2>> best;
+  double best_score = 0;
+  for (double radius : {0.12, 0.17, 0.22}) {
+    for (int k = 0; k < 16; ++k) {
+      const double a = k * kPi / 8;
+      const double x = moved.pose.pos[0] + radius * std::cos(a), y = moved.pose.pos[1] + radius * std::sin(a);
+      const double reach = std::hypot(x - s.robot_base[0], y - s.robot_base[1]);
+      if (x < lo[0] || x > hi[0] || y < lo[1] || y > hi[1] || reach < kReachNear || reach > kReachFar) continue;
+      double room = kEnoughRoom * 2;
+      for (const auto& [name, other] : s.objects) {
+        if (name != blocker) room = std::min(room, FootprintDistance(other, x, y) - r);
+      }
+      // Well away from where the hand is about to work.
+      room = std::min(room, std::hypot(x - kept.pose.pos[0], y - kept.pose.pos[1]) - r - kHandHalfSpan);
+      const double score = room - 0.05 * radius;
+      if (room > 0.01 && (!best || score > best_score)) {
+        best = std::array<double, 2>{x, y};
+        best_score = score;
+      }
+    }
+  }
+  return best;
 }
 
 double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y) const {
@@ -293,7 +525,7 @@ double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y
   const double reach = std::max(obj.half_extent[0], obj.half_extent[1]) + kPathMargin;
   const double vx = target_xy_z_[0] - x, vy = target_xy_z_[1] - y;
   const int samples = 1 + static_cast<int>(std::hypot(vx, vy) / 0.01);
-  double z = target_xy_z_[2] + kPathClearance;
+  double z = std::max(target_xy_z_[2], target_rim_z_) + kPathClearance;
   // Stay at the lift height over the place it started from and, if it was in
   // a container (drawer walls are not among the bodies), over all of that.
   for (int i = 0; i <= samples && z < start_z_ + kLiftClearance; ++i) {
@@ -313,6 +545,21 @@ double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y
       const double t = static_cast<double>(i) / samples;
       if (FootprintDistance(other, x + t * vx, y + t * vy) < reach) {
         z = Top(other) + kPathClearance;
+        break;
+      }
+    }
+  }
+  // Handles stand out of the fixtures' footprints (a drawer pulled open
+  // carries its tab far out in front): each is a segment reaching back from
+  // the grip point towards its drawer or door.
+  for (const auto& [name, a] : s.articulations) {
+    if (!a.handle) continue;
+    const double top = a.handle->pos[2] + kHandleHalfHeight;
+    if (top + kPathClearance <= z) continue;
+    for (int i = 0; i <= samples; ++i) {
+      const double t = static_cast<double>(i) / samples;
+      if (HandleDistance(a, x + t * vx, y + t * vy) < reach) {
+        z = top + kPathClearance;
         break;
       }
     }
@@ -345,11 +592,102 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
     throw PolicyError("oracle needs privileged state, but the environment gave none");
   }
   const PrivilegedState& s = *observation.privileged;
-  if (phase_ == Phase::kPlan) {
-    if (!Plan(s)) throw PolicyError("oracle: the goal has no (On|In object target) atom it can solve");
-    phase_ = Phase::kApproach;
-    phase_steps_ = 0;
+  if (phase_ == Phase::kPlan && !ChooseSubgoal(s)) {
+    // Every atom holds: keep still, hand open.
+    return ActionChunk{{MoveTo(s, s.eef.pos, Yaw(s.eef.quat), 0.0, -1)}, {}};
   }
+  switch (phase_) {
+    case Phase::kHandleApproach:
+    case Phase::kHandleDescend:
+    case Phase::kHandleClose:
+    case Phase::kWork:
+    case Phase::kLetGo:
+      return ActionChunk{{ActJoint(s)}, {}};
+    case Phase::kBackOff: {
+      // Straight up with the hand open, clear of whatever it worked on.
+      const Vec3& tcp = s.eef.pos;
+      if (phase_steps_++ == 0) backoff_z_ = tcp[2] + kBackOffHeight;
+      Action a = MoveTo(s, {tcp[0], tcp[1], backoff_z_}, Yaw(s.eef.quat), 0.03, -1);
+      if (tcp[2] > backoff_z_ - 0.01 || phase_steps_ > 20) {
+        phase_ = Phase::kPlan;
+        phase_steps_ = 0;
+      }
+      return ActionChunk{{a}, {}};
+    }
+    default:
+      return ActPickPlace(s);
+  }
+}
+
+Action OraclePolicy::ActJoint(const PrivilegedState& s) {
+  ++phase_steps_;
+  const auto& art = s.articulations.at(joint_);
+  const Pose& handle = *art.handle;
+  const Vec3& tcp = s.eef.pos;
+  auto go = [&](Phase next) {
+    phase_ = next;
+    phase_steps_ = 0;
+  };
+  auto dist = [](const Vec3& a, const Vec3& b) { return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]); };
+  Action a;
+  switch (phase_) {
+    case Phase::kHandleApproach: {
+      const Vec3 above = Transit(s, {handle.pos[0], handle.pos[1], handle.pos[2] + kApproachHeight});
+      a = MoveTo(s, above, handle_yaw_, kMaxStep, -1);
+      const double yaw_err = std::abs(WrapAngle(Yaw(s.eef.quat) - handle_yaw_));
+      if ((dist(tcp, above) < 0.012 && yaw_err < 0.06) || phase_steps_ > 60) go(Phase::kHandleDescend);
+      break;
+    }
+    case Phase::kHandleDescend:
+      a = MoveTo(s, handle.pos, handle_yaw_, 0.02, -1);
+      if (dist(tcp, handle.pos) < 0.005 || phase_steps_ > 40) go(Phase::kHandleClose);
+      break;
+    case Phase::kHandleClose:
+      a = MoveTo(s, handle.pos, handle_yaw_, 0.01, 1);
+      if (phase_steps_ >= 8) {
+        handle_tcp_ = tcp;
+        joint_start_q_ = art.q;
+        best_joint_error_ = std::abs(joint_target_ - art.q);
+        best_progress_step_ = 0;
+        go(Phase::kWork);
+      }
+      break;
+    case Phase::kWork: {
+      const double err = joint_target_ - art.q;
+      if (art.hinge) {
+        // Swing the hand about the hinge a little ahead of the part, turning
+        // the wrist with it (the axes here are vertical).
+        const double step = std::clamp(err, -0.2, 0.2);
+        const double c = std::cos(step), sn = std::sin(step);
+        const double rx = tcp[0] - art.anchor[0], ry = tcp[1] - art.anchor[1];
+        const double sign = art.axis[2] >= 0 ? 1.0 : -1.0;
+        const Vec3 t{art.anchor[0] + c * rx - sign * sn * ry, art.anchor[1] + sign * sn * rx + c * ry, handle_tcp_[2]};
+        a = MoveTo(s, t, Yaw(s.eef.quat) + sign * step, kMaxStep, 1);
+      } else {
+        const double travel = joint_target_ - joint_start_q_;
+        const Vec3 t{handle_tcp_[0] + travel * art.axis[0], handle_tcp_[1] + travel * art.axis[1],
+                     handle_tcp_[2] + travel * art.axis[2]};
+        a = MoveTo(s, t, handle_yaw_, 0.02, 1);
+      }
+      if (std::abs(err) < best_joint_error_ - 0.002) {
+        best_joint_error_ = std::abs(err);
+        best_progress_step_ = phase_steps_;
+      }
+      const bool there = std::abs(err) < (art.hinge ? kHingeTolerance : kSlideTolerance);
+      // Stuck (the fin slipped out of the fingers, or a stop): let go and plan again.
+      const bool stuck = phase_steps_ - best_progress_step_ > 25 || phase_steps_ > 120;
+      if (there || stuck || s.gripper_opening < kEmptyGrip) go(Phase::kLetGo);
+      break;
+    }
+    default:  // kLetGo
+      a = MoveTo(s, tcp, Yaw(s.eef.quat), 0.0, -1);
+      if (phase_steps_ >= 6) go(Phase::kBackOff);
+      break;
+  }
+  return a;
+}
+
+ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
   const auto& obj = s.objects.at(object_);
   const Vec3& tcp = s.eef.pos;
   const Vec3& o = obj.pose.pos;
@@ -377,7 +715,7 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
   Action a;
   switch (phase_) {
     case Phase::kApproach: {
-      const Vec3 above{grasp_.tcp[0], grasp_.tcp[1], grasp_.tcp[2] + kApproachHeight};
+      const Vec3 above = Transit(s, {grasp_.tcp[0], grasp_.tcp[1], grasp_.tcp[2] + kApproachHeight});
       a = MoveTo(s, above, grasp_.yaw, kMaxStep, -1);
       const double yaw_err = std::abs(WrapAngle(Yaw(s.eef.quat) - grasp_.yaw));
       if ((dist(tcp, above) < 0.012 && yaw_err < 0.06) || phase_steps_ > 60) go(Phase::kDescend);
@@ -467,18 +805,15 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
       break;
     case Phase::kRetreat:
       a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + 0.05}, grasp_.yaw, 0.02, -1);
-      if (phase_steps_ >= 8) go(Phase::kDone);
+      if (phase_steps_ >= 8) go(Phase::kPlan);
       break;
     case Phase::kRecover:
       a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + 0.05}, grasp_.yaw, 0.02, -1);
       still_steps_ = moved < 0.001 ? still_steps_ + 1 : 0;
       if ((phase_steps_ >= 4 && still_steps_ >= 3) || phase_steps_ > 30) go(Phase::kPlan);
       break;
-    case Phase::kDone:
-    case Phase::kPlan:
+    default:  // kDone, kPlan: not reached (act() dispatches them)
       a = MoveTo(s, tcp, grasp_.yaw, 0.0, -1);
-      // The object landed off target: try again while time allows.
-      if (phase_ == Phase::kDone && xy_err > 0.03 && attempts_ < 3) recover();
       break;
   }
   return ActionChunk{{a}, {}};

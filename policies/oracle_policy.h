@@ -1,18 +1,20 @@
-// `oracle`: a scripted pick-and-place expert. It reads privileged state (poses,
-// regions, the goal) but acts only through the family's 7-d end-effector delta
-// interface: it never moves an object itself.
+// `oracle`: a scripted expert for the tabletop tasks. It reads privileged
+// state (poses, regions, joints, the goal and which of its atoms hold) but acts
+// only through the family's 7-d end-effector delta interface: it never moves
+// an object or a joint itself.
 //
-// For the goal's first (On a b) / (In a region) atom (LIBERO-Spatial's and
-// LIBERO-Object's goals have one; multi-stage goals, drawers and knobs are
-// later work) it runs
-//   approach (above the grasp, gripper open) -> descend -> close -> lift
-//   -> carry (object centred over the target) -> lower -> release -> retreat
-// When the grasp fails or the object slips out it lets go, waits for the
-// object to come to rest and plans again.
-// Bowls are grasped by their wall, at the point of the rim with the most room
-// around the fingers; other objects across their narrow side, at the side and
-// point along the body with the most room, after centring the hand over the
-// body (the fingers clear a can by only ~5 mm a side).
+// It works through the goal's atoms one at a time: first those that open or
+// switch on, then the placements (in the order the goal lists them), last
+// those that close or switch off; each time the first atom that does not hold
+// yet. A placement into a closed drawer opens the drawer first. Skills:
+//   pick and place (On/In an object or region): approach above the grasp
+//     -> descend -> close -> lift -> carry -> lower -> release -> retreat;
+//     a failed grasp or a slip lets go, waits for the object to rest and
+//     plans again. Bowls, plates and mugs are taken by their wall at the rim point
+//     with the most room; other objects across their narrow side.
+//   work a joint (Open/Close/TurnOn/TurnOff): pinch the part's handle fin
+//     from above, then slide it along the joint axis or swing it about the
+//     hinge (turning the wrist with it) to the value that makes the atom hold.
 #pragma once
 
 #include <array>
@@ -30,16 +32,32 @@ class OraclePolicy : public Policy {
   ActionChunk act(const Observation& observation) override;
   // For traces and diagnostics: the current phase of the script.
   const char* phase_name() const;
+  std::array<double, 3> debug_target() const { return target_xy_z_; }  // DEBUG
+  double debug_clear(const PrivilegedState& s) const { return object_.empty() ? 0 : PathClearanceZ(s, s.objects.at(object_).pose.pos[0], s.objects.at(object_).pose.pos[1]); }  // DEBUG
 
  private:
   enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat,
-                     kRecover, kDone };
+                     kRecover, kDone,
+                     kHandleApproach, kHandleDescend, kHandleClose, kWork, kLetGo, kBackOff };
   struct Grasp {
     std::array<double, 3> tcp{};  // tool centre point at grasp
     double yaw = 0;               // hand yaw (rad)
   };
 
-  bool Plan(const PrivilegedState& s);
+  // Picks the next atom to work on and sets up its skill; false when every
+  // atom holds. Throws PolicyError for an atom no skill can achieve.
+  bool ChooseSubgoal(const PrivilegedState& s);
+  bool PlanPickPlace(const PrivilegedState& s, const std::vector<std::string>& atom);
+  // The grasp of object_ with the most room; returns that room (metres, < 0:
+  // something is in the way) and names the free object limiting it.
+  double PlanGrasp(const PrivilegedState& s, std::string* blocker);
+  // A free spot on the surface for `blocker`, within reach, clear of
+  // everything and away from `keep_clear_of`.
+  std::optional<std::array<double, 2>> ClearSpot(const PrivilegedState& s, const std::string& blocker,
+                                                 const std::string& keep_clear_of) const;
+  void PlanJoint(const PrivilegedState& s, const std::string& joint, double target);
+  ActionChunk ActPickPlace(const PrivilegedState& s);
+  Action ActJoint(const PrivilegedState& s);
   // Lowest height for the object's origin clearing everything along the
   // straight path from (x, y) to the target.
   double PathClearanceZ(const PrivilegedState& s, double x, double y) const;
@@ -53,6 +71,8 @@ class OraclePolicy : public Policy {
   int attempts_ = 0;
   std::string object_;          // what is being moved
   std::array<double, 3> target_xy_z_{};  // where the object's origin should end (x, y, resting z)
+  double target_rim_z_ = 0;              // top of the container it goes into (0: none)
+  double backoff_z_ = 0;
   Grasp grasp_;
   std::optional<PrivilegedState::Site> container_;  // fixture region the object started in
   std::array<double, 2> start_xy_{};  // object origin when the grasp was planned
@@ -62,6 +82,16 @@ class OraclePolicy : public Policy {
   std::array<double, 3> held_offset_{};      // object origin minus tcp, measured after lifting
   std::array<double, 3> last_object_pos_{};  // to tell when a dropped object has settled
   int still_steps_ = 0;
+  // Working a joint.
+  std::string joint_;
+  double joint_target_ = 0;
+  double joint_start_q_ = 0;
+  std::array<double, 3> handle_tcp_{};  // tool centre point when the fin was pinched
+  double handle_yaw_ = 0;
+  int best_progress_step_ = 0;          // last step the joint got closer to its target
+  double best_joint_error_ = 0;
+  int subgoal_atom_ = -1;               // atom being worked on
+  int relocations_ = 0;                 // neighbours moved out of the way this episode
 };
 
 }  // namespace gauntlet::policies

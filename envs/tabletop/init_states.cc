@@ -102,6 +102,48 @@ bool Place(const mjModel* m, mjData* d, const TabletopScene& scene, const Placem
   return true;
 }
 
+// qpos addresses of the hinge and slide joints in the subtree of `body`.
+std::vector<int> JointsUnder(const mjModel* m, int body) {
+  std::vector<int> qpos;
+  for (int j = 0; j < m->njnt; ++j) {
+    if (m->jnt_type[j] == mjJNT_FREE) continue;
+    for (int b = m->jnt_bodyid[j]; b > 0; b = m->body_parentid[b]) {
+      if (b == body) {
+        qpos.push_back(m->jnt_qposadr[j]);
+        break;
+      }
+    }
+  }
+  return qpos;
+}
+
+// Articulated fixtures start closed / off, unless an (Open|Close|Turnon|Turnoff
+// x) atom of :init says otherwise, x naming the fixture (all its joints) or
+// one of its regions (the joints of the part carrying it, e.g. a drawer).
+void SetArticulations(const TabletopScene& scene, const mjModel* m, mjData* d) {
+  for (const auto& f : scene.fixtures) {
+    if (!f.model->articulation) continue;
+    const Articulation& a = *f.model->articulation;
+    const int body = mj_name2id(m, mjOBJ_BODY, f.name.c_str());
+    for (int q : JointsUnder(m, body)) d->qpos[q] = a.on_at_least ? a.off_value : a.closed_value;
+    for (const BddlAtom& atom : scene.task.init) {
+      const std::string& p = atom.predicate;
+      if (atom.args.size() != 1 || (p != "open" && p != "close" && p != "turnon" && p != "turnoff")) continue;
+      std::vector<int> joints;
+      if (atom.args[0] == f.name) {
+        joints = JointsUnder(m, body);
+      } else if (int site = mj_name2id(m, mjOBJ_SITE, atom.args[0].c_str());
+                 site >= 0 && atom.args[0].rfind(f.name + "_", 0) == 0) {
+        joints = JointsUnder(m, m->site_bodyid[site]);
+        if (m->site_bodyid[site] == body) joints.clear();  // a region on the fixed frame moves nothing
+      }
+      const double value = p == "open" ? a.open_value : p == "close" ? a.closed_value
+                           : p == "turnon" ? a.on_value : a.off_value;
+      for (int q : joints) d->qpos[q] = value;
+    }
+  }
+}
+
 void HoldRobot(const mjModel* m, mjData* d) {
   for (int i = 0; i < PandaSpec::kArmDofs; ++i) {
     int j = mj_name2id(m, mjOBJ_JOINT, ArmJointName(i));
@@ -150,20 +192,7 @@ Result<InitStateSet> GenerateInitStates(const TabletopScene& scene, const mjMode
     bool accepted = false;
     for (int attempt = 0; attempt < 50 && !accepted; ++attempt) {
       mj_resetData(m, d);
-      // Articulated fixtures: closed / off unless :init opens them.
-      for (const auto& f : scene.fixtures) {
-        if (!f.model->articulation) continue;
-        const Articulation& a = *f.model->articulation;
-        for (const RegionSite& r : f.model->regions) {
-          if (r.joint_suffix.empty()) continue;
-          int q = JointQpos(m, f.name + "_" + r.joint_suffix);
-          if (q < 0) continue;
-          d->qpos[q] = a.on_at_least ? a.off_value : a.closed_value;
-          for (const BddlAtom& atom : scene.task.init) {
-            if (atom.predicate == "open" && atom.args[0] == f.name + "_" + r.suffix) d->qpos[q] = a.open_value;
-          }
-        }
-      }
+      SetArticulations(scene, m, d);
       HoldRobot(m, d);
       mj_kinematics(m, d);
       std::map<std::string, bool> placed;

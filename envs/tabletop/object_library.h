@@ -17,7 +17,7 @@ struct Articulation {
   std::optional<double> open_below, open_above;    // Open holds when q < open_below or q > open_above
   std::optional<double> closed_above, closed_below;
   std::optional<double> on_at_least, off_below;    // TurnOn: q >= on_at_least; TurnOff: q < off_below
-  double closed_value = 0, open_value = 0, off_value = 0;  // where init puts the joint
+  double closed_value = 0, open_value = 0, off_value = 0, on_value = 0;  // where init puts the joint
 };
 
 struct RegionSite {

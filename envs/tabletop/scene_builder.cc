@@ -56,11 +56,14 @@ std::string Header(const SceneOptions& options) {
   return x.str();
 }
 
+constexpr const char* kTableWood = "0.72 0.6 0.45 1";
+constexpr std::array<double, 4> kAgentviewQuat = {0.638, 0.305, 0.305, 0.638};
+
 constexpr ArenaSpec kArenas[] = {
-    {"LIBERO_Tabletop_Manipulation", kTableName, "table", kTableTop, true,
+    {"LIBERO_Tabletop_Manipulation", kTableName, "table", kTableTop, {kTableLength, kTableWidth, 0.05}, kTableWood,
      // LIBERO mounts the arm 0.16 m behind the table's rear edge.
-     {-0.16 - kTableLength / 2, 0, kTableTop},
-     {0.6586, 0, 1.6104}, {0.638, 0.305, 0.305, 0.638}, false},
+     {-0.16 - kTableLength / 2, 0, kTableTop}, false,
+     {0.6586, 0, 1.6104}, kAgentviewQuat, false},
     // LIBERO-Object: the objects and the basket stand on the floor (regions
     // target "floor", in a frame at the world origin) and the arm stands on
     // the floor too (OnTheGroundPanda). LIBERO's base offset for it is not in
@@ -68,32 +71,79 @@ constexpr ArenaSpec kArenas[] = {
     // (x in [-0.225, 0.175], y in [-0.265, 0.27]) between 0.28 and 0.68 m from
     // the base, where a top-down grasp at floor level keeps the arm inside
     // its workspace, and the start pose's hand above the tallest grocery.
-    {"LIBERO_Floor_Manipulation", "floor", "floor", 0.0, false,
-     {-0.5, 0, 0},
-     {0.8966, 0, 0.65}, {0.638, 0.305, 0.305, 0.638}, true},
+    {"LIBERO_Floor_Manipulation", "floor", "floor", 0.0, {0, 0, 0}, nullptr,
+     {-0.5, 0, 0}, false,
+     {0.8966, 0, 0.65}, kAgentviewQuat, true},
+    // LIBERO-10's kitchens: the tabletop's table and camera. LIBERO mounts
+    // the arm as on the tabletop, 0.66 m behind the table's centre; there the
+    // far regions of its files (the microwave, the cabinet, the mug in front
+    // of the microwave) lie 0.73-0.77 m away, beyond a comfortable top-down
+    // reach. 0.58 m puts every region of them between 0.40 and 0.70 m.
+    {"LIBERO_Kitchen_Tabletop_Manipulation", "kitchen_table", "kitchen_table", kTableTop,
+     {kTableLength, kTableWidth, 0.05}, kTableWood,
+     {-0.58, 0, kTableTop}, true,
+     {0.6586, 0, 1.6104}, kAgentviewQuat, true},
+    // A low living-room table (top at 0.41 m). LIBERO's OnTheGroundPanda has
+    // no mount and stands 0.16 m behind the table with its base at 0.42 m;
+    // the pedestal shows what holds it. Its regions then lie 0.27-0.73 m from
+    // the base (the table spans 0.48 m of x; no base does better). LIBERO's
+    // agentview here also pitches down more: its quaternion is LIBERO's
+    // living-room camera's, not the other scenes'.
+    {"LIBERO_Living_Room_Tabletop_Manipulation", "living_room_table", "living_room_table", 0.41,
+     {0.70, 1.6, 0.024}, "0.6 0.48 0.36 1",
+     {-0.16 - 0.70 / 2, 0, 0.42}, true,
+     {0.6066, 0, 0.96}, {0.6182, 0.3432, 0.3432, 0.6182}, true},
+    // LIBERO's study table (1.0 x 1.2 m, top at 0.867 m) is centred 0.2 m in
+    // front of its world origin, with the mounted arm 0.25 m behind the
+    // table's rear edge and agentview at x = 0.4586. Here the whole scene is
+    // shifted 0.2 m along x so the table's centre is the origin, as in every
+    // arena (regions are given in the table's frame); nothing else changes.
+    // The arm's mount is the tabletop's, so its base is at 0.90 m.
+    {"LIBERO_Study_Tabletop_Manipulation", "study_table", "study_table", 0.867, {1.0, 1.2, 0.05},
+     "0.56 0.5 0.44 1",
+     {-0.25 - 1.0 / 2 + 0.2, 0, kTableTop}, true,
+     {0.4586 + 0.2, 0, 1.6104}, kAgentviewQuat, true},
 };
+
+// LIBERO's white cabinet and microwave open towards -y of their own frames,
+// ours towards +x: turned a quarter turn clockwise from the file's yaw, ours
+// face where LIBERO's do (in LIBERO-10's kitchens, the middle of the table).
+// LIBERO's wooden cabinet opens towards -y too, but ours is placed by the
+// file's yaw alone (it then faces the arm): LIBERO-Goal's stored initial
+// states were made so.
+double ModelYawOffset(const std::string& category) {
+  constexpr double kQuarterTurn = 1.5707963267948966;
+  return category == "white_cabinet" || category == "microwave" ? -kQuarterTurn : 0.0;
+}
 
 std::string Arena(const ArenaSpec& arena, const SceneOptions& options) {
   std::ostringstream x;
-  const double hx = kTableLength / 2, hy = kTableWidth / 2;
   x << "<light name=\"key\" directional=\"true\" pos=\"0 0 3\" dir=\"0.3 0.2 -1\" diffuse=\"0.5 0.5 0.5\" "
        "castshadow=\""
     << (options.shadows ? "true" : "false") << "\"/>\n"
     << "<geom name=\"floor\" type=\"plane\" size=\"3 3 0.1\" material=\"floor_mat\" contype=\"1\" "
        "conaffinity=\"3\"/>\n";
-  if (arena.table) {
-    const double top = arena.surface_z;
+  if (arena.has_table()) {
+    const double top = arena.surface_z, thickness = arena.table_size[2];
+    const double hx = arena.table_size[0] / 2, hy = arena.table_size[1] / 2;
     x << "<body name=\"" << arena.surface << "\" pos=\"0 0 " << top << "\">\n"
       << "<geom name=\"table_top\" class=\"visual_collision\" type=\"box\" size=\"" << hx << " " << hy
-      << " 0.025\" pos=\"0 0 -0.025\" rgba=\"0.72 0.6 0.45 1\"/>\n";
+      << " " << thickness / 2 << "\" pos=\"0 0 " << -thickness / 2 << "\" rgba=\"" << arena.table_rgba
+      << "\"/>\n";
+    const double leg_half = (top - thickness) / 2;
     for (int sx : {-1, 1}) {
       for (int sy : {-1, 1}) {
-        x << "<geom class=\"visual\" type=\"cylinder\" size=\"0.025 " << (top - 0.05) / 2
-          << "\" pos=\"" << sx * (hx - 0.1) << " " << sy * (hy - 0.1) << " "
-          << -0.05 - (top - 0.05) / 2 << "\" rgba=\"0.4 0.4 0.4 1\"/>\n";
+        x << "<geom class=\"visual\" type=\"cylinder\" size=\"0.025 " << leg_half << "\" pos=\""
+          << sx * (hx - 0.1) << " " << sy * (hy - 0.1) << " " << -thickness - leg_half
+          << "\" rgba=\"0.4 0.4 0.4 1\"/>\n";
       }
     }
     x << "</body>\n";
+  }
+  const auto& b = arena.robot_base;
+  if (arena.robot_pedestal) {
+    x << "<geom name=\"robot_pedestal\" class=\"visual\" type=\"cylinder\" size=\"0.07 " << b[2] / 2
+      << "\" pos=\"" << b[0] << " " << b[1] << " " << b[2] / 2 << "\" rgba=\"0.3 0.3 0.32 1\"/>\n";
   }
   const auto& p = arena.camera_pos;
   const auto& q = arena.camera_quat;
@@ -171,6 +221,7 @@ Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& optio
     if (!region->yaw_rotations.empty()) {
       inst.yaw = (region->yaw_rotations.front()[0] + region->yaw_rotations.front()[1]) / 2;
     }
+    inst.yaw += ModelYawOffset(f.category);
     scene.fixtures.push_back(inst);
   }
   for (const BddlInstance& o : task.objects) {

@@ -36,15 +36,20 @@ inline constexpr const char* kTableName = "main_table";
 inline constexpr const char* kAgentviewCamera = "agentview";
 
 // What a LIBERO problem class fixes about the world: the surface that table
-// regions belong to, where the arm stands and where agentview looks from.
-// Regions of the surface are in a frame centred on it at `surface_z`.
+// regions belong to, the table under it, where the arm stands and where
+// agentview looks from. Regions of the surface are in a frame centred on it
+// at `surface_z`, which is also the world's origin in x and y.
 struct ArenaSpec {
   const char* problem_class;         // BDDL (problem ...) name
   const char* surface;               // region target and fixture name: "main_table", "floor"
   const char* surface_category;      // that fixture's category in :fixtures: "table", "floor"
   double surface_z;                  // world z of the surface objects stand on, metres
-  bool table;                        // a 1.0 x 1.2 m table body carries the surface (else the floor)
+  // The table carrying the surface, centred under it: length (x), width (y)
+  // and thickness of its top, metres; all 0 when objects stand on the floor.
+  std::array<double, 3> table_size;
+  const char* table_rgba;            // colour of the table top
   std::array<double, 3> robot_base;  // world position of the arm's base (link0), metres
+  bool robot_pedestal;               // draw a column from the floor up to the base (visual only)
   std::array<double, 3> camera_pos;  // agentview, world frame, metres
   std::array<double, 4> camera_quat; // agentview, w x y z
   // Initial states: redraw an object's position in its region while its
@@ -52,6 +57,8 @@ struct ArenaSpec {
   // samplers do). Off for the tabletop, whose stored states were made
   // without it: there the settling check alone rejects colliding objects.
   bool separate_footprints;
+
+  bool has_table() const { return table_size[0] > 0; }
 };
 
 // The supported problem classes; nullptr for another.

@@ -32,6 +32,49 @@ void HashBytes(std::uint64_t* h, const void* data, size_t n) {
   }
 }
 
+// The joints of fixture `f` with what an expert needs to work them: axis,
+// handle (a site "<...>_handle" on the moving part) and the joint values
+// that satisfy each predicate with a margin, inside the joint's range.
+void AddArticulations(const mjModel* m, const mjData* d, const SceneInstance& f, PrivilegedState* ps) {
+  const Articulation& a = *f.model->articulation;
+  const int root = mj_name2id(m, mjOBJ_BODY, f.name.c_str());
+  for (int j = 0; j < m->njnt; ++j) {
+    if (m->jnt_type[j] == mjJNT_FREE) continue;
+    int b = m->jnt_bodyid[j];
+    while (b > 0 && b != root) b = m->body_parentid[b];
+    if (b != root) continue;
+    PrivilegedState::Articulation art;
+    art.owner = f.name;
+    art.q = d->qpos[m->jnt_qposadr[j]];
+    art.hinge = m->jnt_type[j] == mjJNT_HINGE;
+    for (int k = 0; k < 3; ++k) {
+      art.anchor[k] = d->xanchor[3 * j + k];
+      art.axis[k] = d->xaxis[3 * j + k];
+    }
+    for (int s = 0; s < m->nsite; ++s) {
+      const char* name = mj_id2name(m, mjOBJ_SITE, s);
+      const std::string n = name ? name : "";
+      if (m->site_bodyid[s] == m->jnt_bodyid[j] && n.size() > 7 && n.compare(n.size() - 7, 7, "_handle") == 0) {
+        Pose pose;
+        pose.pos = {d->site_xpos[3 * s], d->site_xpos[3 * s + 1], d->site_xpos[3 * s + 2]};
+        pose.quat = MatToQuat(d->site_xmat + 9 * s);
+        art.handle = pose;
+        art.handle_reach_back = m->site_size[3 * s];
+      }
+    }
+    const double lo = m->jnt_range[2 * j], hi = m->jnt_range[2 * j + 1];
+    const double margin = art.hinge ? 0.15 : 0.05;
+    auto clamp = [&](double v) { return std::clamp(v, lo, hi); };
+    // A drawer opens all the way (a centimetre short of its stop): the most
+    // room to put something in past the tabs of the drawers above.
+    if (a.open_below) art.targets["open"] = art.hinge ? clamp(*a.open_below - margin) : lo + 0.01;
+    if (a.closed_above) art.targets["close"] = hi;
+    if (a.on_at_least) art.targets["turnon"] = clamp(*a.on_at_least + 2 * margin);
+    if (a.off_below) art.targets["turnoff"] = lo;
+    ps->articulations[mj_id2name(m, mjOBJ_JOINT, j)] = art;
+  }
+}
+
 }  // namespace
 
 ActionSpec TabletopActionSpec() {
@@ -208,6 +251,7 @@ PrivilegedState TabletopEnv::privileged_state() const {
     body.half_extent = inst.model->half_extent;
     body.bottom = 0;
     body.rim_radius = inst.model->rim_radius;
+    body.support_height = inst.model->support_height;
     body.grasp_height = inst.model->grasp_height;
     body.fixture = inst.model->fixture;
     ps.objects[inst.name] = body;
@@ -225,16 +269,26 @@ PrivilegedState TabletopEnv::privileged_state() const {
     while (body > 0 && m->body_parentid[body] > 0) body = m->body_parentid[body];
     site.parent = body > 0 ? mj_id2name(m, mjOBJ_BODY, body) : "";
     if (site.parent == scene_.arena->surface) site.parent.clear();
+    for (int j = 0; j < m->njnt; ++j) {
+      if (m->jnt_bodyid[j] == m->site_bodyid[s] && m->jnt_type[j] != mjJNT_FREE) {
+        site.joint = mj_id2name(m, mjOBJ_JOINT, j);
+      }
+    }
     ps.regions[name] = site;
   }
   for (int j = 0; j < m->njnt; ++j) {
     if (m->jnt_type[j] == mjJNT_FREE) continue;
     ps.joints[mj_id2name(m, mjOBJ_JOINT, j)] = d->qpos[m->jnt_qposadr[j]];
   }
-  for (const BddlAtom& atom : scene_.task.goal) {
+  for (const SceneInstance& f : scene_.fixtures) {
+    if (f.model->articulation) AddArticulations(m, d, f, &ps);
+  }
+  for (size_t i = 0; i < scene_.task.goal.size(); ++i) {
+    const BddlAtom& atom = scene_.task.goal[i];
     std::vector<std::string> a{atom.predicate};
     a.insert(a.end(), atom.args.begin(), atom.args.end());
     ps.goal.push_back(a);
+    ps.goal_holds.push_back(goal_->Holds(m, d, static_cast<int>(i)));
   }
   const double* p = d->site_xpos + 3 * tcp_site_;
   ps.eef.pos = {p[0], p[1], p[2]};

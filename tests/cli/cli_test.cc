@@ -8,6 +8,9 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <tuple>
 
 #include "tests/test_support.h"
@@ -75,7 +78,7 @@ TEST_P(CliSuite, OracleSolvesInitialStateZeroOfEveryTask) {
   EXPECT_NE(summary.out.find("10  "), std::string::npos) << summary.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Suites, CliSuite, ::testing::Values("libero_spatial", "libero_object"),
+INSTANTIATE_TEST_SUITE_P(Suites, CliSuite, ::testing::Values("libero_spatial", "libero_object", "libero_goal"),
                          [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 TEST(Cli, SameCommandAndWorkerCountsGiveIdenticalEpisodes) {
@@ -105,6 +108,79 @@ TEST(Cli, ResumeSkipsStoredEpisodesAndRefusesAnotherConfiguration) {
   EXPECT_EQ(Gauntlet(base + " --trials 2 --run-name longer").exit_code, 0);
   EXPECT_EQ(Episodes(db, "longer").size(), 2u);
   EXPECT_EQ(Episodes(db, "libero_spatial-noop").size(), 1u);
+}
+
+int CountEpisodes(const std::string& db) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return 0;
+  }
+  sqlite3_stmt* st = nullptr;
+  int n = 0;
+  if (sqlite3_prepare_v2(h, "SELECT count(*) FROM episodes", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return n;
+}
+
+// A set of suites killed with SIGKILL mid-run and started again finishes
+// with every episode exactly once and the outcomes of an uninterrupted run.
+TEST(Cli, ASetOfSuitesResumesAfterSigkillWithTheSameOutcomes) {
+  const std::string dir = testing::TempDir("cli-set");
+  const std::string set = dir + "/pair.yaml";
+  std::ofstream(set) << "name: pair\nsuites:\n  - " << testing::SourceDir() << "/suites/libero_spatial.yaml\n  - "
+                     << testing::SourceDir() << "/suites/libero_goal.yaml\n";
+  const std::string args = "run " + set + " --policy oracle --trials 1 --workers 2 --quiet --db ";
+  ASSERT_EQ(Gauntlet(args + dir + "/whole.db").exit_code, 0);
+  ASSERT_EQ(CountEpisodes(dir + "/whole.db"), 20);
+
+  const std::string killed = dir + "/killed.db";
+  const std::string background = std::string(GAUNTLET_BINARY) + " " + args + killed + " >/dev/null 2>&1 & echo $! >" +
+                                 dir + "/pid";
+  ASSERT_EQ(std::system(background.c_str()), 0);
+  std::string pid;
+  for (int i = 0; i < 100 && pid.empty(); ++i) {
+    std::ifstream(dir + "/pid") >> pid;
+    if (pid.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(pid.empty());
+  // Kill it once a few episodes are stored, while it is still running.
+  for (int i = 0; i < 1200 && CountEpisodes(killed) < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0) << "the run had already finished";
+  const int stored = CountEpisodes(killed);
+  EXPECT_GE(stored, 4);
+  EXPECT_LT(stored, 20);
+
+  ASSERT_EQ(Gauntlet(args + killed).exit_code, 0);
+  EXPECT_EQ(CountEpisodes(killed), 20);
+  for (const std::string suite : {"libero_spatial", "libero_goal"}) {
+    EXPECT_EQ(Episodes(killed, suite + "-oracle"), Episodes(dir + "/whole.db", suite + "-oracle")) << suite;
+  }
+}
+
+TEST(Cli, TheLiberoSetHoldsTheFourSuites) {
+  Ran all = Gauntlet("list");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("libero  40 tasks, 2000 episodes (set: libero_spatial libero_object libero_goal libero_10)"),
+            std::string::npos)
+      << all.out;
+  Ran tasks = Gauntlet("list libero");
+  ASSERT_EQ(tasks.exit_code, 0) << tasks.err;
+  EXPECT_EQ(std::count(tasks.out.begin(), tasks.out.end(), '\n'), 40);
+  EXPECT_NE(tasks.out.find("libero_10/9  KITCHEN_SCENE6_put_the_yellow_and_white_mug_in_the_microwave_and_close_it"),
+            std::string::npos);
+}
+
+TEST(Cli, ASetNamingAMissingSuiteIsAnErrorWithFileAndLine) {
+  const std::string dir = testing::TempDir("cli-badset");
+  std::ofstream(dir + "/bad.yaml") << "name: bad\nsuites:\n  - " << Suite() << "\n  - nowhere.yaml\n";
+  Ran r = Gauntlet("run " + dir + "/bad.yaml --policy noop --db " + dir + "/r.db");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir + "/bad.yaml:4: suite file not found"), std::string::npos) << r.err;
 }
 
 TEST(Cli, ReplayReproducesAStoredRun) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "envs/tabletop/bddl_task.h"
+#include "harness/suite_spec.h"
 #include "tests/test_support.h"
 
 namespace gauntlet::envs::tabletop {
@@ -42,12 +43,53 @@ const std::vector<std::string> kObjectTasks = {
     "pick_up_the_orange_juice_and_place_it_in_the_basket",
 };
 
-std::string SpatialPath(const std::string& task) {
-  return testing::SourceDir() + "/suites/libero_spatial/" + task + ".bddl";
+// libero_goal in benchmark task-id order.
+const std::vector<std::string> kGoalTasks = {
+    "open_the_middle_drawer_of_the_cabinet",
+    "put_the_bowl_on_the_stove",
+    "put_the_wine_bottle_on_top_of_the_cabinet",
+    "open_the_top_drawer_and_put_the_bowl_inside",
+    "put_the_bowl_on_top_of_the_cabinet",
+    "push_the_plate_to_the_front_of_the_stove",
+    "put_the_cream_cheese_in_the_bowl",
+    "turn_on_the_stove",
+    "put_the_bowl_on_the_plate",
+    "put_the_wine_bottle_on_the_rack",
+};
+
+// libero_10 (LIBERO-Long) in benchmark task-id order; each name carries its scene.
+const std::vector<std::string> kLongTasks = {
+    "LIVING_ROOM_SCENE2_put_both_the_alphabet_soup_and_the_tomato_sauce_in_the_basket",
+    "LIVING_ROOM_SCENE2_put_both_the_cream_cheese_box_and_the_butter_in_the_basket",
+    "KITCHEN_SCENE3_turn_on_the_stove_and_put_the_moka_pot_on_it",
+    "KITCHEN_SCENE4_put_the_black_bowl_in_the_bottom_drawer_of_the_cabinet_and_close_it",
+    "LIVING_ROOM_SCENE5_put_the_white_mug_on_the_left_plate_and_put_the_yellow_and_white_mug_on_the_right_plate",
+    "STUDY_SCENE1_pick_up_the_book_and_place_it_in_the_back_compartment_of_the_caddy",
+    "LIVING_ROOM_SCENE6_put_the_white_mug_on_the_plate_and_put_the_chocolate_pudding_to_the_right_of_the_plate",
+    "LIVING_ROOM_SCENE1_put_both_the_alphabet_soup_and_the_cream_cheese_box_in_the_basket",
+    "KITCHEN_SCENE8_put_both_moka_pots_on_the_stove",
+    "KITCHEN_SCENE6_put_the_yellow_and_white_mug_in_the_microwave_and_close_it",
+};
+
+std::string SuiteTaskPath(const std::string& suite, const std::string& task) {
+  return testing::SourceDir() + "/suites/" + suite + "/" + task + ".bddl";
 }
 
-std::string ObjectPath(const std::string& task) {
-  return testing::SourceDir() + "/suites/libero_object/" + task + ".bddl";
+std::string SpatialPath(const std::string& task) { return SuiteTaskPath("libero_spatial", task); }
+
+std::string ObjectPath(const std::string& task) { return SuiteTaskPath("libero_object", task); }
+
+// What LIBERO tells the policy for a task: its name with spaces, after
+// dropping a scene prefix ("KITCHEN_SCENE3_"); LIBERO cuts at find("SCENE") + 7,
+// or + 8 for the two-digit SCENE10.
+std::string PolicyInstructionOf(const std::string& task) {
+  std::string text = task;
+  const size_t scene = text.find("SCENE");
+  if (scene != std::string::npos) {
+    text = text.substr(scene + (text.compare(scene, 7, "SCENE10") == 0 ? 8 : 7));
+  }
+  std::replace(text.begin(), text.end(), '_', ' ');
+  return text;
 }
 
 std::vector<std::string> BddlStemsIn(const std::string& dir) {
@@ -119,6 +161,18 @@ TEST(BddlObjectSuite, HoldsExactlyTheTenTasks) {
   std::vector<std::string> expected = kObjectTasks;
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(BddlStemsIn(testing::SourceDir() + "/suites/libero_object"), expected);
+}
+
+TEST(BddlGoalSuite, HoldsExactlyTheTenTasks) {
+  std::vector<std::string> expected = kGoalTasks;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(BddlStemsIn(testing::SourceDir() + "/suites/libero_goal"), expected);
+}
+
+TEST(BddlLongSuite, HoldsExactlyTheTenTasks) {
+  std::vector<std::string> expected = kLongTasks;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(BddlStemsIn(testing::SourceDir() + "/suites/libero_10"), expected);
 }
 
 // Each task moves its own grocery into the basket, on the floor; six other
@@ -224,12 +278,14 @@ TEST(BddlCompatibility, ParsesAllFortyOriginalFiles) {
   }
 }
 
-TEST(BddlCompatibility, OurSpatialFilesSayWhatTheOriginalsSay) {
-  const std::string dir = OriginalsDir() + "/libero_spatial";
+// Our files for `suite` against LIBERO's, task by task; skips the test when
+// the originals are not checked out next to the project.
+void ExpectSuiteMatchesOriginals(const std::string& suite, const std::vector<std::string>& tasks) {
+  const std::string dir = OriginalsDir() + "/" + suite;
   if (!fs::is_directory(dir)) GTEST_SKIP() << "no LIBERO originals at " << dir;
-  for (const std::string& task : kSpatialTasks) {
+  for (const std::string& task : tasks) {
     SCOPED_TRACE(task);
-    Result<BddlTask> ours = LoadBddlFile(SpatialPath(task));
+    Result<BddlTask> ours = LoadBddlFile(SuiteTaskPath(suite, task));
     Result<BddlTask> original = LoadBddlFile(dir + "/" + task + ".bddl");
     ASSERT_TRUE(ours.ok()) << ours.error().message;
     ASSERT_TRUE(original.ok()) << original.error().message;
@@ -237,17 +293,49 @@ TEST(BddlCompatibility, OurSpatialFilesSayWhatTheOriginalsSay) {
   }
 }
 
+TEST(BddlCompatibility, OurSpatialFilesSayWhatTheOriginalsSay) {
+  ExpectSuiteMatchesOriginals("libero_spatial", kSpatialTasks);
+}
+
 TEST(BddlCompatibility, OurObjectFilesSayWhatTheOriginalsSay) {
-  const std::string dir = OriginalsDir() + "/libero_object";
-  if (!fs::is_directory(dir)) GTEST_SKIP() << "no LIBERO originals at " << dir;
-  for (const std::string& task : kObjectTasks) {
-    SCOPED_TRACE(task);
-    Result<BddlTask> ours = LoadBddlFile(ObjectPath(task));
-    Result<BddlTask> original = LoadBddlFile(dir + "/" + task + ".bddl");
-    ASSERT_TRUE(ours.ok()) << ours.error().message;
-    ASSERT_TRUE(original.ok()) << original.error().message;
-    ExpectSameTask(ours.value(), original.value());
+  ExpectSuiteMatchesOriginals("libero_object", kObjectTasks);
+}
+
+TEST(BddlGoalSuite, MatchesLiberosOriginals) { ExpectSuiteMatchesOriginals("libero_goal", kGoalTasks); }
+
+TEST(BddlLongSuite, MatchesLiberosOriginals) { ExpectSuiteMatchesOriginals("libero_10", kLongTasks); }
+
+// The suite file lists the task files in task-id order with LIBERO's policy
+// instructions, under the suite's step budget.
+void ExpectSuiteFileLists(const std::string& suite, const std::vector<std::string>& tasks,
+                          int max_steps) {
+  Result<SuiteSpec> loaded = LoadSuite(testing::SourceDir() + "/suites/" + suite + ".yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const SuiteSpec& spec = loaded.value();
+  EXPECT_EQ(spec.name, suite);
+  EXPECT_EQ(spec.family, "tabletop");
+  EXPECT_EQ(spec.protocol.max_steps, max_steps);
+  EXPECT_EQ(spec.protocol.settle_steps, 10);
+  EXPECT_EQ(spec.protocol.trials, 50);
+  ASSERT_EQ(spec.tasks.size(), tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    SCOPED_TRACE(tasks[i]);
+    EXPECT_EQ(spec.tasks[i].name, tasks[i]);
+    EXPECT_EQ(spec.tasks[i].file, SuiteTaskPath(suite, tasks[i]));
+    EXPECT_EQ(spec.tasks[i].instruction, PolicyInstructionOf(tasks[i]));
+    EXPECT_EQ(spec.tasks[i].init_states,
+              testing::SourceDir() + "/suites/" + suite + "/init_states/" + tasks[i] + ".json");
   }
+}
+
+TEST(BddlGoalSuite, SuiteFileListsTheTasksWithTheirInstructions) {
+  ExpectSuiteFileLists("libero_goal", kGoalTasks, 300);
+}
+
+TEST(BddlLongSuite, SuiteFileListsTheTasksWithTheirInstructions) {
+  ExpectSuiteFileLists("libero_10", kLongTasks, 520);
+  // No libero_10 task is in a two-digit scene, but the rule must hold for one.
+  EXPECT_EQ(PolicyInstructionOf("KITCHEN_SCENE10_close_the_drawer"), "close the drawer");
 }
 
 // A small task exercising the dialect; line numbers matter to the tests below.

@@ -61,6 +61,40 @@ INSTANTIATE_TEST_SUITE_P(Spatial, InitStatesTest,
                          ::testing::Combine(::testing::Values("libero_spatial"), ::testing::Range(0, 10)));
 INSTANTIATE_TEST_SUITE_P(Object, InitStatesTest,
                          ::testing::Combine(::testing::Values("libero_object"), ::testing::Range(0, 10)));
+INSTANTIATE_TEST_SUITE_P(Goal, InitStatesTest,
+                         ::testing::Combine(::testing::Values("libero_goal"), ::testing::Range(0, 10)));
+
+// (Open region) and (Turnon fixture) in :init start the joints there; every
+// other joint of an articulated fixture starts closed / off.
+TEST(InitStates, OpenAndTurnonInInitSetTheJoints) {
+  const std::string path = gauntlet::testing::SourceDir() + "/suites/libero_goal/turn_on_the_stove.bddl";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string bddl = text.str();
+  const std::string init = "(:init";
+  const size_t at = bddl.find(init);
+  ASSERT_NE(at, std::string::npos);
+  bddl.insert(at + init.size(), " (Open wooden_cabinet_1_middle_region) (Turnon flat_stove_1)");
+  auto task = ParseBddl(bddl, "opened.bddl");
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  auto scene = BuildScene(task.value(), SceneOptions{});
+  ASSERT_TRUE(scene.ok()) << scene.error().message;
+  auto model = CompileMjcf(scene.value().mjcf, "opened.bddl");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const mjModel* m = model.value().get();
+  auto states = GenerateInitStates(scene.value(), m, 1, 7);
+  ASSERT_TRUE(states.ok()) << states.error().message;
+  auto q = [&](const char* joint) {
+    return states.value().states[0].qpos[m->jnt_qposadr[mj_name2id(m, mjOBJ_JOINT, joint)]];
+  };
+  const Articulation& cabinet = *FindObjectModel("wooden_cabinet")->articulation;
+  const Articulation& stove = *FindObjectModel("flat_stove")->articulation;
+  EXPECT_LT(q("wooden_cabinet_1_middle_drawer_joint"), *cabinet.open_below);
+  EXPECT_GT(q("wooden_cabinet_1_top_drawer_joint"), *cabinet.closed_above);
+  EXPECT_GT(q("wooden_cabinet_1_bottom_drawer_joint"), *cabinet.closed_above);
+  EXPECT_GE(q("flat_stove_1_knob_joint"), *stove.on_at_least);
+}
 
 TEST(InitStates, AStateFileForAnotherModelIsRefused) {
   auto env = gauntlet::testing::SpatialEnv(0);

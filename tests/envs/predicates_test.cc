@@ -45,7 +45,7 @@ TEST_F(PredicatesTest, GoalDoesNotHoldInTheInitialState) { EXPECT_FALSE(env_->go
 
 TEST_F(PredicatesTest, OnObjectNeedsContactAlignmentAndOrder) {
   const auto plate = BodyPos("plate_1");
-  const double top = plate[2] + 0.012 - 0.0005;  // on the plate, touching it
+  const double top = plate[2] + 0.005 - 0.0005;  // on the plate's disc inside its rim, touching it
   PlaceBowl(plate[0] + 0.01, plate[1], top);
   EXPECT_TRUE(Holds("on", {"akita_black_bowl_1", "plate_1"}));
   PlaceBowl(plate[0] + 0.035, plate[1], top);  // beyond LIBERO's 3 cm
@@ -103,6 +103,43 @@ TEST_F(PredicatesTest, StoveTurnOnAndTurnOff) {
   EXPECT_FALSE(Holds("turnoff", {"flat_stove_1"}));
   *knob = -0.01;
   EXPECT_FALSE(Holds("turnon", {"flat_stove_1"}));
+  EXPECT_TRUE(Holds("turnoff", {"flat_stove_1"}));
+}
+
+// What an expert is told about each joint: its handle (out in front of the
+// part it moves), the region it carries, and joint values that make each
+// predicate hold.
+TEST_F(PredicatesTest, ArticulationsTellAnExpertHowToWorkEveryJoint) {
+  mj_forward(m_, d_);
+  const PrivilegedState ps = env_->privileged_state();
+  const auto& cabinet = ps.objects.at("wooden_cabinet_1");
+  for (const std::string drawer : {"top", "middle", "bottom"}) {
+    SCOPED_TRACE(drawer);
+    const std::string joint = "wooden_cabinet_1_" + drawer + "_drawer_joint";
+    ASSERT_TRUE(ps.articulations.count(joint));
+    const auto& a = ps.articulations.at(joint);
+    EXPECT_EQ(a.owner, "wooden_cabinet_1");
+    EXPECT_FALSE(a.hinge);
+    EXPECT_EQ(ps.regions.at("wooden_cabinet_1_" + drawer + "_region").joint, joint);
+    ASSERT_TRUE(a.handle.has_value());
+    // The handle stands beyond the cabinet's front, along the way the drawer
+    // opens (q falls as it opens: the axis points into the cabinet).
+    const double out = -((a.handle->pos[0] - cabinet.pose.pos[0]) * a.axis[0] +
+                         (a.handle->pos[1] - cabinet.pose.pos[1]) * a.axis[1]);
+    EXPECT_GT(out, cabinet.half_extent[0]);
+    const std::string region = "wooden_cabinet_1_" + drawer + "_region";
+    *Qpos(joint) = a.targets.at("open");
+    EXPECT_TRUE(Holds("open", {region}));
+    *Qpos(joint) = a.targets.at("close");
+    EXPECT_TRUE(Holds("close", {region}));
+  }
+  const auto& knob = ps.articulations.at("flat_stove_1_knob_joint");
+  EXPECT_TRUE(knob.hinge);
+  EXPECT_NEAR(std::abs(knob.axis[2]), 1.0, 1e-9);  // a dial on the stove's top: turned by the wrist
+  ASSERT_TRUE(knob.handle.has_value());
+  *Qpos("flat_stove_1_knob_joint") = knob.targets.at("turnon");
+  EXPECT_TRUE(Holds("turnon", {"flat_stove_1"}));
+  *Qpos("flat_stove_1_knob_joint") = knob.targets.at("turnoff");
   EXPECT_TRUE(Holds("turnoff", {"flat_stove_1"}));
 }
 
