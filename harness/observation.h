@@ -41,6 +41,7 @@ struct PrivilegedState {
     std::array<double, 3> half_size{};  // box half sizes, metres
     std::string parent;                 // object or fixture it belongs to ("" for the table or floor)
     std::string joint;                  // the joint that moves it (a drawer's), "" if none
+    bool enclosed = false;              // under a roof, entered from the parent's front (its x axis)
   };
   // A joint of a fixture (drawer, door, dial) and how an expert works it.
   struct Articulation {

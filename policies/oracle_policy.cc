@@ -13,6 +13,7 @@ constexpr double kMaxTurn = 0.5;    // radians per unit action
 constexpr double kTipBelowTcp = 0.007;   // fingertips below the tool centre point
 constexpr double kHandAboveTcp = 0.045;  // bottom of the hand body above the tool centre point
 constexpr double kHandHalfSpan = 0.095;  // hand half length along the finger axis
+constexpr double kHandHalfWidth = 0.025;  // and half width across it
 constexpr double kOpenFingerReach = 0.046;  // open finger's centre from the tool centre point
 constexpr double kRimGraspDepth = 0.0165;  // tool centre point below the rim for a wall grasp
 // Horizontal distances from the arm's base (m) between which a top-down grasp
@@ -32,7 +33,15 @@ constexpr double kApproachHeight = 0.08;  // tool centre point above the grasp b
 constexpr double kRimWall = 0.008;
 constexpr double kWristRadius = 0.045;
 constexpr double kBlockedGrasp = -0.004;   // best grasp's room below which a neighbour is moved aside
-constexpr int kMaxRelocations = 2;         // per episode     // the last link, round the hand's axis
+constexpr int kMaxRelocations = 2;         // per episode
+constexpr double kDoorRadius = 0.1;        // a hinged part whose handle is this far out is a door
+constexpr double kDoorPushStandoff = 0.045; // hand axis from the door's fin, behind its swing: palm 5 mm off the door
+constexpr double kDoorPushDepth = 0.1;
+constexpr double kDoorPushLead = 0.1;       // rad the hand stays ahead of a door it pushes
+constexpr double kDoorTolerance = 0.003;    // rad: a door pushed this near its stop is there      // below the fin: about the middle of the door
+constexpr double kElongated = 1.3;         // long / short side beyond which a body is turned to fit
+constexpr double kMouthApproach = 0.05;    // set down this far outside the mouth, then slid in
+constexpr double kMouthTolerance = 0.025;  // standing this near its spot in a mouth     // the last link, round the hand's axis
 constexpr double kHandleHalfHeight = 0.015;  // a handle fin above and beyond its grip point
 constexpr double kEnoughRoom = 0.02;       // room around a put-down spot beyond which more does not count
 constexpr double kFingerFloorClearance = 0.012;  // fingertips at least this far above what they pass over        // a rim's wall thickness with some play
@@ -111,7 +120,7 @@ std::array<double, 2> SiteLocal(const PrivilegedState::Site& site, double x, dou
 // last wrist joint can reach with margin, turning the least: picking by hand
 // yaw alone can ask joint 7 to go past its stop, and the hand then never
 // lines up (and drifts sideways while the controller fights the limit).
-double ChooseYaw(const PrivilegedState& s, double yaw) {
+double ChooseYaw(const PrivilegedState& s, double yaw, double swing = 0) {
   const double current = Yaw(s.eef.quat);
   const auto q7 = s.joints.find(kWristJoint);
   double best = yaw, best_cost = 1e9;
@@ -120,9 +129,11 @@ double ChooseYaw(const PrivilegedState& s, double yaw) {
     double cost = std::abs(turn);
     if (q7 != s.joints.end()) {
       // The hand points down, so turning it by +turn about world z turns
-      // joint 7 (axis along the hand, pointing down) by -turn.
-      const double q = q7->second - turn;
-      cost += 10 * std::max(0.0, std::abs(q) - (kWristLimit - kWristMargin));
+      // joint 7 (axis along the hand, pointing down) by -turn; a door swung
+      // with the hand turns it by -swing more.
+      for (double q : {q7->second - turn, q7->second - turn - swing}) {
+        cost += 10 * std::max(0.0, std::abs(q) - (kWristLimit - kWristMargin));
+      }
     }
     if (cost < best_cost) {
       best_cost = cost;
@@ -139,7 +150,44 @@ double ChooseYaw(const PrivilegedState& s, double yaw) {
 Vec3 Transit(const PrivilegedState& s, const Vec3& above) {
   const double away = std::hypot(above[0] - s.eef.pos[0], above[1] - s.eef.pos[1]);
   if (away < 0.02) return above;
+  // Up first where the next grasp is higher (a door's fin): rising on the way
+  // would sweep the hand through what stands below it.
+  if (s.eef.pos[2] < above[2] - 0.02) return {s.eef.pos[0], s.eef.pos[1], above[2]};
   return {above[0], above[1], std::max(above[2], s.eef.pos[2])};
+}
+
+// How far to turn an elongated body that does not fit a box region as it
+// stands (a book over a caddy's slot) for its long side to lie along the
+// region's (within a quarter turn: a box is the same turned half way round).
+double AlignTurn(const PrivilegedState::Body& b, const PrivilegedState::Site& site) {
+  const double long_side = std::max(b.half_extent[0], b.half_extent[1]);
+  const double short_side = std::min(b.half_extent[0], b.half_extent[1]);
+  if (long_side < kElongated * short_side) return 0;  // round or square: any way fits
+  // Fits as it is (a box of cheese in a basket): no need to turn the wrist.
+  const double rel = Yaw(b.pose.quat) - Yaw(site.pose.quat), c = std::abs(std::cos(rel)), sn = std::abs(std::sin(rel));
+  if (c * b.half_extent[0] + sn * b.half_extent[1] < site.half_size[0] - 0.01 &&
+      sn * b.half_extent[0] + c * b.half_extent[1] < site.half_size[1] - 0.01) {
+    return 0;
+  }
+  const double body = Yaw(b.pose.quat) + (b.half_extent[1] > b.half_extent[0] ? kPi / 2 : 0.0);
+  const double region = Yaw(site.pose.quat) + (site.half_size[1] > site.half_size[0] ? kPi / 2 : 0.0);
+  double turn = WrapAngle(region - body);
+  if (turn > kPi / 2) turn -= kPi;
+  if (turn < -kPi / 2) turn += kPi;
+  return turn;
+}
+
+// Horizontal distance from a body's footprint to the hand's palm (19 x 5 cm,
+// long along the finger axis (ux, uy)) centred over (x, y): its corners and
+// the middles of its long sides.
+double PalmDistance(const PrivilegedState::Body& b, double x, double y, double ux, double uy) {
+  double d = 1e9;
+  for (double along : {-kHandHalfSpan, 0.0, kHandHalfSpan}) {
+    for (double across : {-kHandHalfWidth, kHandHalfWidth}) {
+      d = std::min(d, FootprintDistance(b, x + along * ux - across * uy, y + along * uy + across * ux));
+    }
+  }
+  return d;
 }
 
 // Horizontal distance from (x, y) to a handle's fin: the segment from its
@@ -212,9 +260,9 @@ PolicyInfo OraclePolicy::info() const {
 
 const char* OraclePolicy::phase_name() const {
   static const char* const kNames[] = {"plan",    "approach", "descend",         "close",          "lift",
-                                       "carry",   "lower",    "release",         "retreat",        "recover",
-                                       "done",    "handle approach", "handle descend", "handle close", "work",
-                                       "let go",  "back off"};
+                                       "carry",   "lower",    "insert",          "release",        "retreat",
+                                       "recover", "done",     "handle approach", "handle descend", "handle close",
+                                       "work",    "let go",   "back off"};
   return kNames[static_cast<int>(phase_)];
 }
 
@@ -238,7 +286,8 @@ bool OraclePolicy::ChooseSubgoal(const PrivilegedState& s) {
   int chosen = -1;
   for (int r = 0; r < 3 && chosen < 0; ++r) {
     for (size_t i = 0; i < s.goal.size() && chosen < 0; ++i) {
-      const bool holds = i < s.goal_holds.size() && s.goal_holds[i];
+      // Stood in a microwave's mouth counts as in: the door pushes it home.
+      const bool holds = (i < s.goal_holds.size() && s.goal_holds[i]) || StandsInMouth(s, s.goal[i]);
       if (rank(s.goal[i][0]) == r && !holds) chosen = static_cast<int>(i);
     }
   }
@@ -264,8 +313,7 @@ bool OraclePolicy::ChooseSubgoal(const PrivilegedState& s) {
     return true;
   }
   if ((p == "open" || p == "close" || p == "turnon" || p == "turnoff") && atom.size() == 2) {
-    // The joint of a region's part (a drawer), or every joint of a fixture;
-    // work the first that is away from its target.
+    // The joint of a region's part (a drawer), or every joint of a fixture.
     std::vector<std::string> joints;
     if (auto r = s.regions.find(atom[1]); r != s.regions.end()) {
       if (!r->second.joint.empty()) joints.push_back(r->second.joint);
@@ -274,14 +322,21 @@ bool OraclePolicy::ChooseSubgoal(const PrivilegedState& s) {
         if (a.owner == atom[1]) joints.push_back(name);
       }
     }
+    // The atom does not hold: work the joint furthest from its target.
+    const std::string* worst = nullptr;
+    double worst_error = -1;
     for (const std::string& j : joints) {
       const auto& a = s.articulations.at(j);
       auto t = a.targets.find(p);
       if (t == a.targets.end() || !a.handle) continue;
-      if (std::abs(a.q - t->second) > (a.hinge ? kHingeTolerance : kSlideTolerance)) {
-        PlanJoint(s, j, t->second);
-        return true;
+      if (std::abs(a.q - t->second) > worst_error) {
+        worst_error = std::abs(a.q - t->second);
+        worst = &j;
       }
+    }
+    if (worst != nullptr) {
+      PlanJoint(s, *worst, s.articulations.at(*worst).targets.at(p));
+      return true;
     }
   }
   throw PolicyError("oracle: no skill achieves (" + text + ")");
@@ -290,7 +345,25 @@ bool OraclePolicy::ChooseSubgoal(const PrivilegedState& s) {
 void OraclePolicy::PlanJoint(const PrivilegedState& s, const std::string& joint, double target) {
   joint_ = joint;
   joint_target_ = target;
-  handle_yaw_ = ChooseYaw(s, Yaw(s.articulations.at(joint).handle->quat));
+  const auto& a = s.articulations.at(joint);
+  const double swing = a.hinge ? (target - a.q) * (a.axis[2] >= 0 ? 1.0 : -1.0) : 0.0;
+  handle_yaw_ = ChooseYaw(s, Yaw(a.handle->quat), swing);
+  // A door (its handle far from the hinge) is pushed round by the closed
+  // fingers at its free end, the wrist kept still: swinging it by its fin
+  // would turn the wrist as far as the door turns, the forearm over the door.
+  const double rx = a.handle->pos[0] - a.anchor[0], ry = a.handle->pos[1] - a.anchor[1];
+  push_door_ = a.hinge && std::hypot(rx, ry) > kDoorRadius;
+  if (push_door_) {
+    const double sign = (target > a.q ? 1.0 : -1.0) * (a.axis[2] >= 0 ? 1.0 : -1.0);
+    const double n = std::hypot(rx, ry);
+    // Where the free end moves: +sign along z x r; push from the other side.
+    const double mx = -sign * ry / n, my = sign * rx / n;
+    handle_tcp_ = {a.handle->pos[0] - kDoorPushStandoff * mx, a.handle->pos[1] - kDoorPushStandoff * my,
+                   a.handle->pos[2] - kDoorPushDepth};
+    // The hand's long palm along the door, pressing its upper part, turning
+    // with it (the start picked so that the wrist stays within its range).
+    handle_yaw_ = ChooseYaw(s, std::atan2(rx, -ry), swing);
+  }
   phase_ = Phase::kHandleApproach;
   phase_steps_ = 0;
 }
@@ -301,6 +374,8 @@ bool OraclePolicy::PlanPickPlace(const PrivilegedState& s, const std::vector<std
   object_ = (*atom)[1];
   const std::string& target = (*atom)[2];
   target_rim_z_ = 0;
+  insert_ = false;
+  place_turn_ = 0;
   if (auto it = s.objects.find(target); it != s.objects.end()) {
     // Inside a rimmed body it fits in (a bowl on a plate), else on its top.
     const auto& support = it->second;
@@ -319,10 +394,20 @@ bool OraclePolicy::PlanPickPlace(const PrivilegedState& s, const std::vector<std
       }
     }
     const auto spot = FreeSpot(s, site, object_, slot, std::max(1, slots));
+    // Into a container, long side along long side (a book into a caddy's slot).
+    if ((*atom)[0] == "in") place_turn_ = AlignTurn(s.objects.at(object_), site);
     target_xy_z_ = {spot[0], spot[1],
                     site.pose.pos[2] + ((*atom)[0] == "on" ? site.half_size[2] : -site.half_size[2])};
     // Into a container: over its walls (the region's top) until above it.
     target_rim_z_ = (*atom)[0] == "in" ? site.pose.pos[2] + site.half_size[2] : 0.0;
+    if ((*atom)[0] == "in" && site.enclosed && s.objects.count(site.parent)) {
+      // Under a roof: stand it in the mouth; the closing door pushes it in.
+      const auto mouth = Mouth(s, site, object_);
+      insert_ = true;
+      insert_to_ = mouth[0];
+      target_xy_z_ = {mouth[1][0], mouth[1][1], site.pose.pos[2] - site.half_size[2]};
+      target_rim_z_ = 0;
+    }
   } else {
     return false;
   }
@@ -336,6 +421,8 @@ bool OraclePolicy::PlanPickPlace(const PrivilegedState& s, const std::vector<std
       object_ = blocker;
       target_xy_z_ = {(*spot)[0], (*spot)[1], s.objects.at(blocker).pose.pos[2]};
       target_rim_z_ = 0;
+      insert_ = false;
+      place_turn_ = 0;
       PlanGrasp(s, nullptr);
     }
   }
@@ -383,12 +470,7 @@ double OraclePolicy::PlanGrasp(const PrivilegedState& s, std::string* blocker) {
         if (Top(other) > tip_z - kFingerFloorClearance) {
           limit(&clearance, FootprintDistance(other, fx, fy) - 0.006, name);
         }
-        if (Top(other) > hand_z - 0.005) {
-          for (double sgn : {-1.0, 1.0}) {
-            limit(&clearance,
-                  FootprintDistance(other, px + sgn * kHandHalfSpan * dx, py + sgn * kHandHalfSpan * dy) - 0.01, name);
-          }
-        }
+        if (Top(other) > hand_z - 0.005) limit(&clearance, PalmDistance(other, px, py, dx, dy) - 0.01, name);
       }
       // Inside a container (an open drawer): keep the finger off its walls.
       if (container_) {
@@ -396,6 +478,9 @@ double OraclePolicy::PlanGrasp(const PrivilegedState& s, std::string* blocker) {
         clearance = std::min(clearance, std::min(container_->half_size[0] - std::abs(lf[0]),
                                                  container_->half_size[1] - std::abs(lf[1])));
       }
+      // Stood in a mouth, it is held at its side: the hand's long palm then
+      // lies across the mouth, not under the roof.
+      if (insert_) clearance -= 0.2 * std::abs(dx * mouth_dir_[0] + dy * mouth_dir_[1]);
       // Where the object will be put down, the wrist (4.5 cm round the
       // hand's axis, from 11 cm above the fingertips) must keep clear of
       // handle fins standing above the target (tabs over an open drawer).
@@ -418,7 +503,7 @@ double OraclePolicy::PlanGrasp(const PrivilegedState& s, std::string* blocker) {
         if (blocker) *blocker = limiting;
         grasp_.tcp = {px, py, tcp_z};
         // Fingers slide along the hand y axis = (sin yaw, -cos yaw): align with the radius.
-        grasp_.yaw = ChooseYaw(s, std::atan2(dx, -dy));
+        grasp_.yaw = ChooseYaw(s, std::atan2(dx, -dy), place_turn_);
       }
     }
   } else {
@@ -455,27 +540,55 @@ double OraclePolicy::PlanGrasp(const PrivilegedState& s, std::string* blocker) {
                   FootprintDistance(other, px + sgn * kOpenFingerReach * fx, py + sgn * kOpenFingerReach * fy) - 0.017,
                   name);
           }
-          if (Top(other) > hand_z - 0.005) {
-            limit(&clearance,
-                  FootprintDistance(other, px + sgn * kHandHalfSpan * fx, py + sgn * kHandHalfSpan * fy) - 0.01, name);
-          }
         }
+        if (Top(other) > hand_z - 0.005) limit(&clearance, PalmDistance(other, px, py, fx, fy) - 0.01, name);
       }
       const double score = clearance - 0.2 * std::abs(offset);
       if (score > best + 1e-9) {
         best = score;
         if (blocker) *blocker = limiting;
         grasp_.tcp = {px, py, tcp_z};
-        grasp_.yaw = ChooseYaw(s, yaw);
+        grasp_.yaw = ChooseYaw(s, yaw, place_turn_);
       }
     }
   }
 
   start_xy_ = {c[0], c[1]};
   start_z_ = c[2];
-  // Only a free object can be moved aside.
-  if (blocker && !blocker->empty() && (!s.objects.count(*blocker) || s.objects.at(*blocker).fixture)) blocker->clear();
+  // Only a free object the goal does not name can be moved aside.
+  if (blocker && !blocker->empty()) {
+    bool named = !s.objects.count(*blocker) || s.objects.at(*blocker).fixture;
+    for (const auto& atom : s.goal) named = named || std::find(atom.begin() + 1, atom.end(), *blocker) != atom.end();
+    if (named) blocker->clear();
+  }
   return best;
+}
+
+std::array<std::array<double, 2>, 2> OraclePolicy::Mouth(const PrivilegedState& s,
+                                                           const PrivilegedState::Site& site,
+                                                           const std::string& object) {
+  const auto& parent = s.objects.at(site.parent);
+  const double yaw = Yaw(parent.pose.quat);
+  mouth_dir_ = {std::cos(yaw), std::sin(yaw)};  // out of the front (the fixture's +x)
+  const double cx = site.pose.pos[0], cy = site.pose.pos[1];
+  const double to_front = (parent.pose.pos[0] - cx) * mouth_dir_[0] + (parent.pose.pos[1] - cy) * mouth_dir_[1] +
+                          parent.half_extent[0];
+  // Held by the rim at its side, the wrist stops a little outside the front;
+  // the closing door pushes it the rest of the way.
+  (void)object;
+  const double inner = to_front + kWristRadius + 0.012, outer = inner + kMouthApproach;
+  return {{{cx + inner * mouth_dir_[0], cy + inner * mouth_dir_[1]},
+           {cx + outer * mouth_dir_[0], cy + outer * mouth_dir_[1]}}};
+}
+
+bool OraclePolicy::StandsInMouth(const PrivilegedState& s, const std::vector<std::string>& atom) {
+  if (atom.size() != 3 || atom[0] != "in" || !s.objects.count(atom[1])) return false;
+  auto r = s.regions.find(atom[2]);
+  if (r == s.regions.end() || !r->second.enclosed || !s.objects.count(r->second.parent)) return false;
+  const auto inner = Mouth(s, r->second, atom[1])[0];
+  const auto& o = s.objects.at(atom[1]).pose.pos;
+  return std::hypot(o[0] - inner[0], o[1] - inner[1]) < kMouthTolerance &&
+         std::abs(o[2] - (r->second.pose.pos[2] - r->second.half_size[2])) < 0.01;
 }
 
 std::optional<std::array<double, 2>> OraclePolicy::ClearSpot(const PrivilegedState& s, const std::string& blocker,
@@ -570,8 +683,10 @@ double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y
 bool OraclePolicy::Slipped(const PrivilegedState& s) const {
   const Vec3& o = s.objects.at(object_).pose.pos;
   const Vec3& tcp = s.eef.pos;
-  return std::hypot(o[0] - tcp[0] - held_offset_[0], o[1] - tcp[1] - held_offset_[1],
-                    o[2] - tcp[2] - held_offset_[2]) > 0.03;
+  // Where it sat in the hand after lifting, turned with the hand since.
+  const double turn = Yaw(s.eef.quat) - held_yaw_, c = std::cos(turn), sn = std::sin(turn);
+  const double hx = c * held_offset_[0] - sn * held_offset_[1], hy = sn * held_offset_[0] + c * held_offset_[1];
+  return std::hypot(o[0] - tcp[0] - hx, o[1] - tcp[1] - hy, o[2] - tcp[2] - held_offset_[2]) > 0.03;
 }
 
 Action OraclePolicy::MoveTo(const PrivilegedState& s, const Vec3& target, double yaw,
@@ -630,6 +745,7 @@ Action OraclePolicy::ActJoint(const PrivilegedState& s) {
   };
   auto dist = [](const Vec3& a, const Vec3& b) { return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]); };
   Action a;
+  if (push_door_) return PushDoor(s);
   switch (phase_) {
     case Phase::kHandleApproach: {
       const Vec3 above = Transit(s, {handle.pos[0], handle.pos[1], handle.pos[2] + kApproachHeight});
@@ -682,6 +798,61 @@ Action OraclePolicy::ActJoint(const PrivilegedState& s) {
     default:  // kLetGo
       a = MoveTo(s, tcp, Yaw(s.eef.quat), 0.0, -1);
       if (phase_steps_ >= 6) go(Phase::kBackOff);
+      break;
+  }
+  return a;
+}
+
+Action OraclePolicy::PushDoor(const PrivilegedState& s) {
+  const auto& art = s.articulations.at(joint_);
+  const Vec3& tcp = s.eef.pos;
+  auto go = [&](Phase next) {
+    phase_ = next;
+    phase_steps_ = 0;
+  };
+  Action a;
+  switch (phase_) {
+    case Phase::kHandleApproach: {
+      // Over the push point, above the door's top, then straight down beside it.
+      const Vec3 above = Transit(s, {handle_tcp_[0], handle_tcp_[1], art.handle->pos[2] + kApproachHeight});
+      a = MoveTo(s, above, handle_yaw_, kMaxStep, 1);
+      if (std::hypot(tcp[0] - above[0], tcp[1] - above[1], tcp[2] - above[2]) < 0.012 || phase_steps_ > 60) {
+        go(Phase::kHandleDescend);
+      }
+      break;
+    }
+    case Phase::kHandleDescend:
+      a = MoveTo(s, handle_tcp_, handle_yaw_, 0.03, 1);
+      if (std::hypot(tcp[0] - handle_tcp_[0], tcp[1] - handle_tcp_[1], tcp[2] - handle_tcp_[2]) < 0.008 ||
+          phase_steps_ > 40) {
+        joint_start_q_ = art.q;
+        best_joint_error_ = std::abs(joint_target_ - art.q);
+        best_progress_step_ = 0;
+        go(Phase::kWork);
+      }
+      break;
+    case Phase::kWork: {
+      // Round the hinge, ahead of the door by enough to press on whatever
+      // the door shoves in front of it (the mug it pushes into the microwave).
+      const double err = joint_target_ - art.q;
+      const double step = std::clamp(err, -0.3, 0.3) + (err > 0 ? 1 : -1) * kDoorPushLead;
+      const double sign = art.axis[2] >= 0 ? 1.0 : -1.0;
+      const double c = std::cos(step), sn = std::sin(step);
+      const double rx = tcp[0] - art.anchor[0], ry = tcp[1] - art.anchor[1];
+      const Vec3 t{art.anchor[0] + c * rx - sign * sn * ry, art.anchor[1] + sign * sn * rx + c * ry, handle_tcp_[2]};
+      a = MoveTo(s, t, handle_yaw_ + sign * (art.q + step - joint_start_q_), kMaxStep, 1);
+      if (std::abs(err) < best_joint_error_ - 0.002) {
+        best_joint_error_ = std::abs(err);
+        best_progress_step_ = phase_steps_;
+      }
+      if (std::abs(err) < kDoorTolerance || phase_steps_ - best_progress_step_ > 25 || phase_steps_ > 120) {
+        go(Phase::kBackOff);
+      }
+      break;
+    }
+    default:
+      a = MoveTo(s, tcp, handle_yaw_, 0.0, -1);
+      go(Phase::kBackOff);
       break;
   }
   return a;
@@ -769,6 +940,7 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
         recover();  // closed on nothing, or the object stayed behind
       } else if (o[2] > lift_z - 0.01 || phase_steps_ > 30) {
         held_offset_ = {o[0] - tcp[0], o[1] - tcp[1], o[2] - tcp[2]};
+        held_yaw_ = Yaw(s.eef.quat);
         go(Phase::kCarry);
       }
       break;
@@ -778,7 +950,7 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
       const double carry_z = PathClearanceZ(s, o[0], o[1]);
       Vec3 t{tcp[0] + target_xy_z_[0] - o[0], tcp[1] + target_xy_z_[1] - o[1], tcp[2] + carry_z - o[2]};
       if (o[2] < carry_z - 0.015) t[0] = tcp[0], t[1] = tcp[1];  // below the obstacles: up first
-      a = MoveTo(s, t, grasp_.yaw, kMaxStep, 1);
+      a = MoveTo(s, t, grasp_.yaw + place_turn_, kMaxStep, 1);
       if (s.gripper_opening < kEmptyGrip || Slipped(s)) {
         recover();
       } else if (xy_err < 0.008 || phase_steps_ > 90) {
@@ -791,10 +963,21 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
       const double goal_z = target_xy_z_[2] + 0.008;
       const double step = o[2] - goal_z > 0.03 ? kMaxStep : 0.015;
       Vec3 t{tcp[0] + target_xy_z_[0] - o[0], tcp[1] + target_xy_z_[1] - o[1], tcp[2] + goal_z - o[2]};
-      a = MoveTo(s, t, grasp_.yaw, step, 1);
+      a = MoveTo(s, t, grasp_.yaw + place_turn_, step, 1);
       if (s.gripper_opening < kEmptyGrip || Slipped(s)) {
         recover();
       } else if ((o[2] - goal_z < 0.006 && xy_err < 0.01) || phase_steps_ > 40) {
+        go(insert_ ? Phase::kInsert : Phase::kRelease);
+      }
+      break;
+    }
+    case Phase::kInsert: {
+      // Slide it level into the mouth, as far as the wrist clears the roof.
+      const double ex = insert_to_[0] - o[0], ey = insert_to_[1] - o[1];
+      a = MoveTo(s, {tcp[0] + ex, tcp[1] + ey, tcp[2]}, grasp_.yaw + place_turn_, 0.015, 1);
+      if (s.gripper_opening < kEmptyGrip || Slipped(s)) {
+        recover();
+      } else if (std::hypot(ex, ey) < 0.006 || phase_steps_ > 40) {
         go(Phase::kRelease);
       }
       break;

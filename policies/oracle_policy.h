@@ -32,11 +32,9 @@ class OraclePolicy : public Policy {
   ActionChunk act(const Observation& observation) override;
   // For traces and diagnostics: the current phase of the script.
   const char* phase_name() const;
-  std::array<double, 3> debug_target() const { return target_xy_z_; }  // DEBUG
-  double debug_clear(const PrivilegedState& s) const { return object_.empty() ? 0 : PathClearanceZ(s, s.objects.at(object_).pose.pos[0], s.objects.at(object_).pose.pos[1]); }  // DEBUG
 
  private:
-  enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kRelease, kRetreat,
+  enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kInsert, kRelease, kRetreat,
                      kRecover, kDone,
                      kHandleApproach, kHandleDescend, kHandleClose, kWork, kLetGo, kBackOff };
   struct Grasp {
@@ -53,11 +51,18 @@ class OraclePolicy : public Policy {
   double PlanGrasp(const PrivilegedState& s, std::string* blocker);
   // A free spot on the surface for `blocker`, within reach, clear of
   // everything and away from `keep_clear_of`.
+  // For a region under a roof (a microwave's cavity): {where the object stands
+  // in the mouth, where it is set down before sliding in}; sets mouth_dir_.
+  std::array<std::array<double, 2>, 2> Mouth(const PrivilegedState& s, const PrivilegedState::Site& site,
+                                             const std::string& object);
+  // The (In object enclosed-region) atom's object stands in the mouth.
+  bool StandsInMouth(const PrivilegedState& s, const std::vector<std::string>& atom);
   std::optional<std::array<double, 2>> ClearSpot(const PrivilegedState& s, const std::string& blocker,
                                                  const std::string& keep_clear_of) const;
   void PlanJoint(const PrivilegedState& s, const std::string& joint, double target);
   ActionChunk ActPickPlace(const PrivilegedState& s);
   Action ActJoint(const PrivilegedState& s);
+  Action PushDoor(const PrivilegedState& s);
   // Lowest height for the object's origin clearing everything along the
   // straight path from (x, y) to the target.
   double PathClearanceZ(const PrivilegedState& s, double x, double y) const;
@@ -80,6 +85,8 @@ class OraclePolicy : public Policy {
   std::array<double, 2> xy_trim_{};          // integral correction while descending onto a body
   bool centred_ = false;                     // the hand is centred over that body: go down
   std::array<double, 3> held_offset_{};      // object origin minus tcp, measured after lifting
+  double held_yaw_ = 0;                      // hand yaw then
+  double place_turn_ = 0;                    // turn of the hand between grasp and put-down
   std::array<double, 3> last_object_pos_{};  // to tell when a dropped object has settled
   int still_steps_ = 0;
   // Working a joint.
@@ -92,6 +99,10 @@ class OraclePolicy : public Policy {
   double best_joint_error_ = 0;
   int subgoal_atom_ = -1;               // atom being worked on
   int relocations_ = 0;                 // neighbours moved out of the way this episode
+  bool push_door_ = false;              // working a door by pushing it round
+  bool insert_ = false;                 // set down outside a mouth, then slid in to insert_to_
+  std::array<double, 2> insert_to_{};
+  std::array<double, 2> mouth_dir_{};   // out of the mouth
 };
 
 }  // namespace gauntlet::policies

@@ -61,7 +61,7 @@ constexpr double kWcFinHalfThickness = 0.005, kWcFinHalfHeight = 0.012;
 constexpr double kWcFinZ = kWcPitch - 0.007 - kWcFinHalfHeight;  // above the drawer's underside
 // The tabs stand near one side of the fronts, so that the open bottom drawer
 // takes a bowl (and the hand holding it) beside the tabs above, not under them.
-constexpr double kWcFinLateral = -0.07;
+constexpr double kWcFinLateral = 0.07;
 std::string WhiteCabinetGeoms(const std::string& instance) {
   const char* white = "0.92 0.92 0.89 1";
   const char* front = "0.97 0.97 0.95 1";
@@ -124,7 +124,11 @@ std::string WhiteCabinetGeoms(const std::string& instance) {
 // set down at the mouth is slid in with the end of the hand body, which
 // reaches 9.5 cm from the wrist at the height of the mug.
 constexpr double kMwDepth = 0.30, kMwWidth = 0.40, kMwHeight = 0.222, kMwWall = 0.012;
-constexpr double kMwFloor = 0.02;                             // cavity floor above the origin
+// The cavity's floor is the table (a visual plate only): a top-down hand
+// cannot reach under the roof (its wrist would hit it), so the expert stands
+// a mug at the mouth and the closing door pushes it in; a raised floor would
+// leave it a step to climb.
+constexpr double kMwFloor = 0.0;                              // cavity floor above the origin
 constexpr double kMwPanel = 0.09;                             // width of the control panel
 constexpr double kMwDoorLength = kMwWidth - kMwPanel, kMwDoorThickness = 0.02;
 constexpr double kMwFinHalf[3] = {0.005, 0.015, 0.015};       // across, along the door, tall
@@ -136,7 +140,7 @@ std::string MicrowaveGeoms(const std::string& instance) {
   const double cavity_top = kMwHeight - kMwWall;
   const double panel_y = hy - kMwPanel / 2;  // centre of the control panel block
   std::string g;
-  g += Box("visual_collision", hx, hy, kMwFloor / 2, 0, 0, kMwFloor / 2, 0, shell);               // base
+  g += Box("visual", hx, hy, 0.0005, 0, 0, 0.0005, 0, shell);                                     // floor
   g += Box("visual_collision", hx, hy, w, 0, 0, kMwHeight - w, 0, shell);                         // roof
   g += Box("visual_collision", w, hy, (cavity_top - kMwFloor) / 2, -hx + w, 0,
            (cavity_top + kMwFloor) / 2, 0, shell);                                                 // back
@@ -374,7 +378,7 @@ std::vector<ObjectEntry> HouseholdObjects() {
     m.height = kMwHeight + 2 * kMwFinHalf[2];
     m.support_height = kMwHeight;
     m.half_extent = {kMwDepth / 2, kMwWidth / 2, kMwHeight / 2};
-    m.regions = {{"heating_region", ""}, {"top_side", ""}};
+    m.regions = {{"heating_region", "", true}, {"top_side", ""}};
     Articulation a;
     a.open_below = -1.3;
     a.closed_above = -0.005;

@@ -23,6 +23,7 @@ struct Articulation {
 struct RegionSite {
   std::string suffix;                 // e.g. "top_region": the site is "<instance>_<suffix>"
   std::string joint_suffix;           // joint that moves the region ("" if none): "<instance>_<joint_suffix>"
+  bool enclosed = false;              // under a roof, entered from the fixture's front (local +x)
 };
 
 struct ObjectModel {

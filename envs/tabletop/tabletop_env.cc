@@ -274,6 +274,11 @@ PrivilegedState TabletopEnv::privileged_state() const {
         site.joint = mj_id2name(m, mjOBJ_JOINT, j);
       }
     }
+    for (const SceneInstance& f : scene_.fixtures) {
+      for (const RegionSite& r : f.model->regions) {
+        if (r.enclosed && f.name + "_" + r.suffix == name) site.enclosed = true;
+      }
+    }
     ps.regions[name] = site;
   }
   for (int j = 0; j < m->njnt; ++j) {

@@ -78,7 +78,7 @@ TEST_P(CliSuite, OracleSolvesInitialStateZeroOfEveryTask) {
   EXPECT_NE(summary.out.find("10  "), std::string::npos) << summary.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Suites, CliSuite, ::testing::Values("libero_spatial", "libero_object", "libero_goal"),
+INSTANTIATE_TEST_SUITE_P(Suites, CliSuite, ::testing::Values("libero_spatial", "libero_object", "libero_goal", "libero_10"),
                          [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 TEST(Cli, SameCommandAndWorkerCountsGiveIdenticalEpisodes) {

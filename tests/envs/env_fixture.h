@@ -13,7 +13,7 @@
 namespace gauntlet::testing {
 
 // Every suite of the tabletop family in the repository.
-inline const char* const kTabletopSuites[] = {"libero_spatial", "libero_object", "libero_goal"};
+inline const char* const kTabletopSuites[] = {"libero_spatial", "libero_object", "libero_goal", "libero_10"};
 
 inline SuiteSpec TabletopSuite(const std::string& name) {
   auto suite = LoadSuite(SourceDir() + "/suites/" + name + ".yaml");

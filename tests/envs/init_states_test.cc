@@ -63,6 +63,8 @@ INSTANTIATE_TEST_SUITE_P(Object, InitStatesTest,
                          ::testing::Combine(::testing::Values("libero_object"), ::testing::Range(0, 10)));
 INSTANTIATE_TEST_SUITE_P(Goal, InitStatesTest,
                          ::testing::Combine(::testing::Values("libero_goal"), ::testing::Range(0, 10)));
+INSTANTIATE_TEST_SUITE_P(Long, InitStatesTest,
+                         ::testing::Combine(::testing::Values("libero_10"), ::testing::Range(0, 10)));
 
 // (Open region) and (Turnon fixture) in :init start the joints there; every
 // other joint of an articulated fixture starts closed / off.
