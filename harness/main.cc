@@ -22,6 +22,7 @@
 #include "harness/mujoco_handles.h"
 #include "harness/run_metadata.h"
 #include "harness/scheduler.h"
+#include "policies/oracle_policy.h"
 #include "policies/policy_registry.h"
 #include "policies/replay_policy.h"
 #include "reports/paired_comparison.h"
@@ -329,6 +330,74 @@ int Show(const std::string& target, int init, const std::string& out, int size) 
   return 0;
 }
 
+// The scripted expert on one episode, step by step: its phase, the hand,
+// the free objects and the fixtures' joints; a PNG of both cameras at one
+// step. The tool for finding out why the expert fails an episode.
+int Trace(const std::string& target, int init, int every, int png_at, const std::string& out) {
+  const auto slash = target.find('/');
+  if (slash == std::string::npos) return Fail("trace: expected <suite>/<task>, e.g. libero_10/9");
+  auto suite_r = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
+  if (!suite_r.ok()) return Fail(suite_r.error().message);
+  auto tasks = suite_r.value().SelectTasks(target.substr(slash + 1));
+  if (!tasks.ok() || tasks.value().size() != 1) {
+    return Fail(tasks.ok() ? "trace: name exactly one task" : tasks.error().message);
+  }
+  const SuiteSpec& suite = suite_r.value();
+  const TaskSpec& task = suite.tasks[tasks.value()[0]];
+  std::unique_ptr<GlContext> gl;
+  if (png_at >= 0) {
+    auto context = GlContext::Create("auto", 64, 64);
+    if (!context.ok()) return Fail(context.error().message);
+    gl = std::move(context).value();
+  }
+  auto env = envs::tabletop::MakeTabletopEnv(suite, task, 256, 256, false);
+  if (!env.ok()) return Fail(env.error().message);
+  EpisodeSpec spec;
+  spec.key = {suite.name, task.name, "default", init, 0};
+  if (Status st = env.value()->Reset(spec); !st.ok()) return Fail(st.message());
+  Action settle(7, 0.0);
+  settle[6] = -1;
+  for (int i = 0; i < suite.protocol.settle_steps; ++i) env.value()->Step(settle);
+  policies::OraclePolicy oracle;
+  oracle.reset(EpisodeContext{});
+  std::string last_phase;
+  for (int t = 0; t < suite.protocol.max_steps; ++t) {
+    ObservationRequest request;
+    request.privileged = true;
+    if (t == png_at) request.cameras = {envs::tabletop::kAgentviewCamera, "wrist"};
+    Observation obs = env.value()->Observe(request);
+    if (t == png_at) {
+      Image tiled = TileHorizontally({obs.images.at(envs::tabletop::kAgentviewCamera), obs.images.at("wrist")});
+      if (Status st = WritePng(out, tiled); !st.ok()) return Fail(st.message());
+    }
+    ActionChunk chunk;
+    try {
+      chunk = oracle.act(obs);
+    } catch (const PolicyError& e) {
+      std::cout << "step " << t << ": policy error: " << e.what() << "\n";
+      return 1;
+    }
+    const PrivilegedState& ps = *obs.privileged;
+    if (oracle.phase_name() != last_phase || t % every == 0) {
+      last_phase = oracle.phase_name();
+      std::printf("%4d %-16s hand (%.3f %.3f %.3f) grip %.3f", t, oracle.phase_name(), ps.eef.pos[0], ps.eef.pos[1],
+                  ps.eef.pos[2], ps.gripper_opening);
+      for (const auto& [name, body] : ps.objects) {
+        if (!body.fixture) std::printf("  %s (%.3f %.3f %.3f)", name.c_str(), body.pose.pos[0], body.pose.pos[1], body.pose.pos[2]);
+      }
+      for (const auto& [name, joint] : ps.articulations) std::printf("  %s %.3f", name.c_str(), joint.q);
+      std::printf("\n");
+    }
+    StepResult r = env.value()->Step(chunk.actions.at(0));
+    if (r.success || r.diverged) {
+      std::cout << "step " << t << ": " << (r.success ? "success" : "error: " + r.info) << "\n";
+      return r.success ? 0 : 1;
+    }
+  }
+  std::cout << "failure: the goal did not hold within " << suite.protocol.max_steps << " steps\n";
+  return 1;
+}
+
 int InitStates(const std::string& suite_arg, const std::string& selection, bool check) {
   auto suite_r = LoadSuite(ResolveSuitePath(suite_arg));
   if (!suite_r.ok()) return Fail(suite_r.error().message);
@@ -445,6 +514,17 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--bootstrap", compare.bootstrap_iterations, "Cluster-bootstrap resamples")
       ->capture_default_str()->check(CLI::Range(100, 1000000));
 
+  std::string trace_target, trace_out = "trace.png";
+  int trace_init = 0, trace_every = 10, trace_png_at = -1;
+  auto* trace_cmd = app.add_subcommand("trace", "Run the scripted expert on one episode and print each step");
+  trace_cmd->add_option("task", trace_target, "<suite>/<task index or name>, e.g. libero_10/9")->required();
+  trace_cmd->add_option("--init", trace_init, "Initial state index")->capture_default_str();
+  trace_cmd->add_option("--every", trace_every, "Print every N steps (and at each phase change)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  trace_cmd->add_option("--png-at", trace_png_at, "Write both camera views at this step");
+  trace_cmd->add_option("--out", trace_out, "PNG file for --png-at")->capture_default_str();
+
   std::string show_target, show_out = "show.png";
   int show_init = 0, show_size = 256;
   auto* show_cmd = app.add_subcommand("show", "Write both camera views of an initial state to a PNG");
@@ -479,6 +559,7 @@ int main(int argc, char** argv) {
     return result.value().regression ? 1 : 0;
   }
   if (*show_cmd) return Show(show_target, show_init, show_out, show_size);
+  if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
   if (*list_cmd) return List(list_suite);
   if (*init_cmd) return InitStates(init_suite, init_tasks, init_check);
   return 0;

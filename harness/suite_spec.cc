@@ -42,17 +42,22 @@ Result<T> Get(const std::string& path, const YAML::Node& map, const std::string&
   }
 }
 
-}  // namespace
-
-Result<SuiteSpec> LoadSuite(const std::string& path) {
-  YAML::Node root;
+Result<YAML::Node> ReadYaml(const std::string& path) {
   try {
-    root = YAML::LoadFile(path);
+    return YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
     return Error{path + ": cannot open suite file"};
   } catch (const YAML::ParserException& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
   }
+}
+
+}  // namespace
+
+Result<SuiteSpec> LoadSuite(const std::string& path) {
+  auto read = ReadYaml(path);
+  if (!read.ok()) return read.error();
+  const YAML::Node root = read.value();
   if (auto s = CheckKeys(path, root, {"name", "version", "family", "init_state_seed", "protocol",
                                       "observation", "tasks"}, "the suite");
       !s.ok()) {
@@ -128,14 +133,9 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
 }
 
 Result<SuiteSet> LoadSuiteSet(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return Error{path + ": cannot open suite file"};
-  } catch (const YAML::ParserException& e) {
-    return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
-  }
+  auto read = ReadYaml(path);
+  if (!read.ok()) return read.error();
+  const YAML::Node root = read.value();
   SuiteSet set;
   set.path = std::filesystem::absolute(path).string();
   if (!root.IsMap() || !root["suites"]) {

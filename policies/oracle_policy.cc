@@ -3,145 +3,48 @@
 #include <algorithm>
 #include <cmath>
 
+#include "policies/expert_geometry.h"
+
 namespace gauntlet::policies {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kMaxStep = 0.05;   // metres per unit action (tabletop interface)
 constexpr double kMaxTurn = 0.5;    // radians per unit action
-constexpr double kTipBelowTcp = 0.007;   // fingertips below the tool centre point
-constexpr double kHandAboveTcp = 0.045;  // bottom of the hand body above the tool centre point
-constexpr double kHandHalfSpan = 0.095;  // hand half length along the finger axis
-constexpr double kHandHalfWidth = 0.025;  // and half width across it
-constexpr double kOpenFingerReach = 0.046;  // open finger's centre from the tool centre point
-constexpr double kRimGraspDepth = 0.0165;  // tool centre point below the rim for a wall grasp
+constexpr double kRimGraspDepth = 0.0165;  // TCP below the rim for a wall grasp
 // Horizontal distances from the arm's base (m) between which a top-down grasp
 // keeps the arm well inside its workspace.
 constexpr double kReachNear = 0.40, kReachFar = 0.68;
 constexpr double kLiftClearance = 0.07;   // lift above the start first: out of a drawer (walls 5.5 cm)
 constexpr double kPathClearance = 0.025;  // object bottom above anything it passes over
 constexpr double kPathMargin = 0.02;      // horizontal margin around the carried object's footprint
-constexpr const char* kWristJoint = "robot0_joint7";
-constexpr double kWristLimit = 2.8973, kWristMargin = 0.2;  // rad
 constexpr double kWallAllowance = 0.02;   // container walls beyond its region site
 // Gripper opening below which the hand holds nothing: empty fingers close
 // past each other (about -0.017 m), a held 6 mm bowl wall reads ~8 mm and a
 // jolt can squeeze that to ~2 mm, which must not count as a lost grasp.
 constexpr double kEmptyGrip = 0.0;
-constexpr double kApproachHeight = 0.08;  // tool centre point above the grasp before descending
-constexpr double kRimWall = 0.008;
-constexpr double kWristRadius = 0.045;
-constexpr double kBlockedGrasp = -0.004;   // best grasp's room below which a neighbour is moved aside
-constexpr int kMaxRelocations = 2;         // per episode
-constexpr double kDoorRadius = 0.1;        // a hinged part whose handle is this far out is a door
-constexpr double kDoorPushStandoff = 0.045; // hand axis from the door's fin, behind its swing: palm 5 mm off the door
-constexpr double kDoorPushDepth = 0.1;
-constexpr double kDoorPushLead = 0.1;       // rad the hand stays ahead of a door it pushes
-constexpr double kDoorTolerance = 0.003;    // rad: a door pushed this near its stop is there      // below the fin: about the middle of the door
-constexpr double kElongated = 1.3;         // long / short side beyond which a body is turned to fit
-constexpr double kMouthApproach = 0.05;    // set down this far outside the mouth, then slid in
-constexpr double kMouthTolerance = 0.025;  // standing this near its spot in a mouth     // the last link, round the hand's axis
-constexpr double kHandleHalfHeight = 0.015;  // a handle fin above and beyond its grip point
-constexpr double kEnoughRoom = 0.02;       // room around a put-down spot beyond which more does not count
-constexpr double kFingerFloorClearance = 0.012;  // fingertips at least this far above what they pass over        // a rim's wall thickness with some play
-constexpr double kBackOffHeight = 0.08;  // lift after working a joint
-constexpr double kOpenEnough = 0.03;          // a drawer this close to its open target counts as open
+constexpr double kApproachHeight = 0.08;  // TCP above the grasp before descending
+constexpr double kRimWall = 0.008;        // a rim's wall thickness with some play
+constexpr double kFingerFloorClearance = 0.012;  // fingertips at least this far above what they pass over
+constexpr double kHandleHalfHeight = 0.015;      // a handle fin above its grip point
+constexpr double kBackOffHeight = 0.08;   // lift after working a joint
+constexpr double kBlockedGrasp = -0.004;  // best grasp's room below which a neighbour is moved aside
+constexpr int kMaxRelocations = 2;        // per episode
+constexpr double kEnoughRoom = 0.02;      // room around a spot beyond which more does not count
+// Joints.
+constexpr double kOpenEnough = 0.03;      // a drawer this close to its open target counts as open
 constexpr double kSlideTolerance = 0.01, kHingeTolerance = 0.05;  // joint at its target (m, rad)
-
-using Vec3 = std::array<double, 3>;
-
-double Yaw(const std::array<double, 4>& q) {
-  // Heading of the body x axis in the world xy plane.
-  const double w = q[0], x = q[1], y = q[2], z = q[3];
-  return std::atan2(2 * (x * y + w * z), 1 - 2 * (y * y + z * z));
-}
-
-double WrapAngle(double a) {
-  while (a > kPi) a -= 2 * kPi;
-  while (a < -kPi) a += 2 * kPi;
-  return a;
-}
-
-// Rotation vector (world frame) taking the current tool orientation to a
-// downward-pointing one with hand x axis at heading `yaw`.
-Vec3 RotationError(const std::array<double, 4>& q, double yaw) {
-  // Desired: x = (c, s, 0), y = (s, -c, 0), z = (0, 0, -1) -> quaternion.
-  const double c = std::cos(yaw), s = std::sin(yaw);
-  const double r[9] = {c, s, 0, s, -c, 0, 0, 0, -1};  // row-major, columns are axes
-  double qd[4];
-  const double tr = r[0] + r[4] + r[8];
-  if (tr > 0) {
-    double k = 0.5 / std::sqrt(tr + 1);
-    qd[0] = 0.25 / k; qd[1] = (r[7] - r[5]) * k; qd[2] = (r[2] - r[6]) * k; qd[3] = (r[3] - r[1]) * k;
-  } else if (r[0] > r[4] && r[0] > r[8]) {
-    double k = 2 * std::sqrt(1 + r[0] - r[4] - r[8]);
-    qd[0] = (r[7] - r[5]) / k; qd[1] = 0.25 * k; qd[2] = (r[1] + r[3]) / k; qd[3] = (r[2] + r[6]) / k;
-  } else if (r[4] > r[8]) {
-    double k = 2 * std::sqrt(1 + r[4] - r[0] - r[8]);
-    qd[0] = (r[2] - r[6]) / k; qd[1] = (r[1] + r[3]) / k; qd[2] = 0.25 * k; qd[3] = (r[5] + r[7]) / k;
-  } else {
-    double k = 2 * std::sqrt(1 + r[8] - r[0] - r[4]);
-    qd[0] = (r[3] - r[1]) / k; qd[1] = (r[2] + r[6]) / k; qd[2] = (r[5] + r[7]) / k; qd[3] = 0.25 * k;
-  }
-  // q_err = q_d * conj(q)
-  const double w = q[0], x = -q[1], y = -q[2], z = -q[3];
-  double e[4] = {qd[0] * w - qd[1] * x - qd[2] * y - qd[3] * z,
-                 qd[0] * x + qd[1] * w + qd[2] * z - qd[3] * y,
-                 qd[0] * y - qd[1] * z + qd[2] * w + qd[3] * x,
-                 qd[0] * z + qd[1] * y - qd[2] * x + qd[3] * w};
-  if (e[0] < 0) for (double& v : e) v = -v;
-  const double sn = std::sqrt(e[1] * e[1] + e[2] * e[2] + e[3] * e[3]);
-  if (sn < 1e-12) return {0, 0, 0};
-  const double angle = 2 * std::atan2(sn, e[0]);
-  return {e[1] / sn * angle, e[2] / sn * angle, e[3] / sn * angle};
-}
-
-// Distance from point (x, y) to the footprint of a body (an oriented
-// rectangle); 0 inside.
-double FootprintDistance(const PrivilegedState::Body& b, double x, double y) {
-  const double yaw = Yaw(b.pose.quat), c = std::cos(yaw), s = std::sin(yaw);
-  const double dx = x - b.pose.pos[0], dy = y - b.pose.pos[1];
-  const double lx = std::abs(c * dx + s * dy) - b.half_extent[0];
-  const double ly = std::abs(-s * dx + c * dy) - b.half_extent[1];
-  return std::hypot(std::max(lx, 0.0), std::max(ly, 0.0));
-}
-
-double Top(const PrivilegedState::Body& b) { return b.pose.pos[2] + 2 * b.half_extent[2]; }
-
-// (x, y) in the horizontal frame of a (yawed) box site.
-std::array<double, 2> SiteLocal(const PrivilegedState::Site& site, double x, double y) {
-  const double yaw = Yaw(site.pose.quat), c = std::cos(yaw), s = std::sin(yaw);
-  const double dx = x - site.pose.pos[0], dy = y - site.pose.pos[1];
-  return {c * dx + s * dy, -s * dx + c * dy};
-}
-
-// A two-finger grasp works the same at `yaw` and `yaw + pi`. Take the one the
-// last wrist joint can reach with margin, turning the least: picking by hand
-// yaw alone can ask joint 7 to go past its stop, and the hand then never
-// lines up (and drifts sideways while the controller fights the limit).
-double ChooseYaw(const PrivilegedState& s, double yaw, double swing = 0) {
-  const double current = Yaw(s.eef.quat);
-  const auto q7 = s.joints.find(kWristJoint);
-  double best = yaw, best_cost = 1e9;
-  for (double candidate : {WrapAngle(yaw), WrapAngle(yaw + kPi)}) {
-    const double turn = WrapAngle(candidate - current);
-    double cost = std::abs(turn);
-    if (q7 != s.joints.end()) {
-      // The hand points down, so turning it by +turn about world z turns
-      // joint 7 (axis along the hand, pointing down) by -turn; a door swung
-      // with the hand turns it by -swing more.
-      for (double q : {q7->second - turn, q7->second - turn - swing}) {
-        cost += 10 * std::max(0.0, std::abs(q) - (kWristLimit - kWristMargin));
-      }
-    }
-    if (cost < best_cost) {
-      best_cost = cost;
-      best = candidate;
-    }
-  }
-  return best;
-}
+constexpr int kStallSteps = 25;           // steps without the joint getting closer: stuck
+constexpr int kMaxWorkSteps = 120;
+// Doors, pushed round by the palm.
+constexpr double kDoorRadius = 0.1;         // a hinged part whose handle is this far out is a door
+constexpr double kDoorPushStandoff = 0.045; // hand axis from the door's fin, behind its swing: palm 5 mm off
+constexpr double kDoorPushDepth = 0.1;      // below the fin: about the middle of the door
+constexpr double kDoorPushLead = 0.1;       // rad the hand stays ahead of the door
+constexpr double kDoorTolerance = 0.003;    // rad: a door this near its stop is there
+// Mouths of regions under a roof (a microwave).
+constexpr double kMouthApproach = 0.05;     // set down this far outside, then slid in
+constexpr double kMouthTolerance = 0.025;   // standing this near its spot in the mouth
 
 // Where to head for `above` (a point over the next grasp): while still away
 // from it horizontally, not lower than the hand is now, so that the hand
@@ -154,92 +57,6 @@ Vec3 Transit(const PrivilegedState& s, const Vec3& above) {
   // would sweep the hand through what stands below it.
   if (s.eef.pos[2] < above[2] - 0.02) return {s.eef.pos[0], s.eef.pos[1], above[2]};
   return {above[0], above[1], std::max(above[2], s.eef.pos[2])};
-}
-
-// How far to turn an elongated body that does not fit a box region as it
-// stands (a book over a caddy's slot) for its long side to lie along the
-// region's (within a quarter turn: a box is the same turned half way round).
-double AlignTurn(const PrivilegedState::Body& b, const PrivilegedState::Site& site) {
-  const double long_side = std::max(b.half_extent[0], b.half_extent[1]);
-  const double short_side = std::min(b.half_extent[0], b.half_extent[1]);
-  if (long_side < kElongated * short_side) return 0;  // round or square: any way fits
-  // Fits as it is (a box of cheese in a basket): no need to turn the wrist.
-  const double rel = Yaw(b.pose.quat) - Yaw(site.pose.quat), c = std::abs(std::cos(rel)), sn = std::abs(std::sin(rel));
-  if (c * b.half_extent[0] + sn * b.half_extent[1] < site.half_size[0] - 0.01 &&
-      sn * b.half_extent[0] + c * b.half_extent[1] < site.half_size[1] - 0.01) {
-    return 0;
-  }
-  const double body = Yaw(b.pose.quat) + (b.half_extent[1] > b.half_extent[0] ? kPi / 2 : 0.0);
-  const double region = Yaw(site.pose.quat) + (site.half_size[1] > site.half_size[0] ? kPi / 2 : 0.0);
-  double turn = WrapAngle(region - body);
-  if (turn > kPi / 2) turn -= kPi;
-  if (turn < -kPi / 2) turn += kPi;
-  return turn;
-}
-
-// Horizontal distance from a body's footprint to the hand's palm (19 x 5 cm,
-// long along the finger axis (ux, uy)) centred over (x, y): its corners and
-// the middles of its long sides.
-double PalmDistance(const PrivilegedState::Body& b, double x, double y, double ux, double uy) {
-  double d = 1e9;
-  for (double along : {-kHandHalfSpan, 0.0, kHandHalfSpan}) {
-    for (double across : {-kHandHalfWidth, kHandHalfWidth}) {
-      d = std::min(d, FootprintDistance(b, x + along * ux - across * uy, y + along * uy + across * ux));
-    }
-  }
-  return d;
-}
-
-// Horizontal distance from (x, y) to a handle's fin: the segment from its
-// grip point back along the handle's -x.
-double HandleDistance(const PrivilegedState::Articulation& a, double x, double y) {
-  const double yaw = Yaw(a.handle->quat), hx = std::cos(yaw), hy = std::sin(yaw);
-  const double px = x - a.handle->pos[0], py = y - a.handle->pos[1];
-  const double along = std::clamp(px * hx + py * hy, -a.handle_reach_back, 0.0);
-  return std::hypot(px - along * hx, py - along * hy);
-}
-
-// Where in a region to put `object` down: of a grid over the region, inset
-// by the object's footprint, the point with the most room from what stands
-// there (a moka pot already on the stove, handle fins above an open drawer),
-// the nearer the object's slot the better: the centre, or when the goal puts
-// several objects in the region, the `slot`-th of `slots` along its longer side.
-std::array<double, 2> FreeSpot(const PrivilegedState& s, const PrivilegedState::Site& site,
-                               const std::string& object, int slot, int slots) {
-  const auto& carried = s.objects.at(object);
-  const double r = std::max(carried.half_extent[0], carried.half_extent[1]);
-  const double ux = std::max(0.0, site.half_size[0] - r), uy = std::max(0.0, site.half_size[1] - r);
-  const double yaw = Yaw(site.pose.quat), c = std::cos(yaw), sn = std::sin(yaw);
-  // A region that takes several objects (both moka pots on the stove, two
-  // cans in the basket) is shared out in slots along its longer side.
-  const bool along_x = site.half_size[0] >= site.half_size[1];
-  const double h = along_x ? site.half_size[0] : site.half_size[1];
-  const double offset = -h + 2 * h * (slot + 0.5) / slots;
-  const double px = along_x ? offset : 0.0, py = along_x ? 0.0 : offset;
-  std::array<double, 2> best{site.pose.pos[0], site.pose.pos[1]};
-  double best_score = -1e9;
-  constexpr int kGrid = 2;  // (2 kGrid + 1)^2 candidates
-  for (int i = -kGrid; i <= kGrid; ++i) {
-    for (int j = -kGrid; j <= kGrid; ++j) {
-      const double lx = ux * i / kGrid, ly = uy * j / kGrid;
-      const double x = site.pose.pos[0] + c * lx - sn * ly, y = site.pose.pos[1] + sn * lx + c * ly;
-      double room = kEnoughRoom;
-      for (const auto& [name, other] : s.objects) {
-        if (name == object || name == site.parent) continue;
-        room = std::min(room, FootprintDistance(other, x, y) - r);
-      }
-      // Handle fins above the region (the tabs of the drawers over an open one).
-      for (const auto& [name, a] : s.articulations) {
-        if (a.handle && a.handle->pos[2] > site.pose.pos[2]) room = std::min(room, HandleDistance(a, x, y) - r);
-      }
-      const double score = room - 0.1 * std::hypot(lx - px, ly - py);
-      if (score > best_score + 1e-12) {
-        best_score = score;
-        best = {x, y};
-      }
-    }
-  }
-  return best;
 }
 
 }  // namespace
@@ -261,15 +78,14 @@ PolicyInfo OraclePolicy::info() const {
 const char* OraclePolicy::phase_name() const {
   static const char* const kNames[] = {"plan",    "approach", "descend",         "close",          "lift",
                                        "carry",   "lower",    "insert",          "release",        "retreat",
-                                       "recover", "done",     "handle approach", "handle descend", "handle close",
-                                       "work",    "let go",   "back off"};
+                                       "recover", "handle approach", "handle descend", "handle close", "work",
+                                       "let go",  "back off"};
   return kNames[static_cast<int>(phase_)];
 }
 
 void OraclePolicy::reset(const EpisodeContext&) {
   phase_ = Phase::kPlan;
   phase_steps_ = 0;
-  attempts_ = 0;
   still_steps_ = 0;
   last_object_pos_ = {};
   object_.clear();
@@ -762,10 +578,7 @@ Action OraclePolicy::ActJoint(const PrivilegedState& s) {
       a = MoveTo(s, handle.pos, handle_yaw_, 0.01, 1);
       if (phase_steps_ >= 8) {
         handle_tcp_ = tcp;
-        joint_start_q_ = art.q;
-        best_joint_error_ = std::abs(joint_target_ - art.q);
-        best_progress_step_ = 0;
-        go(Phase::kWork);
+        StartWork(art.q);
       }
       break;
     case Phase::kWork: {
@@ -774,25 +587,17 @@ Action OraclePolicy::ActJoint(const PrivilegedState& s) {
         // Swing the hand about the hinge a little ahead of the part, turning
         // the wrist with it (the axes here are vertical).
         const double step = std::clamp(err, -0.2, 0.2);
-        const double c = std::cos(step), sn = std::sin(step);
-        const double rx = tcp[0] - art.anchor[0], ry = tcp[1] - art.anchor[1];
         const double sign = art.axis[2] >= 0 ? 1.0 : -1.0;
-        const Vec3 t{art.anchor[0] + c * rx - sign * sn * ry, art.anchor[1] + sign * sn * rx + c * ry, handle_tcp_[2]};
-        a = MoveTo(s, t, Yaw(s.eef.quat) + sign * step, kMaxStep, 1);
+        a = MoveTo(s, AboutHinge(art, tcp, step, handle_tcp_[2]), Yaw(s.eef.quat) + sign * step, kMaxStep, 1);
       } else {
         const double travel = joint_target_ - joint_start_q_;
         const Vec3 t{handle_tcp_[0] + travel * art.axis[0], handle_tcp_[1] + travel * art.axis[1],
                      handle_tcp_[2] + travel * art.axis[2]};
         a = MoveTo(s, t, handle_yaw_, 0.02, 1);
       }
-      if (std::abs(err) < best_joint_error_ - 0.002) {
-        best_joint_error_ = std::abs(err);
-        best_progress_step_ = phase_steps_;
-      }
       const bool there = std::abs(err) < (art.hinge ? kHingeTolerance : kSlideTolerance);
       // Stuck (the fin slipped out of the fingers, or a stop): let go and plan again.
-      const bool stuck = phase_steps_ - best_progress_step_ > 25 || phase_steps_ > 120;
-      if (there || stuck || s.gripper_opening < kEmptyGrip) go(Phase::kLetGo);
+      if (Stalled(err) || there || s.gripper_opening < kEmptyGrip) go(Phase::kLetGo);
       break;
     }
     default:  // kLetGo
@@ -801,6 +606,22 @@ Action OraclePolicy::ActJoint(const PrivilegedState& s) {
       break;
   }
   return a;
+}
+
+void OraclePolicy::StartWork(double q) {
+  joint_start_q_ = q;
+  best_joint_error_ = std::abs(joint_target_ - q);
+  best_progress_step_ = 0;
+  phase_ = Phase::kWork;
+  phase_steps_ = 0;
+}
+
+bool OraclePolicy::Stalled(double err) {
+  if (std::abs(err) < best_joint_error_ - 0.002) {
+    best_joint_error_ = std::abs(err);
+    best_progress_step_ = phase_steps_;
+  }
+  return phase_steps_ - best_progress_step_ > kStallSteps || phase_steps_ > kMaxWorkSteps;
 }
 
 Action OraclePolicy::PushDoor(const PrivilegedState& s) {
@@ -825,10 +646,7 @@ Action OraclePolicy::PushDoor(const PrivilegedState& s) {
       a = MoveTo(s, handle_tcp_, handle_yaw_, 0.03, 1);
       if (std::hypot(tcp[0] - handle_tcp_[0], tcp[1] - handle_tcp_[1], tcp[2] - handle_tcp_[2]) < 0.008 ||
           phase_steps_ > 40) {
-        joint_start_q_ = art.q;
-        best_joint_error_ = std::abs(joint_target_ - art.q);
-        best_progress_step_ = 0;
-        go(Phase::kWork);
+        StartWork(art.q);
       }
       break;
     case Phase::kWork: {
@@ -837,17 +655,9 @@ Action OraclePolicy::PushDoor(const PrivilegedState& s) {
       const double err = joint_target_ - art.q;
       const double step = std::clamp(err, -0.3, 0.3) + (err > 0 ? 1 : -1) * kDoorPushLead;
       const double sign = art.axis[2] >= 0 ? 1.0 : -1.0;
-      const double c = std::cos(step), sn = std::sin(step);
-      const double rx = tcp[0] - art.anchor[0], ry = tcp[1] - art.anchor[1];
-      const Vec3 t{art.anchor[0] + c * rx - sign * sn * ry, art.anchor[1] + sign * sn * rx + c * ry, handle_tcp_[2]};
-      a = MoveTo(s, t, handle_yaw_ + sign * (art.q + step - joint_start_q_), kMaxStep, 1);
-      if (std::abs(err) < best_joint_error_ - 0.002) {
-        best_joint_error_ = std::abs(err);
-        best_progress_step_ = phase_steps_;
-      }
-      if (std::abs(err) < kDoorTolerance || phase_steps_ - best_progress_step_ > 25 || phase_steps_ > 120) {
-        go(Phase::kBackOff);
-      }
+      a = MoveTo(s, AboutHinge(art, tcp, step, handle_tcp_[2]), handle_yaw_ + sign * (art.q + step - joint_start_q_),
+                 kMaxStep, 1);
+      if (Stalled(err) || std::abs(err) < kDoorTolerance) go(Phase::kBackOff);
       break;
     }
     default:
@@ -873,7 +683,6 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
   // object has come to rest (planning on a falling or rocking object aims the
   // fingers at where it no longer is).
   auto recover = [&]() {
-    ++attempts_;
     still_steps_ = 0;
     go(Phase::kRecover);
   };
@@ -995,7 +804,7 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
       still_steps_ = moved < 0.001 ? still_steps_ + 1 : 0;
       if ((phase_steps_ >= 4 && still_steps_ >= 3) || phase_steps_ > 30) go(Phase::kPlan);
       break;
-    default:  // kDone, kPlan: not reached (act() dispatches them)
+    default:  // kPlan: not reached (act() dispatches it)
       a = MoveTo(s, tcp, grasp_.yaw, 0.0, -1);
       break;
   }

@@ -10,11 +10,17 @@
 //   pick and place (On/In an object or region): approach above the grasp
 //     -> descend -> close -> lift -> carry -> lower -> release -> retreat;
 //     a failed grasp or a slip lets go, waits for the object to rest and
-//     plans again. Bowls, plates and mugs are taken by their wall at the rim point
-//     with the most room; other objects across their narrow side.
+//     plans again. Bowls, plates and mugs are taken by their wall at the rim
+//     point with the most room; other objects across their narrow side. A
+//     neighbour standing where the palm must go is first moved aside; objects
+//     sharing a region get a slot each; an elongated one is turned to fit a
+//     slot. Into a region under a roof (a microwave), where a top-down wrist
+//     cannot follow, the object is stood in the mouth: the closing door
+//     pushes it home.
 //   work a joint (Open/Close/TurnOn/TurnOff): pinch the part's handle fin
-//     from above, then slide it along the joint axis or swing it about the
-//     hinge (turning the wrist with it) to the value that makes the atom hold.
+//     from above, then slide it along the joint axis or turn it about its
+//     axis with the wrist (a dial); a door (handle far from its hinge) is
+//     pushed round by the palm instead.
 #pragma once
 
 #include <array>
@@ -35,8 +41,7 @@ class OraclePolicy : public Policy {
 
  private:
   enum class Phase { kPlan, kApproach, kDescend, kClose, kLift, kCarry, kLower, kInsert, kRelease, kRetreat,
-                     kRecover, kDone,
-                     kHandleApproach, kHandleDescend, kHandleClose, kWork, kLetGo, kBackOff };
+                     kRecover, kHandleApproach, kHandleDescend, kHandleClose, kWork, kLetGo, kBackOff };
   struct Grasp {
     std::array<double, 3> tcp{};  // tool centre point at grasp
     double yaw = 0;               // hand yaw (rad)
@@ -49,20 +54,24 @@ class OraclePolicy : public Policy {
   // The grasp of object_ with the most room; returns that room (metres, < 0:
   // something is in the way) and names the free object limiting it.
   double PlanGrasp(const PrivilegedState& s, std::string* blocker);
-  // A free spot on the surface for `blocker`, within reach, clear of
-  // everything and away from `keep_clear_of`.
   // For a region under a roof (a microwave's cavity): {where the object stands
   // in the mouth, where it is set down before sliding in}; sets mouth_dir_.
   std::array<std::array<double, 2>, 2> Mouth(const PrivilegedState& s, const PrivilegedState::Site& site,
                                              const std::string& object);
   // The (In object enclosed-region) atom's object stands in the mouth.
   bool StandsInMouth(const PrivilegedState& s, const std::vector<std::string>& atom);
+  // A free spot on the surface for `blocker`, within reach, clear of
+  // everything and away from `keep_clear_of`.
   std::optional<std::array<double, 2>> ClearSpot(const PrivilegedState& s, const std::string& blocker,
                                                  const std::string& keep_clear_of) const;
   void PlanJoint(const PrivilegedState& s, const std::string& joint, double target);
   ActionChunk ActPickPlace(const PrivilegedState& s);
   Action ActJoint(const PrivilegedState& s);
   Action PushDoor(const PrivilegedState& s);
+  // Bookkeeping as the hand starts moving a joint from q; then, each step,
+  // whether it has stopped getting closer to its target.
+  void StartWork(double q);
+  bool Stalled(double err);
   // Lowest height for the object's origin clearing everything along the
   // straight path from (x, y) to the target.
   double PathClearanceZ(const PrivilegedState& s, double x, double y) const;
@@ -73,7 +82,6 @@ class OraclePolicy : public Policy {
 
   Phase phase_ = Phase::kPlan;
   int phase_steps_ = 0;
-  int attempts_ = 0;
   std::string object_;          // what is being moved
   std::array<double, 3> target_xy_z_{};  // where the object's origin should end (x, y, resting z)
   double target_rim_z_ = 0;              // top of the container it goes into (0: none)

@@ -129,54 +129,44 @@ std::string WineRackGeoms(const std::string& instance) {
 
 std::vector<ObjectEntry> FurnitureObjects() {
   std::vector<ObjectEntry> out;
-    {
-      ObjectModel m;
-      m.category = "wooden_cabinet";
-      m.fixture = true;
-      m.radius = std::hypot(kCabDepth / 2, kCabWidth / 2);
-      m.height = kCabHeight;
-      m.support_height = kCabHeight;
-      m.half_extent = {kCabDepth / 2, kCabWidth / 2, kCabHeight / 2};
-      m.regions = {{"top_side", ""},
-                   {"top_region", "top_drawer_joint"},
-                   {"middle_region", "middle_drawer_joint"},
-                   {"bottom_region", "bottom_drawer_joint"}};
-      Articulation a;
-      a.open_below = -0.14;
-      a.closed_above = 0.0;
-      a.closed_value = 0.005;
-      a.open_value = -0.17;
-      m.articulation = a;
-      out.push_back({m, CabinetGeoms});
-    }
-    {
-      ObjectModel m;
-      m.category = "flat_stove";
-      m.fixture = true;
-      m.radius = std::hypot(kStoveHalf[0], kStoveHalf[1]);
-      m.height = 2 * kStoveHalf[2];
-      m.support_height = m.height;
-      m.half_extent = {kStoveHalf[0], kStoveHalf[1], kStoveHalf[2]};
-      m.regions = {{"cook_region", "knob_joint"}};
-      Articulation a;
-      a.on_at_least = 0.5;
-      a.off_below = 0.0;
-      a.off_value = -0.02;
-      a.on_value = 0.8;
-      m.articulation = a;
-      out.push_back({m, StoveGeoms});
-    }
-    {
-      ObjectModel m;
-      m.category = "wine_rack";
-      m.fixture = true;
-      m.radius = std::hypot(kRackHalf[0], kRackHalf[1]) + kRackRail;
-      m.height = 0.08 + kRackRail;
-      m.support_height = kRackFloor;
-      m.half_extent = {kRackHalf[0] + kRackRail, kRackHalf[1] + kRackRail, m.height / 2};
-      m.regions = {{"top_region", ""}};
-      out.push_back({m, WineRackGeoms});
-    }
+  {
+    ObjectModel m;
+    m.category = "wooden_cabinet";
+    m.radius = std::hypot(kCabDepth / 2, kCabWidth / 2);
+    m.height = kCabHeight;
+    m.support_height = kCabHeight;
+    m.half_extent = {kCabDepth / 2, kCabWidth / 2, kCabHeight / 2};
+    MakeDrawerCabinet(&m, -0.17);
+    out.push_back({m, CabinetGeoms});
+  }
+  {
+    ObjectModel m;
+    m.category = "flat_stove";
+    m.fixture = true;
+    m.radius = std::hypot(kStoveHalf[0], kStoveHalf[1]);
+    m.height = 2 * kStoveHalf[2];
+    m.support_height = m.height;
+    m.half_extent = {kStoveHalf[0], kStoveHalf[1], kStoveHalf[2]};
+    m.regions = {{"cook_region", "knob_joint"}};
+    Articulation a;
+    a.on_at_least = 0.5;
+    a.off_below = 0.0;
+    a.off_value = -0.02;
+    a.on_value = 0.8;
+    m.articulation = a;
+    out.push_back({m, StoveGeoms});
+  }
+  {
+    ObjectModel m;
+    m.category = "wine_rack";
+    m.fixture = true;
+    m.radius = std::hypot(kRackHalf[0], kRackHalf[1]) + kRackRail;
+    m.height = 0.08 + kRackRail;
+    m.support_height = kRackFloor;
+    m.half_extent = {kRackHalf[0] + kRackRail, kRackHalf[1] + kRackRail, m.height / 2};
+    m.regions = {{"top_region", ""}};
+    out.push_back({m, WineRackGeoms});
+  }
   return out;
 }
 

@@ -143,55 +143,55 @@ std::string BasketGeoms(const std::string& instance) {
 
 std::vector<ObjectEntry> GroceryObjects() {
   std::vector<ObjectEntry> out;
-    for (const auto& [category, item] : std::map<std::string, const RoundItem*>{
-             {"alphabet_soup", &kAlphabetSoup},
-             {"tomato_sauce", &kTomatoSauce},
-             {"ketchup", &kKetchup},
-             {"bbq_sauce", &kBbqSauce},
-             {"salad_dressing", &kSaladDressing},
-             {"wine_bottle", &kWineBottle}}) {
-      ObjectModel m;
-      m.category = category;
-      m.radius = item->radius;
-      m.height = item->height();
-      m.support_height = m.height;
-      m.half_extent = {item->radius, item->radius, m.height / 2};
-      // Bottles by the body, a little below the shoulder; one whose neck
-      // would reach the palm (5 cm above the grasp point) by the neck.
-      if (item->neck_height > 0) {
-        m.grasp_height = item->body_height - 0.03;
-        if (item->neck_height > kNeckClearOfPalm) m.grasp_height = item->height() - kPalmAboveGrasp;
-      }
-      const RoundItem it = *item;
-      out.push_back({m, [it](const std::string&) { return RoundItemGeoms(it); }});
+  for (const auto& [category, item] : std::map<std::string, const RoundItem*>{
+           {"alphabet_soup", &kAlphabetSoup},
+           {"tomato_sauce", &kTomatoSauce},
+           {"ketchup", &kKetchup},
+           {"bbq_sauce", &kBbqSauce},
+           {"salad_dressing", &kSaladDressing},
+           {"wine_bottle", &kWineBottle}}) {
+    ObjectModel m;
+    m.category = category;
+    m.radius = item->radius;
+    m.height = item->height();
+    m.support_height = m.height;
+    m.half_extent = {item->radius, item->radius, m.height / 2};
+    // Bottles by the body, a little below the shoulder; one whose neck
+    // would reach the palm (5 cm above the grasp point) by the neck.
+    if (item->neck_height > 0) {
+      m.grasp_height = item->body_height - 0.03;
+      if (item->neck_height > kNeckClearOfPalm) m.grasp_height = item->height() - kPalmAboveGrasp;
     }
-    for (const auto& [category, item] : std::map<std::string, const BoxItem*>{
-             {"cream_cheese", &kCreamCheese},
-             {"butter", &kButter},
-             {"chocolate_pudding", &kChocolatePudding},
-             {"milk", &kMilk},
-             {"orange_juice", &kOrangeJuice}}) {
-      ObjectModel m;
-      m.category = category;
-      m.radius = std::hypot(item->hx, item->hy);
-      m.height = item->height();
-      m.support_height = 2 * item->hz;
-      m.half_extent = {item->hx, item->hy, m.height / 2};
-      // Cartons by the box, below the gable.
-      if (item->gable_height > 0) m.grasp_height = 2 * item->hz - 0.025;
-      const BoxItem it = *item;
-      out.push_back({m, [it](const std::string&) { return BoxItemGeoms(it); }});
-    }
-    {
-      ObjectModel m;
-      m.category = "basket";
-      m.radius = std::hypot(kBasketHalf[0], kBasketHalf[1]) + kBasketRail;
-      m.height = kBasketRim + kBasketRail;
-      m.support_height = kBasketFloor;
-      m.half_extent = {kBasketHalf[0] + kBasketRail, kBasketHalf[1] + kBasketRail, m.height / 2};
-      m.regions = {{"contain_region", ""}};
-      out.push_back({m, BasketGeoms});
-    }
+    const RoundItem it = *item;
+    out.push_back({m, [it](const std::string&) { return RoundItemGeoms(it); }});
+  }
+  for (const auto& [category, item] : std::map<std::string, const BoxItem*>{
+           {"cream_cheese", &kCreamCheese},
+           {"butter", &kButter},
+           {"chocolate_pudding", &kChocolatePudding},
+           {"milk", &kMilk},
+           {"orange_juice", &kOrangeJuice}}) {
+    ObjectModel m;
+    m.category = category;
+    m.radius = std::hypot(item->hx, item->hy);
+    m.height = item->height();
+    m.support_height = 2 * item->hz;
+    m.half_extent = {item->hx, item->hy, m.height / 2};
+    // Cartons by the box, below the gable.
+    if (item->gable_height > 0) m.grasp_height = 2 * item->hz - 0.025;
+    const BoxItem it = *item;
+    out.push_back({m, [it](const std::string&) { return BoxItemGeoms(it); }});
+  }
+  {
+    ObjectModel m;
+    m.category = "basket";
+    m.radius = std::hypot(kBasketHalf[0], kBasketHalf[1]) + kBasketRail;
+    m.height = kBasketRim + kBasketRail;
+    m.support_height = kBasketFloor;
+    m.half_extent = {kBasketHalf[0] + kBasketRail, kBasketHalf[1] + kBasketRail, m.height / 2};
+    m.regions = {{"contain_region", ""}};
+    out.push_back({m, BasketGeoms});
+  }
   return out;
 }
 

@@ -353,21 +353,11 @@ std::vector<ObjectEntry> HouseholdObjects() {
   {
     ObjectModel m;
     m.category = "white_cabinet";
-    m.fixture = true;
     m.radius = std::hypot(kWcDepth / 2 + kWcPanelProud + kWcFinLength[0], kWcWidth / 2);
     m.height = kWcHeight;
     m.support_height = kWcHeight;
     m.half_extent = {kWcDepth / 2, kWcWidth / 2, kWcHeight / 2};
-    m.regions = {{"top_side", ""},
-                 {"top_region", "top_drawer_joint"},
-                 {"middle_region", "middle_drawer_joint"},
-                 {"bottom_region", "bottom_drawer_joint"}};
-    Articulation a;
-    a.open_below = -0.14;
-    a.closed_above = 0.0;
-    a.closed_value = 0.005;
-    a.open_value = -0.19;
-    m.articulation = a;
+    MakeDrawerCabinet(&m, -0.19);
     out.push_back({m, WhiteCabinetGeoms});
   }
   {

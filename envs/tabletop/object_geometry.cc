@@ -48,6 +48,20 @@ std::string Site(const std::string& name, double hx, double hy, double hz, doubl
   return o.str();
 }
 
+void MakeDrawerCabinet(ObjectModel* m, double open_value) {
+  m->fixture = true;
+  m->regions = {{"top_side", ""},
+                {"top_region", "top_drawer_joint"},
+                {"middle_region", "middle_drawer_joint"},
+                {"bottom_region", "bottom_drawer_joint"}};
+  Articulation a;
+  a.open_below = -0.14;
+  a.closed_above = 0.0;
+  a.closed_value = 0.005;
+  a.open_value = open_value;
+  m->articulation = a;
+}
+
 std::string HandleSite(const std::string& name, double reach_back, double x, double y, double z, double yaw) {
   std::ostringstream o;
   o << "<site name=\"" << name << "\" type=\"box\" size=\"" << reach_back << " 0.005 0.005\" pos=\"" << x << " " << y

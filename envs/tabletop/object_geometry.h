@@ -37,6 +37,11 @@ std::vector<ObjectEntry> GroceryObjects();     // LIBERO-Object's groceries, bas
 std::vector<ObjectEntry> FurnitureObjects();   // cabinets, stove, wine rack
 std::vector<ObjectEntry> HouseholdObjects();   // LIBERO-10's kitchen, living-room and study items
 
+// LIBERO's cabinets: three drawers whose regions top/middle/bottom_region
+// move with "<level>_drawer_joint", and the top; open below -0.14 m, closed
+// above 0 (the drawer joints' q falls as a drawer comes out).
+void MakeDrawerCabinet(ObjectModel* m, double open_value);
+
 // A box geom of half sizes (hx, hy, hz) centred at (x, y, z), turned `yaw`
 // about z; rgba nullptr keeps the class colour.
 std::string Box(const char* cls, double hx, double hy, double hz, double x, double y, double z,

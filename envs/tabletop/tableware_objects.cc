@@ -78,44 +78,44 @@ std::string CookiesGeoms(const std::string&) {
 
 std::vector<ObjectEntry> TablewareObjects() {
   std::vector<ObjectEntry> out;
-    {
-      ObjectModel m;
-      m.category = "akita_black_bowl";
-      m.radius = kBowlWallRadius + kBowlWallHalfThickness;
-      m.height = kBowlHeight;
-      m.support_height = 0.006;
-      m.rim_radius = kBowlWallRadius;
-      m.half_extent = {m.radius, m.radius, kBowlHeight / 2};
-      out.push_back({m, BowlGeoms});
-    }
-    {
-      ObjectModel m;
-      m.category = "plate";
-      m.radius = kPlateRadius;
-      m.height = kPlateHeight;
-      m.support_height = kPlateBase;
-      m.rim_radius = kPlateRimRadius;
-      m.half_extent = {kPlateRadius, kPlateRadius, kPlateHeight / 2};
-      out.push_back({m, PlateGeoms});
-    }
-    {
-      ObjectModel m;
-      m.category = "glazed_rim_porcelain_ramekin";
-      m.radius = kRamekinRadius;
-      m.height = kRamekinHeight;
-      m.support_height = kRamekinHeight;
-      m.half_extent = {kRamekinRadius, kRamekinRadius, kRamekinHeight / 2};
-      out.push_back({m, RamekinGeoms});
-    }
-    {
-      ObjectModel m;
-      m.category = "cookies";
-      m.radius = std::hypot(kCookiesHalf[0], kCookiesHalf[1]);
-      m.height = 2 * kCookiesHalf[2];
-      m.support_height = m.height;
-      m.half_extent = {kCookiesHalf[0], kCookiesHalf[1], kCookiesHalf[2]};
-      out.push_back({m, CookiesGeoms});
-    }
+  {
+    ObjectModel m;
+    m.category = "akita_black_bowl";
+    m.radius = kBowlWallRadius + kBowlWallHalfThickness;
+    m.height = kBowlHeight;
+    m.support_height = 0.006;
+    m.rim_radius = kBowlWallRadius;
+    m.half_extent = {m.radius, m.radius, kBowlHeight / 2};
+    out.push_back({m, BowlGeoms});
+  }
+  {
+    ObjectModel m;
+    m.category = "plate";
+    m.radius = kPlateRadius;
+    m.height = kPlateHeight;
+    m.support_height = kPlateBase;
+    m.rim_radius = kPlateRimRadius;
+    m.half_extent = {kPlateRadius, kPlateRadius, kPlateHeight / 2};
+    out.push_back({m, PlateGeoms});
+  }
+  {
+    ObjectModel m;
+    m.category = "glazed_rim_porcelain_ramekin";
+    m.radius = kRamekinRadius;
+    m.height = kRamekinHeight;
+    m.support_height = kRamekinHeight;
+    m.half_extent = {kRamekinRadius, kRamekinRadius, kRamekinHeight / 2};
+    out.push_back({m, RamekinGeoms});
+  }
+  {
+    ObjectModel m;
+    m.category = "cookies";
+    m.radius = std::hypot(kCookiesHalf[0], kCookiesHalf[1]);
+    m.height = 2 * kCookiesHalf[2];
+    m.support_height = m.height;
+    m.half_extent = {kCookiesHalf[0], kCookiesHalf[1], kCookiesHalf[2]};
+    out.push_back({m, CookiesGeoms});
+  }
   return out;
 }
 

@@ -183,6 +183,18 @@ TEST(Cli, ASetNamingAMissingSuiteIsAnErrorWithFileAndLine) {
   EXPECT_NE(r.err.find(dir + "/bad.yaml:4: suite file not found"), std::string::npos) << r.err;
 }
 
+// The expert's step-by-step account of one episode: turning the stove's dial.
+TEST(Cli, TraceShowsTheExpertStepByStep) {
+  const std::string png = testing::TempDir("cli-trace") + "/step.png";
+  Ran r = Gauntlet("trace libero_goal/7 --init 0 --every 50 --png-at 5 --out " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("handle approach"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("flat_stove_1_knob_joint"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": success"), std::string::npos) << r.out;
+  cv::Mat image = cv::imread(png);
+  EXPECT_EQ(image.cols, 2 * image.rows);
+}
+
 TEST(Cli, ReplayReproducesAStoredRun) {
   const std::string db = testing::TempDir("cli") + "/r.db";
   const std::string args = "run " + Suite() + " --tasks 0,9 --trials 2 --quiet --db " + db;
