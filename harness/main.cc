@@ -303,17 +303,23 @@ int Run(const RunArgs& a) {
   return worst;
 }
 
-int Show(const std::string& target, int init, const std::string& out, int size) {
+// "<suite>/<task index or name>" -> the suite and the task's index.
+Result<std::pair<SuiteSpec, int>> ResolveTask(const std::string& target, const std::string& command) {
   const auto slash = target.find('/');
-  if (slash == std::string::npos) return Fail("show: expected <suite>/<task>, e.g. libero_spatial/3");
-  auto suite_r = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
-  if (!suite_r.ok()) return Fail(suite_r.error().message);
-  auto tasks = suite_r.value().SelectTasks(target.substr(slash + 1));
-  if (!tasks.ok() || tasks.value().size() != 1) {
-    return Fail(tasks.ok() ? "show: name exactly one task" : tasks.error().message);
-  }
-  const SuiteSpec& suite = suite_r.value();
-  const TaskSpec& task = suite.tasks[tasks.value()[0]];
+  if (slash == std::string::npos) return Error{command + ": expected <suite>/<task>, e.g. libero_spatial/3"};
+  auto suite = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
+  if (!suite.ok()) return suite.error();
+  auto tasks = suite.value().SelectTasks(target.substr(slash + 1));
+  if (!tasks.ok()) return tasks.error();
+  if (tasks.value().size() != 1) return Error{command + ": name exactly one task"};
+  return std::make_pair(std::move(suite).value(), tasks.value()[0]);
+}
+
+int Show(const std::string& target, int init, const std::string& out, int size) {
+  auto resolved = ResolveTask(target, "show");
+  if (!resolved.ok()) return Fail(resolved.error().message);
+  const SuiteSpec& suite = resolved.value().first;
+  const TaskSpec& task = suite.tasks[resolved.value().second];
   auto gl = GlContext::Create("auto", 64, 64);
   if (!gl.ok()) return Fail(gl.error().message);
   auto env = envs::tabletop::MakeTabletopEnv(suite, task, size, size, false);
@@ -334,16 +340,10 @@ int Show(const std::string& target, int init, const std::string& out, int size) 
 // the free objects and the fixtures' joints; a PNG of both cameras at one
 // step. The tool for finding out why the expert fails an episode.
 int Trace(const std::string& target, int init, int every, int png_at, const std::string& out) {
-  const auto slash = target.find('/');
-  if (slash == std::string::npos) return Fail("trace: expected <suite>/<task>, e.g. libero_10/9");
-  auto suite_r = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
-  if (!suite_r.ok()) return Fail(suite_r.error().message);
-  auto tasks = suite_r.value().SelectTasks(target.substr(slash + 1));
-  if (!tasks.ok() || tasks.value().size() != 1) {
-    return Fail(tasks.ok() ? "trace: name exactly one task" : tasks.error().message);
-  }
-  const SuiteSpec& suite = suite_r.value();
-  const TaskSpec& task = suite.tasks[tasks.value()[0]];
+  auto resolved = ResolveTask(target, "trace");
+  if (!resolved.ok()) return Fail(resolved.error().message);
+  const SuiteSpec& suite = resolved.value().first;
+  const TaskSpec& task = suite.tasks[resolved.value().second];
   std::unique_ptr<GlContext> gl;
   if (png_at >= 0) {
     auto context = GlContext::Create("auto", 64, 64);
