@@ -27,6 +27,7 @@ constexpr double kApproachHeight = 0.08;  // TCP above the grasp before descendi
 constexpr double kRimWall = 0.008;        // a rim's wall thickness with some play
 constexpr double kFingerFloorClearance = 0.012;  // fingertips at least this far above what they pass over
 constexpr double kHandleHalfHeight = 0.015;      // a handle fin above its grip point
+constexpr double kPalmClearance = 0.01;          // palm above and beside what it passes
 constexpr double kBackOffHeight = 0.08;   // lift after working a joint
 constexpr double kBlockedGrasp = -0.004;  // best grasp's room below which a neighbour is moved aside
 constexpr int kMaxRelocations = 2;        // per episode
@@ -397,6 +398,21 @@ std::array<std::array<double, 2>, 2> OraclePolicy::Mouth(const PrivilegedState& 
            {cx + outer * mouth_dir_[0], cy + outer * mouth_dir_[1]}}};
 }
 
+std::optional<std::array<double, 2>> OraclePolicy::FinOverhead(const PrivilegedState& s,
+                                                               const PrivilegedState::Body& obj) const {
+  const double r = std::max(obj.half_extent[0], obj.half_extent[1]) + kPalmClearance;
+  for (const auto& [name, a] : s.articulations) {
+    if (!a.handle || a.handle->pos[2] - kHandleHalfHeight < Top(obj)) continue;
+    if (a.handle->pos[2] - kHandleHalfHeight > Top(obj) + kLiftClearance) continue;
+    if (HandleDistance(a, obj.pose.pos[0], obj.pose.pos[1]) > r) continue;
+    // Away from the fin, across it (the fin runs along the handle's x axis).
+    const double yaw = Yaw(a.handle->quat), nx = -std::sin(yaw), ny = std::cos(yaw);
+    const double side = (obj.pose.pos[0] - a.handle->pos[0]) * nx + (obj.pose.pos[1] - a.handle->pos[1]) * ny;
+    return std::array<double, 2>{side >= 0 ? nx : -nx, side >= 0 ? ny : -ny};
+  }
+  return std::nullopt;
+}
+
 bool OraclePolicy::StandsInMouth(const PrivilegedState& s, const std::vector<std::string>& atom) {
   if (atom.size() != 3 || atom[0] != "in" || !s.objects.count(atom[1])) return false;
   auto r = s.regions.find(atom[2]);
@@ -474,6 +490,23 @@ double OraclePolicy::PathClearanceZ(const PrivilegedState& s, double x, double y
       const double t = static_cast<double>(i) / samples;
       if (FootprintDistance(other, x + t * vx, y + t * vy) < reach) {
         z = Top(other) + kPathClearance;
+        break;
+      }
+    }
+  }
+  // The palm, long across the fingers, sweeps wider than the object: over
+  // anything it would pass through, it goes above (a wine bottle beside the
+  // drawer a bowl is carried to).
+  const double off_x = grasp_.tcp[0] - start_xy_[0], off_y = grasp_.tcp[1] - start_xy_[1];
+  const double palm_above_origin = grasp_.tcp[2] - start_z_ + kHandAboveTcp;
+  const double ux = std::sin(grasp_.yaw), uy = -std::cos(grasp_.yaw);  // the finger axis
+  for (const auto& [name, other] : s.objects) {
+    const double need = Top(other) + kPalmClearance - palm_above_origin;
+    if (name == object_ || need <= z) continue;
+    for (int i = 0; i <= samples; ++i) {
+      const double t = static_cast<double>(i) / samples;
+      if (PalmDistance(other, x + t * vx + off_x, y + t * vy + off_y, ux, uy) < kPalmClearance) {
+        z = need;
         break;
       }
     }
@@ -744,8 +777,15 @@ ActionChunk OraclePolicy::ActPickPlace(const PrivilegedState& s) {
       // Straight up, clear of the start (drawer walls) and of whatever lies
       // between here and the target.
       const double lift_z = PathClearanceZ(s, o[0], o[1]);
-      a = MoveTo(s, {tcp[0], tcp[1], tcp[2] + (lift_z - o[2])}, grasp_.yaw, kMaxStep, 1);
-      if (s.gripper_opening < kEmptyGrip || (tcp[2] - grasp_.tcp[2] > 0.04 && o[2] - start_z_ < 0.01)) {
+      Vec3 t{tcp[0], tcp[1], tcp[2] + (lift_z - o[2])};
+      // A handle fin over the object (a drawer's tab above a bowl in front
+      // of it): slide out from under it, barely lifted, before going up.
+      if (const auto away = FinOverhead(s, obj)) {
+        t = {tcp[0] + (*away)[0] * 0.015, tcp[1] + (*away)[1] * 0.015, tcp[2] + std::max(0.0, start_z_ + 0.01 - o[2])};
+      }
+      a = MoveTo(s, t, grasp_.yaw, kMaxStep, 1);
+      if (s.gripper_opening < kEmptyGrip ||
+          (tcp[2] - grasp_.tcp[2] > 0.04 && o[2] - start_z_ < 0.01 && !FinOverhead(s, obj))) {
         recover();  // closed on nothing, or the object stayed behind
       } else if (o[2] > lift_z - 0.01 || phase_steps_ > 30) {
         held_offset_ = {o[0] - tcp[0], o[1] - tcp[1], o[2] - tcp[2]};

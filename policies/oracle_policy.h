@@ -58,6 +58,8 @@ class OraclePolicy : public Policy {
   // in the mouth, where it is set down before sliding in}; sets mouth_dir_.
   std::array<std::array<double, 2>, 2> Mouth(const PrivilegedState& s, const PrivilegedState::Site& site,
                                              const std::string& object);
+  // Direction to slide `obj` out from under a handle fin just above it, if any.
+  std::optional<std::array<double, 2>> FinOverhead(const PrivilegedState& s, const PrivilegedState::Body& obj) const;
   // The (In object enclosed-region) atom's object stands in the mouth.
   bool StandsInMouth(const PrivilegedState& s, const std::vector<std::string>& atom);
   // A free spot on the surface for `blocker`, within reach, clear of
