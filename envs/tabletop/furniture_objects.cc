@@ -108,8 +108,7 @@ std::string WineRackGeoms(const std::string& instance) {
   std::string g = Box("visual_collision", ax + kRackRail, ay + kRackRail, kRackFloor / 2, 0, 0, kRackFloor / 2, 0, wood);
   std::ostringstream o;
   auto capsule = [&](double x0, double y0, double z0, double x1, double y1, double z1) {
-    o << "<geom class=\"visual_collision\" type=\"capsule\" size=\"" << kRackRail << "\" fromto=\""
-      << x0 << " " << y0 << " " << z0 << " " << x1 << " " << y1 << " " << z1 << "\" rgba=\"" << wood << "\"/>\n";
+    o << Capsule("visual_collision", kRackRail, x0, y0, z0, x1, y1, z1, wood);
   };
   for (double z : {0.04, 0.065}) {
     capsule(-ax, -ay, z, ax, -ay, z);

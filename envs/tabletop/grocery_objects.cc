@@ -121,9 +121,7 @@ std::string BasketGeoms(const std::string& instance) {
                       kFootLift + kBasketSlab / 2, 0, "0.62 0.45 0.26 1");
   std::ostringstream o;
   auto capsule = [&](double x0, double y0, double z0, double x1, double y1, double z1) {
-    o << "<geom class=\"visual_collision\" type=\"capsule\" size=\"" << kBasketRail << "\" fromto=\""
-      << x0 << " " << y0 << " " << z0 << " " << x1 << " " << y1 << " " << z1 << "\" rgba=\"" << wicker
-      << "\"/>\n";
+    o << Capsule("visual_collision", kBasketRail, x0, y0, z0, x1, y1, z1, wicker);
   };
   for (double z : {0.018, 0.037, 0.056, kBasketRim}) {
     capsule(-ax, -ay, z, ax, -ay, z);

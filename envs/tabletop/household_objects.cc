@@ -16,16 +16,6 @@ namespace gauntlet::envs::tabletop {
 
 namespace {
 
-std::string Capsule(const char* cls, double r, double x0, double y0, double z0, double x1, double y1,
-                    double z1, const char* rgba) {
-  std::ostringstream o;
-  o << "<geom class=\"" << cls << "\" type=\"capsule\" size=\"" << r << "\" fromto=\"" << x0 << " " << y0
-    << " " << z0 << " " << x1 << " " << y1 << " " << z1 << "\"";
-  if (rgba) o << " rgba=\"" << rgba << "\"";
-  o << "/>\n";
-  return o.str();
-}
-
 // A ring of `n` wall boxes of half thickness `t` centred on radius `r`,
 // from `z0` to `z1`: the wall of a bowl-like container, open at the top.
 std::string WallRing(int n, double r, double t, double z0, double z1, const char* rgba) {

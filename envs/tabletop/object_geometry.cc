@@ -15,6 +15,16 @@ std::string Box(const char* cls, double hx, double hy, double hz, double x, doub
   return o.str();
 }
 
+std::string Capsule(const char* cls, double r, double x0, double y0, double z0, double x1, double y1, double z1,
+                    const char* rgba) {
+  std::ostringstream o;
+  o << "<geom class=\"" << cls << "\" type=\"capsule\" size=\"" << r << "\" fromto=\"" << x0 << " " << y0 << " " << z0
+    << " " << x1 << " " << y1 << " " << z1 << "\"";
+  if (rgba) o << " rgba=\"" << rgba << "\"";
+  o << "/>\n";
+  return o.str();
+}
+
 std::string Cylinder(double r, double hz, double z, const char* rgba) {
   std::ostringstream o;
   o << "<geom class=\"visual\" type=\"cylinder\" size=\"" << r << " " << hz << "\" pos=\"0 0 "
@@ -31,14 +41,11 @@ std::string Octagon(double apothem, double hz, double z0) {
 }
 
 std::string Feet(double ax, double ay) {
-  std::ostringstream o;
+  std::string g;
   const double z = kFootRadius;
   const double ends[4][4] = {{-ax, -ay, ax, -ay}, {ax, -ay, ax, ay}, {ax, ay, -ax, ay}, {-ax, ay, -ax, -ay}};
-  for (const auto& e : ends) {
-    o << "<geom class=\"collision\" type=\"capsule\" size=\"" << kFootRadius << "\" fromto=\"" << e[0]
-      << " " << e[1] << " " << z << " " << e[2] << " " << e[3] << " " << z << "\"/>\n";
-  }
-  return o.str();
+  for (const auto& e : ends) g += Capsule("collision", kFootRadius, e[0], e[1], z, e[2], e[3], z, nullptr);
+  return g;
 }
 
 std::string Site(const std::string& name, double hx, double hy, double hz, double x, double y, double z) {

@@ -46,6 +46,9 @@ void MakeDrawerCabinet(ObjectModel* m, double open_value);
 // about z; rgba nullptr keeps the class colour.
 std::string Box(const char* cls, double hx, double hy, double hz, double x, double y, double z,
                 double yaw, const char* rgba);
+// A capsule geom from (x0, y0, z0) to (x1, y1, z1); rgba nullptr keeps the class colour.
+std::string Capsule(const char* cls, double r, double x0, double y0, double z0, double x1, double y1, double z1,
+                    const char* rgba);
 // A visual-only upright cylinder centred on the body axis at height z.
 std::string Cylinder(double r, double hz, double z, const char* rgba);
 // A regular octagonal prism from z0 to z0 + 2 hz (four rectangles each
