@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -26,6 +27,7 @@
 #include "policies/policy_registry.h"
 #include "policies/replay_policy.h"
 #include "reports/paired_comparison.h"
+#include "reports/suite_table.h"
 #include "reports/summary.h"
 #include "results/results_store.h"
 #include "results/run_reader.h"
@@ -398,6 +400,27 @@ int Trace(const std::string& target, int init, int every, int png_at, const std:
   return 1;
 }
 
+// A publication table from the database: `--table suites` (one row per
+// policy, one column per suite).
+int Report(const std::string& db, const std::string& table_kind, const std::string& format_name,
+           const std::string& out) {
+  if (table_kind != "suites") return Fail("report: unknown table '" + table_kind + "' (known: suites)");
+  auto format = reports::ParseTableFormat(format_name);
+  if (!format.ok()) return Fail("report: --format: " + format.error().message);
+  if (!fs::exists(db)) return Fail("report: " + db + ": no such results file");
+  auto table = reports::BuildSuiteTable(db);
+  if (!table.ok()) return Fail(table.error().message);
+  const std::string text = reports::FormatSuiteTable(table.value(), format.value());
+  if (out.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream file(out);
+  file << text;
+  if (!file.good()) return Fail("report: cannot write " + out);
+  return 0;
+}
+
 int InitStates(const std::string& suite_arg, const std::string& selection, bool check) {
   auto suite_r = LoadSuite(ResolveSuitePath(suite_arg));
   if (!suite_r.ok()) return Fail(suite_r.error().message);
@@ -514,6 +537,13 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--bootstrap", compare.bootstrap_iterations, "Cluster-bootstrap resamples")
       ->capture_default_str()->check(CLI::Range(100, 1000000));
 
+  std::string report_db = "gauntlet.db", report_table = "suites", report_format = "md", report_out;
+  auto* report_cmd = app.add_subcommand("report", "Write a publication table computed from a results file");
+  report_cmd->add_option("--db", report_db, "SQLite results file")->capture_default_str();
+  report_cmd->add_option("--table", report_table, "Table: suites (policies x suites)")->capture_default_str();
+  report_cmd->add_option("--format", report_format, "md, latex, csv or json")->capture_default_str();
+  report_cmd->add_option("--out", report_out, "File to write (default: standard output)");
+
   std::string trace_target, trace_out = "trace.png";
   int trace_init = 0, trace_every = 10, trace_png_at = -1;
   auto* trace_cmd = app.add_subcommand("trace", "Run the scripted expert on one episode and print each step");
@@ -560,6 +590,7 @@ int main(int argc, char** argv) {
   }
   if (*show_cmd) return Show(show_target, show_init, show_out, show_size);
   if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
+  if (*report_cmd) return Report(report_db, report_table, report_format, report_out);
   if (*list_cmd) return List(list_suite);
   if (*init_cmd) return InitStates(init_suite, init_tasks, init_check);
   return 0;

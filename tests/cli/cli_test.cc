@@ -195,6 +195,24 @@ TEST(Cli, TraceShowsTheExpertStepByStep) {
   EXPECT_EQ(image.cols, 2 * image.rows);
 }
 
+TEST(Cli, ReportWritesTheSuiteTableFromTheDatabase) {
+  const std::string dir = testing::TempDir("cli-report");
+  ASSERT_EQ(Gauntlet("run " + Suite() + " --policy noop --tasks 0,1 --trials 2 --quiet --db " + dir + "/r.db").exit_code,
+            0);
+  Ran md = Gauntlet("report --db " + dir + "/r.db --table suites --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find("| Policy | Spatial | Avg | Pooled |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| noop | 0.0 [0.0, 49.0] \u2020 |"), std::string::npos) << md.out;
+  ASSERT_EQ(Gauntlet("report --db " + dir + "/r.db --format csv --out " + dir + "/t.csv").exit_code, 0);
+  std::ifstream csv(dir + "/t.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "policy,suite,run,n,successes,rate,ci_low,ci_high");
+  Ran bad = Gauntlet("report --db " + dir + "/r.db --table embodiments");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown table 'embodiments'"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, ReplayReproducesAStoredRun) {
   const std::string db = testing::TempDir("cli") + "/r.db";
   const std::string args = "run " + Suite() + " --tasks 0,9 --trials 2 --quiet --db " + db;
