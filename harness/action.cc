@@ -1,6 +1,7 @@
 #include "harness/action.h"
 
 #include <cmath>
+#include <initializer_list>
 #include <sstream>
 
 namespace gauntlet {
@@ -24,20 +25,91 @@ const char* ToString(GripperConvention convention) {
   return "?";
 }
 
+const char* ToString(RotationFormat format) {
+  switch (format) {
+    case RotationFormat::kNone: return "none";
+    case RotationFormat::kAxisAngle: return "axis_angle";
+    case RotationFormat::kQuatWxyz: return "quat_wxyz";
+    case RotationFormat::kQuatXyzw: return "quat_xyzw";
+    case RotationFormat::kEulerXyz: return "euler_xyz";
+  }
+  return "?";
+}
+
+namespace {
+
+// Parses `text` as one of the names ToString gives the enum's values.
+template <typename E>
+Result<E> ParseEnum(const std::string& text, std::initializer_list<E> values, const char* what) {
+  std::string known;
+  for (E v : values) {
+    if (text == ToString(v)) return v;
+    known += (known.empty() ? "" : ", ") + std::string(ToString(v));
+  }
+  return Error{"unknown " + std::string(what) + " '" + text + "' (known: " + known + ")"};
+}
+
+}  // namespace
+
+Result<ActionKind> ParseActionKind(const std::string& text) {
+  return ParseEnum(text, {ActionKind::kEefDelta, ActionKind::kEefAbs, ActionKind::kJointPos,
+                          ActionKind::kDualJointPos}, "action kind");
+}
+
+Result<GripperConvention> ParseGripperConvention(const std::string& text) {
+  return ParseEnum(text, {GripperConvention::kNegOpenPosClose, GripperConvention::kPosOpenNegClose,
+                          GripperConvention::kOneOpenZeroClose}, "gripper convention");
+}
+
+Result<RotationFormat> ParseRotationFormat(const std::string& text) {
+  return ParseEnum(text, {RotationFormat::kNone, RotationFormat::kAxisAngle, RotationFormat::kQuatWxyz,
+                          RotationFormat::kQuatXyzw, RotationFormat::kEulerXyz}, "rotation format");
+}
+
+int RotationDims(RotationFormat format) {
+  switch (format) {
+    case RotationFormat::kNone: return 0;
+    case RotationFormat::kAxisAngle:
+    case RotationFormat::kEulerXyz: return 3;
+    case RotationFormat::kQuatWxyz:
+    case RotationFormat::kQuatXyzw: return 4;
+  }
+  return 0;
+}
+
 std::string ActionSpec::Describe() const {
   std::ostringstream out;
-  out << ToString(kind) << "[" << dim << "] gripper=" << ToString(gripper);
+  out << ToString(kind) << "[" << dim << "]";
+  if (rotation != RotationFormat::kNone) out << " rotation=" << ToString(rotation);
+  out << " gripper=" << ToString(gripper);
+  if (normalized) out << " normalized";
+  if (chunk_length > 0) out << " chunk=" << chunk_length;
   return out.str();
 }
 
 Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted) {
-  if (expected.kind != emitted.kind || expected.dim != emitted.dim ||
-      expected.gripper != emitted.gripper) {
-    return Error{"action spec mismatch: the task expects " + expected.Describe() +
-                 " but the policy emits " + emitted.Describe() +
-                 " (add an explicit adapter in policies/ if the conversion is intended)"};
+  std::vector<std::string> fixes;
+  if (expected.gripper != emitted.gripper) fixes.push_back("gripper");
+  if (expected.rotation != emitted.rotation) fixes.push_back("rotation");
+  if (emitted.normalized && !expected.normalized) fixes.push_back("denorm=STATS.json");
+  const bool dim_explained = expected.dim - RotationDims(expected.rotation) ==
+                             emitted.dim - RotationDims(emitted.rotation);
+  const bool convertible = expected.kind == emitted.kind && dim_explained &&
+                           !(expected.normalized && !emitted.normalized);
+  if (fixes.empty() && expected.kind == emitted.kind && expected.dim == emitted.dim &&
+      expected.normalized == emitted.normalized) {
+    return Status::Ok();
   }
-  return Status::Ok();
+  std::string message = "action spec mismatch: the task expects " + expected.Describe() +
+                        " but the policy emits " + emitted.Describe();
+  if (convertible && !fixes.empty()) {
+    std::string list;
+    for (const auto& f : fixes) list += (list.empty() ? "" : ",") + f;
+    message += " (convert explicitly with --adapt " + list + ")";
+  } else {
+    message += " (no adapter converts between these)";
+  }
+  return Error{message};
 }
 
 Action HoldStillOpen(const ActionSpec& spec) {

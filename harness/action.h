@@ -21,8 +21,25 @@ enum class GripperConvention {
   kOneOpenZeroClose, // dualarm (RoboTwin): 1 open, 0 closed
 };
 
+// How the rotation part of an action is written. Tabletop's OSC takes an
+// axis-angle delta; policies trained on other conventions declare theirs and
+// need the `rotation` adapter.
+enum class RotationFormat {
+  kNone,       // no rotation dimensions (joint-space actions)
+  kAxisAngle,  // 3 values: axis * angle
+  kQuatWxyz,   // 4 values
+  kQuatXyzw,   // 4 values (robosuite, scipy)
+  kEulerXyz,   // 3 values: roll, pitch, yaw, extrinsic x-y-z
+};
+
 const char* ToString(ActionKind kind);
 const char* ToString(GripperConvention convention);
+const char* ToString(RotationFormat format);
+Result<ActionKind> ParseActionKind(const std::string& text);
+Result<GripperConvention> ParseGripperConvention(const std::string& text);
+Result<RotationFormat> ParseRotationFormat(const std::string& text);
+// Values a rotation of this format takes (0, 3 or 4).
+int RotationDims(RotationFormat format);
 
 struct ActionSpec {
   ActionKind kind = ActionKind::kEefDelta;
@@ -30,13 +47,20 @@ struct ActionSpec {
   std::vector<double> low;      // per-dimension lower bound (dim); actions are clipped to it
   std::vector<double> high;     // per-dimension upper bound (dim)
   GripperConvention gripper = GripperConvention::kNegOpenPosClose;
+  RotationFormat rotation = RotationFormat::kNone;
+  // True when the values are in a normalised space (e.g. [-1, 1] from dataset
+  // statistics) and need de-normalising before the physics sees them.
+  bool normalized = false;
+  // Actions per chunk the policy returns (0: not fixed). Families leave it 0.
+  int chunk_length = 0;
 
-  // e.g. "eef_delta[7] gripper=-1open/+1close".
+  // e.g. "eef_delta[7] rotation=axis_angle gripper=-1open/+1close".
   std::string Describe() const;
 };
 
-// Whether a policy emitting `emitted` may drive a family expecting `expected`.
-// The error names both sides.
+// Whether a policy emitting `emitted` may drive a family expecting `expected`
+// (kind, dimension, gripper convention, rotation format, normalisation). The
+// error names both sides and the adapter that would convert, if one exists.
 Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted);
 
 using Action = std::vector<double>;

@@ -37,6 +37,8 @@ class Env {
   virtual ~Env() = default;
 
   virtual const ActionSpec& action_spec() const = 0;
+  // Cameras, the image size of this run, and the state keys Observe fills.
+  virtual ObservationSpec observation_spec() const = 0;
   virtual std::string instruction() const = 0;
   virtual std::string embodiment() const = 0;
 

@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "harness/event.h"
+
 namespace gauntlet {
 
 // (suite, task, variant, init_state, trial_seed) identifies an episode across
@@ -66,6 +68,7 @@ struct EpisodeOutcome {
   double policy_s = 0;      // wall time spent inside Policy::act
   double render_s = 0;      // wall time spent rendering observations
   std::vector<std::vector<double>> actions;  // executed policy actions (settling excluded)
+  std::vector<Event> events;  // what the policy reported (on_event), stored in `events`
 };
 
 // A 64-bit seed derived from the episode key and a run-level salt, so that any

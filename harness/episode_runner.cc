@@ -4,7 +4,9 @@
 #include <cmath>
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 
+#include "harness/policy_spec.h"
 #include "harness/video_writer.h"
 
 namespace gauntlet {
@@ -23,6 +25,14 @@ Result<ChunkMode> ParseChunkMode(const std::string& text) {
   if (text == "full") return ChunkMode::kFull;
   if (text == "ensemble") return ChunkMode::kEnsemble;
   return Error{"unknown chunk mode '" + text + "' (use replan_steps, full or ensemble)"};
+}
+
+Status CheckChunking(const RunnerOptions& options, int chunk_length) {
+  if (chunk_length > 0 && options.chunk_mode == ChunkMode::kReplanSteps && options.replan_steps > chunk_length) {
+    return Error{"--replan-steps " + std::to_string(options.replan_steps) + " exceeds the " +
+                 std::to_string(chunk_length) + " actions per chunk the policy declares"};
+  }
+  return Status::Ok();
 }
 
 namespace {
@@ -64,27 +74,47 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
   const auto start = Clock::now();
   EpisodeOutcome out;
   out.key = spec.key;
+  // Events the policy reports when the episode ends, however it ends.
+  struct Collector : EventSink {
+    std::vector<Event>* events;
+    void Emit(const EpisodeKey&, const Event& event) override { events->push_back(event); }
+  } collector;
+  collector.events = &out.events;
+  bool reset_done = false;
   auto finish = [&](EpisodeStatus status, const std::string& why) {
     out.status = status;
     out.termination = why;
+    if (reset_done) {
+      try {
+        policy.on_event(collector, spec.key);
+      } catch (const std::exception& e) {
+        out.events.push_back({"policy_error", out.steps, nlohmann::json{{"on_event", e.what()}}.dump()});
+      }
+    }
     out.wall_s = Seconds(start);
     out.state_hash = env.state_hash();
     return out;
   };
 
   const PolicyInfo info = policy.info();
-  if (Status s = CheckCompatible(env.action_spec(), info.action_spec); !s.ok()) {
-    return finish(EpisodeStatus::kError, "policy: " + s.message());
+  if (Status s = CheckPolicyFits(env.action_spec(), env.observation_spec(), info); !s.ok()) {
+    return finish(EpisodeStatus::kError, s.message());
+  }
+  if (Status s = CheckChunking(options, info.action_spec.chunk_length); !s.ok()) {
+    return finish(EpisodeStatus::kError, "policy '" + info.name + "': " + s.message());
   }
   if (Status s = env.Reset(spec); !s.ok()) return finish(EpisodeStatus::kError, "env: " + s.message());
   try {
     policy.reset(context);
+  } catch (const PolicyTimeout& e) {
+    return finish(EpisodeStatus::kTimeout, std::string("policy: reset: ") + e.what());
   } catch (const std::exception& e) {
     return finish(EpisodeStatus::kError, std::string("policy: reset failed: ") + e.what());
   }
+  reset_done = true;
 
   std::unique_ptr<VideoWriter> video;
-  ObservationRequest request{info.cameras, info.needs_privileged_state};
+  ObservationRequest request{info.needs.cameras, info.needs.privileged};
   if (!options.video_path.empty()) {
     bool listed = false;
     for (const auto& c : request.cameras) listed |= c == options.video_camera;
@@ -127,6 +157,9 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
       const auto policy_start = Clock::now();
       try {
         chunk = policy.act(obs);
+      } catch (const PolicyTimeout& e) {
+        out.steps = t;
+        return finish(EpisodeStatus::kTimeout, std::string("policy: ") + e.what());
       } catch (const std::exception& e) {
         out.steps = t;
         return finish(EpisodeStatus::kError, std::string("policy: ") + e.what());

@@ -33,6 +33,10 @@ struct RunnerOptions {
   std::string video_camera = "agentview";
 };
 
+// A replan_steps mode that executes more actions than the policy's chunks
+// hold is refused (openpi's client asserts the same).
+Status CheckChunking(const RunnerOptions& options, int chunk_length);
+
 // Never throws for a policy's or the world's failure: those end the episode
 // as "error" (with the reason in `termination`) so the run goes on.
 EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,

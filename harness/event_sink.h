@@ -5,14 +5,9 @@
 #include <string>
 
 #include "harness/episode.h"
+#include "harness/event.h"
 
 namespace gauntlet {
-
-struct Event {
-  std::string kind;  // e.g. "router_decision", "subtask", "timing"
-  int step = 0;
-  std::string payload_json;  // a JSON object; the store decides where it goes
-};
 
 class EventSink {
  public:

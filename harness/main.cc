@@ -15,294 +15,29 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "envs/tabletop/bddl_task.h"
 #include "envs/tabletop/tabletop_env.h"
 #include "envs/tabletop/tabletop_family.h"
+#include "harness/cli/run_command.h"
 #include "harness/gl_context.h"
 #include "harness/image_io.h"
-#include "harness/mujoco_handles.h"
 #include "harness/run_metadata.h"
-#include "harness/scheduler.h"
 #include "policies/oracle_policy.h"
-#include "policies/policy_registry.h"
-#include "policies/replay_policy.h"
+#ifdef GAUNTLET_EMBEDDED_PYTHON
+#include "python/embedded_interpreter.h"
+#endif
 #include "reports/paired_comparison.h"
 #include "reports/suite_table.h"
 #include "reports/summary.h"
-#include "results/results_store.h"
-#include "results/run_reader.h"
 
 namespace fs = std::filesystem;
 using namespace gauntlet;
+using cli::ResolveSuitePath;
 
 namespace {
 
 int Fail(const std::string& message) {
   std::cerr << "gauntlet: " << message << "\n";
   return 2;
-}
-
-// "libero_spatial" -> suites/libero_spatial.yaml (here, or in the source tree).
-std::string ResolveSuitePath(const std::string& arg) {
-  if (arg.size() > 5 && arg.substr(arg.size() - 5) == ".yaml") return arg;
-  for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
-    if (fs::exists(base / (arg + ".yaml"))) return (base / (arg + ".yaml")).string();
-  }
-  return arg + ".yaml";
-}
-
-struct RunArgs {
-  std::string suite, policy = "oracle", tasks, db = "gauntlet.db", run_name, video_dir;
-  std::string replay_run, replay_db;
-  std::string task_file;  // run one LIBERO-dialect task file instead of a suite
-  int max_steps = 0;      // with --task-file (default 300, LIBERO-Goal's limit)
-  std::string render_backend = "auto", chunk_mode = "replan_steps";
-  int trials = 0, workers = 1, replan_steps = 1, image_size = 0;
-  std::uint64_t seed = 7;
-  double episode_timeout = 600;
-  bool shadows = false, quiet = false;
-};
-
-std::string FormatDuration(double s) {
-  char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", int(s / 3600), int(s / 60) % 60);
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s / 60), int(s) % 60);
-  else std::snprintf(buf, sizeof buf, "%.0fs", s);
-  return buf;
-}
-
-// A one-task suite around a task file of the user's. Its fixed initial states
-// are generated on first use (deterministically, seeded from the file's
-// content) and kept beside the results file, named by that content hash.
-Result<SuiteSpec> TaskFileSuite(const RunArgs& a) {
-  auto bddl = envs::tabletop::LoadBddlFile(a.task_file);
-  if (!bddl.ok()) return bddl.error();
-  const std::string hash = HashFiles({a.task_file});
-  SuiteSpec suite;
-  suite.name = fs::path(a.task_file).stem().string();  // a suite of its own
-  suite.family = envs::tabletop::kFamilyName;
-  suite.path = fs::absolute(a.task_file).string();
-  suite.init_state_seed = std::stoull(hash, nullptr, 16);
-  suite.protocol.max_steps = a.max_steps > 0 ? a.max_steps : 300;
-  suite.protocol.trials = a.trials > 0 ? a.trials : 50;
-  suite.cameras = {envs::tabletop::kAgentviewCamera, "wrist"};
-  TaskSpec task;
-  task.name = fs::path(a.task_file).stem().string();
-  task.file = suite.path;
-  task.instruction = bddl.value().language;
-  task.init_states = (fs::absolute(a.db).parent_path() / "init_states" /
-                      (task.name + "-" + hash + "-" + std::to_string(suite.protocol.trials) + ".json"))
-                         .string();
-  suite.tasks.push_back(task);
-  if (!fs::exists(task.init_states)) {
-    std::cerr << "gauntlet: generating " << suite.protocol.trials << " initial states for "
-              << a.task_file << " into " << task.init_states << "\n";
-    if (Status s = envs::tabletop::WriteInitStates(suite, task); !s.ok()) return Error{s.message()};
-  }
-  return suite;
-}
-
-// One suite's episodes as one run, named `run_name` (default <suite>-<policy>).
-int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_name) {
-  if (suite.family != envs::tabletop::kFamilyName) {
-    return Fail(suite.path + ": family '" + suite.family + "' is not available (available: tabletop)");
-  }
-  auto tasks = suite.SelectTasks(a.tasks);
-  if (!tasks.ok()) return Fail(tasks.error().message);
-  const int trials = a.trials > 0 ? a.trials : suite.protocol.trials;
-  if (trials > suite.protocol.trials) {
-    return Fail("--trials " + std::to_string(trials) + ": suite " + suite.name + " has only " +
-                std::to_string(suite.protocol.trials) + " fixed initial states per task");
-  }
-  auto chunk_mode = ParseChunkMode(a.chunk_mode);
-  if (!chunk_mode.ok()) return Fail("--chunk-mode: " + chunk_mode.error().message);
-  const ActionSpec family_spec = envs::tabletop::TabletopActionSpec();
-  // Policies are built once per worker; a replay's recordings are read once.
-  auto recordings = std::make_shared<policies::ReplayPolicy::Recordings>();
-  std::string replay_source;
-  if (a.policy == "replay") {
-    if (a.replay_run.empty()) return Fail("--policy replay needs --replay-run NAME (and --replay-db if not --db)");
-    const std::string db = a.replay_db.empty() ? a.db : a.replay_db;
-    auto reader = results::RunReader::Open(db);
-    if (!reader.ok()) return Fail(reader.error().message);
-    auto stored = reader.value().EpisodeActions(a.replay_run);
-    if (!stored.ok()) return Fail(stored.error().message);
-    for (auto& e : stored.value()) (*recordings)[{e.key.task, e.key.init_state}] = std::move(e.actions);
-    replay_source = "run '" + a.replay_run + "' in " + db;
-  }
-  auto make_policy = [&]() -> Result<std::unique_ptr<Policy>> {
-    if (a.policy == "replay") {
-      return std::unique_ptr<Policy>(new policies::ReplayPolicy(family_spec, *recordings, replay_source));
-    }
-    return policies::MakePolicy(a.policy, family_spec);
-  };
-  auto probe_policy = make_policy();
-  if (!probe_policy.ok()) return Fail("--policy: " + probe_policy.error().message);
-  const PolicyInfo info = probe_policy.value()->info();
-  if (Status s = CheckCompatible(family_spec, info.action_spec); !s.ok()) return Fail(s.message());
-
-  const int width = a.image_size > 0 ? a.image_size : suite.image_width;
-  const int height = a.image_size > 0 ? a.image_size : suite.image_height;
-  const bool render = !info.cameras.empty() || !a.video_dir.empty();
-  // Probed even for state-only runs, so every run records what it could render with.
-  auto probed = ProbeRenderBackend(a.render_backend);
-  if (render && !probed.ok()) return Fail(probed.error().message);
-  const std::string backend = !probed.ok() ? "unavailable (state-only run): " + probed.error().message
-                              : render     ? probed.value()
-                                           : probed.value() + " (not used: state-only run)";
-
-  // Everything that determines outcomes; a resumed run must match it exactly.
-  std::vector<std::string> files{suite.path};
-  nlohmann::json task_names = nlohmann::json::array();  // the resolved task list
-  for (int t : tasks.value()) {
-    files.push_back(suite.tasks[t].file);
-    files.push_back(suite.tasks[t].init_states);
-    task_names.push_back({{"index", t}, {"name", suite.tasks[t].name},
-                          {"instruction", suite.tasks[t].instruction}});
-  }
-  nlohmann::json config = {
-      {"suite", {{"name", suite.name}, {"version", suite.version}, {"files_hash", HashFiles(files)}}},
-      {"tasks", task_names},
-      {"trials", trials},
-      {"protocol", {{"settle_steps", suite.protocol.settle_steps}, {"max_steps", suite.protocol.max_steps}}},
-      {"policy", {{"name", info.name}, {"kind", info.kind}, {"spec", nlohmann::json::parse(info.spec_json)}}},
-      {"chunk", {{"mode", a.chunk_mode}, {"replan_steps", a.replan_steps}}},
-      {"observation", {{"cameras", info.cameras}, {"width", width}, {"height", height}, {"shadows", a.shadows}}},
-      {"seed", a.seed},
-      {"mujoco", MujocoVersion()}};
-  nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
-                              {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout}};
-
-  auto store_r = results::ResultsStore::Open(a.db);
-  if (!store_r.ok()) return Fail(store_r.error().message);
-  auto& store = *store_r.value();
-  results::RunRecord run;
-  run.name = run_name.empty() ? suite.name + "-" + info.name : run_name;
-  run.suite = suite.name;
-  run.config_json = config.dump();
-  run.execution_json = execution.dump();
-  run.git_sha = GitDescription();
-  run.host = HostName();
-  run.mujoco_version = MujocoVersion();
-  run.render_backend = backend;
-  run.cpu_flags = CpuFlags();
-  run.gauntlet_version = "0.1.0";
-  run.planned_episodes = static_cast<int>(tasks.value().size()) * trials;
-  results::PolicyRecord policy_record{info.name, info.kind, info.spec_json, ""};
-  auto handle_r = store.BeginRun(run, policy_record);
-  if (!handle_r.ok()) return Fail(handle_r.error().message);
-  const results::RunHandle handle = handle_r.value();
-  auto done_r = store.FinishedEpisodes(handle.run_id);
-  if (!done_r.ok()) return Fail(done_r.error().message);
-  const std::set<EpisodeKey>& done = done_r.value();
-
-  std::vector<WorkItem> work;
-  for (int t : tasks.value()) {
-    for (int i = 0; i < trials; ++i) {
-      WorkItem item;
-      item.spec.key = {suite.name, suite.tasks[t].name, "default", i, a.seed};
-      if (done.count(item.spec.key)) continue;
-      item.spec.task_index = t;
-      item.spec.settle_steps = suite.protocol.settle_steps;
-      item.spec.max_steps = suite.protocol.max_steps;
-      item.context.suite = suite.name;
-      item.context.instruction = suite.tasks[t].instruction;
-      item.context.embodiment = "panda";
-      item.context.init_state = i;
-      item.context.seed = DeriveSeed(item.spec.key, 0);
-      if (info.needs_task_id) {
-        item.context.task = suite.tasks[t].name;
-        item.context.task_index = t;
-      }
-      if (!a.video_dir.empty()) {
-        std::string name = item.spec.key.ToString();
-        for (char& c : name) c = c == '/' ? '.' : c;
-        item.video_path = (fs::path(a.video_dir) / (name + ".mp4")).string();
-      }
-      work.push_back(item);
-    }
-  }
-  if (!a.video_dir.empty()) fs::create_directories(a.video_dir);
-  std::cerr << "gauntlet: run '" << run.name << "' in " << a.db << (handle.resumed ? " (resumed, " : " (")
-            << done.size() << " of " << run.planned_episodes << " episodes already stored); render: "
-            << backend << "; workers: " << a.workers << "\n";
-
-  // llvmpipe starts one render thread per core in every context; with several
-  // workers one thread each scales better (TRAPS.md).
-  if (render && a.workers > 1) setenv("LP_NUM_THREADS", "1", 0);
-
-  ScheduleOptions options;
-  options.workers = a.workers;
-  options.render = render;
-  options.render_backend = a.render_backend;
-  options.runner.chunk_mode = chunk_mode.value();
-  options.runner.replan_steps = a.replan_steps;
-  options.runner.episode_timeout_s = a.episode_timeout;
-  const auto start = std::chrono::steady_clock::now();
-  int finished = 0, successes = 0, write_errors = 0;
-  const bool tty = isatty(STDERR_FILENO);
-  auto on_outcome = [&](const EpisodeOutcome& o) {
-    if (Status s = store.WriteEpisodes(handle, {o}); !s.ok()) {
-      ++write_errors;
-      std::cerr << "\ngauntlet: " << s.message() << "\n";
-      return;
-    }
-    ++finished;
-    successes += o.status == EpisodeStatus::kSuccess;
-    if (a.quiet) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double eta = elapsed / finished * (work.size() - finished);
-    char line[256];
-    std::snprintf(line, sizeof line, "[%4zu/%d] success %d/%d (%.1f%%)  elapsed %s  ETA %s",
-                  done.size() + finished, run.planned_episodes, successes, finished,
-                  100.0 * successes / finished, FormatDuration(elapsed).c_str(), FormatDuration(eta).c_str());
-    std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n");
-    if (o.status == EpisodeStatus::kError || o.status == EpisodeStatus::kTimeout) {
-      std::cerr << (tty ? "\n" : "") << "  " << o.key.ToString() << ": " << ToString(o.status) << ": "
-                << o.termination << "\n";
-    }
-  };
-  auto make_env = [&](const TaskSpec& task) {
-    return envs::tabletop::MakeTabletopEnv(suite, task, width, height, a.shadows);
-  };
-  Status status = RunSchedule(work, suite, make_env, make_policy, options, on_outcome);
-  if (tty && !a.quiet) std::cerr << "\n";
-  const bool complete = status.ok() && write_errors == 0 && finished == static_cast<int>(work.size());
-  (void)store.FinishRun(handle, complete);
-  if (!status.ok()) return Fail(status.message());
-  reports::SummaryOptions summary_options;
-  summary_options.run_name = run.name;
-  if (auto summary = reports::FormatSummary(a.db, summary_options); summary.ok()) {
-    std::cout << summary.value();
-  }
-  return complete ? 0 : 1;
-}
-
-int Run(const RunArgs& a) {
-  if (a.suite.empty() == a.task_file.empty()) {
-    return Fail("run: give a suite (file or name) or --task-file PATH.bddl, not both");
-  }
-  if (!a.task_file.empty()) {
-    auto suite = TaskFileSuite(a);
-    if (!suite.ok()) return Fail(suite.error().message);
-    return RunSuite(a, suite.value(), a.run_name);
-  }
-  auto set = LoadSuiteSet(ResolveSuitePath(a.suite));
-  if (!set.ok()) return Fail(set.error().message);
-  const auto& suites = set.value().suites;
-  if (suites.size() == 1) return RunSuite(a, suites[0], a.run_name);
-  if (!a.tasks.empty() || a.policy == "replay") {
-    return Fail("'" + set.value().name + "' is a set of suites: --tasks and --policy replay take one of its "
-                "suites at a time");
-  }
-  // Each suite is a run of its own with its own protocol, named as if it ran
-  // alone (or <run-name>/<suite>): the set resumes suite by suite, and shares
-  // finished suites with single-suite runs of the same configuration.
-  int worst = 0;
-  for (const SuiteSpec& suite : suites) {
-    worst = std::max(worst, RunSuite(a, suite, a.run_name.empty() ? "" : a.run_name + "/" + suite.name));
-  }
-  return worst;
 }
 
 // "<suite>/<task index or name>" -> the suite and the task's index.
@@ -493,16 +228,20 @@ int main(int argc, char** argv) {
   CLI::App app{"gauntlet: evaluation harness for vision-language-action robot policies"};
   app.require_subcommand(1);
 
-  RunArgs run;
+  cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
   run_cmd->add_option("suite", run.suite, "Suite or suite set: file or name (suites/<name>.yaml; libero = all four LIBERO suites)");
   run_cmd->add_option("--task-file", run.task_file,
                       "Run one task file in LIBERO's BDDL dialect instead of a suite (objects of known categories)");
   run_cmd->add_option("--max-steps", run.max_steps, "With --task-file: policy steps per episode (default 300)")
       ->check(CLI::Range(1, 100000));
-  run_cmd->add_option("--policy", run.policy, "Policy: oracle, noop, random or replay")->capture_default_str();
-  run_cmd->add_option("--replay-run", run.replay_run, "With --policy replay: the run whose episodes' actions are replayed");
-  run_cmd->add_option("--replay-db", run.replay_db, "With --policy replay: the results file holding that run (default: --db)");
+  run_cmd->add_option("--policy", run.policy.spec, "Policy: " + cli::PolicyHelp())->capture_default_str();
+  run_cmd->add_option("--policy-opt", run.policy.options, "A policy setting, key=value (repeatable; see README)");
+  run_cmd->add_option("--adapt", run.policy.adapters,
+                      "Adapters between the policy and the task, comma-separated: gripper, rotation, flip180, "
+                      "resize_pad, denorm=STATS.json")->delimiter(',');
+  run_cmd->add_option("--replay-run", run.policy.replay_run, "With --policy replay: the run whose episodes' actions are replayed");
+  run_cmd->add_option("--replay-db", run.policy.replay_db, "With --policy replay: the results file holding that run (default: --db)");
   run_cmd->add_option("--tasks", run.tasks, "Task indices or names, comma-separated (default: all)");
   run_cmd->add_option("--trials", run.trials, "Episodes per task (default: the suite's)");
   run_cmd->add_option("--db", run.db, "SQLite results file")->capture_default_str();
@@ -511,6 +250,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--workers", run.workers, "Worker threads, each with its own world and GL context")->capture_default_str()->check(CLI::Range(1, 256));
   run_cmd->add_option("--chunk-mode", run.chunk_mode, "replan_steps, full or ensemble")->capture_default_str();
   run_cmd->add_option("--replan-steps", run.replan_steps, "Actions executed per policy query (replan_steps mode)")->capture_default_str()->check(CLI::Range(1, 1000));
+  run_cmd->add_option("--ensemble-decay", run.ensemble_decay, "Ensemble mode: weight exp(-decay * i), i = 0 for the oldest chunk (ACT)")->capture_default_str()->check(CLI::Range(0.0, 100.0));
   run_cmd->add_option("--image-size", run.image_size, "Square camera size in pixels (default: the suite's)")->check(CLI::Range(16, 1024));
   run_cmd->add_option("--render-backend", run.render_backend, "auto, egl or osmesa")->capture_default_str();
   run_cmd->add_flag("--shadows", run.shadows, "Render shadow maps (about halves software rendering speed)");
@@ -575,7 +315,14 @@ int main(int argc, char** argv) {
   init_cmd->add_flag("--check", init_check, "Regenerate into a temporary file and compare with the stored states");
 
   CLI11_PARSE(app, argc, argv);
-  if (*run_cmd) return Run(run);
+  if (*run_cmd) {
+#ifdef GAUNTLET_EMBEDDED_PYTHON
+    // Started only when asked for: most runs never pay for an interpreter.
+    std::unique_ptr<python::EmbeddedInterpreter> interpreter;
+    if (run.policy.spec.rfind("python:", 0) == 0) interpreter = std::make_unique<python::EmbeddedInterpreter>();
+#endif
+    return cli::Run(run);
+  }
   if (*summary_cmd) {
     auto text = reports::FormatSummary(db, reports::SummaryOptions{run_name});
     if (!text.ok()) return Fail(text.error().message);

@@ -17,6 +17,12 @@ struct Image {
   std::vector<std::uint8_t> rgb;  // height x width x 3, row-major, row 0 = top of the view
 };
 
+// How a camera image is laid out in memory. Everything gauntlet renders is
+// upright (row 0 = top). Models trained on LIBERO's raw frames expect them
+// turned by 180 degrees, which the `flip180` adapter does, on the record.
+enum class ImageOrientation { kUpright, kRotated180 };
+const char* ToString(ImageOrientation orientation);
+
 // A rigid pose in the world frame.
 struct Pose {
   std::array<double, 3> pos{};          // metres
@@ -65,6 +71,14 @@ struct PrivilegedState {
   Pose eef;                                 // tool centre point
   double gripper_opening = 0;               // metres between the fingers
   std::array<double, 3> robot_base{};       // world position of the arm's base
+};
+
+// What a family offers a policy: checked against the policy's needs.
+struct ObservationSpec {
+  std::vector<std::string> cameras;  // cameras it can render
+  int image_width = 0;               // size this run renders at
+  int image_height = 0;
+  std::map<std::string, int> state;  // state key -> length
 };
 
 // What a policy asks to be rendered and filled in.

@@ -1,5 +1,6 @@
 #include "harness/run_metadata.h"
 
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <array>
@@ -10,6 +11,7 @@
 #include <iomanip>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace gauntlet {
 
@@ -76,6 +78,27 @@ std::string HashFiles(const std::vector<std::string>& paths) {
   }
   std::ostringstream out;
   out << std::hex << std::setw(16) << std::setfill('0') << h;
+  return out.str();
+}
+
+Result<std::string> Sha256File(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open for hashing"};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return Error{"sha256: OpenSSL init failed"};
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount())) != 1) {
+      return Error{"sha256: OpenSSL update failed"};
+    }
+  }
+  if (in.bad()) return Error{path + ": read error while hashing"};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return Error{"sha256: OpenSSL final failed"};
+  std::ostringstream out;
+  for (unsigned int i = 0; i < length; ++i) out << std::hex << std::setw(2) << std::setfill('0') << int(digest[i]);
   return out.str();
 }
 

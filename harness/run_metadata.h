@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/result.h"
+
 namespace gauntlet {
 
 std::string GitDescription();   // "<sha>" or "<sha>-dirty"; "unknown" outside a checkout
@@ -13,5 +15,7 @@ std::string CpuFlags();         // model name and the SIMD flags that change MuJ
 std::string UtcNow();           // ISO 8601
 // Hex FNV-1a digest of files' bytes (suite, task and initial-state files).
 std::string HashFiles(const std::vector<std::string>& paths);
+// Hex SHA-256 of a file (checkpoints): the digest users compare with theirs.
+Result<std::string> Sha256File(const std::string& path);
 
 }  // namespace gauntlet

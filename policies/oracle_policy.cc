@@ -71,8 +71,9 @@ PolicyInfo OraclePolicy::info() const {
   info.action_spec.low.assign(7, -1.0);
   info.action_spec.high.assign(7, 1.0);
   info.action_spec.gripper = GripperConvention::kNegOpenPosClose;
-  info.needs_privileged_state = true;
-  info.spec_json = R"({"kind":"oracle","version":1})";
+  info.action_spec.rotation = RotationFormat::kAxisAngle;
+  info.needs.privileged = true;
+  info.settings_json = R"({"version":1})";
   return info;
 }
 

@@ -12,8 +12,8 @@ PolicyInfo ReplayPolicy::info() const {
   info.name = "replay";
   info.kind = "replay";
   info.action_spec = spec_;
-  info.needs_task_id = true;  // to pick the recording of this task
-  info.spec_json = nlohmann::json{{"kind", "replay"}, {"source", source_}}.dump();
+  info.needs.task_id = true;  // to pick the recording of this task
+  info.source = source_;
   return info;
 }
 

@@ -182,28 +182,28 @@ Result<RunHandle> ResultsStore::BeginRun(const RunRecord& run, const PolicyRecor
 }
 
 Result<std::int64_t> ResultsStore::FindOrAddPolicy(const PolicyRecord& policy) {
+  auto bind = [&](Statement& st) -> Statement& {
+    return st.BindText(1, policy.name)
+        .BindText(2, policy.kind)
+        .BindText(3, policy.source)
+        .BindText(4, policy.checkpoint_sha256)
+        .BindText(5, policy.spec_json)
+        .BindText(6, policy.adapters_json)
+        .BindText(7, policy.settings_json)
+        .BindText(8, policy.metadata_json);
+  };
   Result<Statement> insert = db_.Prepare(
-      "INSERT INTO policies (name, kind, spec_json, checkpoint_sha256) "
-      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+      "INSERT INTO policies (name, kind, source, checkpoint_sha256, spec_json, adapters_json, settings_json, "
+      "metadata_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING");
   if (!insert.ok()) return insert.error();
-  Status s = insert.value()
-                 .BindText(1, policy.name)
-                 .BindText(2, policy.kind)
-                 .BindText(3, policy.spec_json)
-                 .BindText(4, policy.checkpoint_sha256)
-                 .Run();
+  Status s = bind(insert.value()).Run();
   if (!s.ok()) return Error{s.message()};
 
   Result<Statement> find = db_.Prepare(
-      "SELECT policy_id FROM policies "
-      "WHERE name = ?1 AND kind = ?2 AND spec_json = ?3 AND checkpoint_sha256 = ?4");
+      "SELECT policy_id FROM policies WHERE name = ?1 AND kind = ?2 AND source = ?3 AND checkpoint_sha256 = ?4 "
+      "AND spec_json = ?5 AND adapters_json = ?6 AND settings_json = ?7 AND metadata_json = ?8");
   if (!find.ok()) return find.error();
-  Result<bool> row = find.value()
-                         .BindText(1, policy.name)
-                         .BindText(2, policy.kind)
-                         .BindText(3, policy.spec_json)
-                         .BindText(4, policy.checkpoint_sha256)
-                         .Step();
+  Result<bool> row = bind(find.value()).Step();
   if (!row.ok()) return row.error();
   GAUNTLET_CHECK(row.value(), "the policy row inserted just above is missing");
   return find.value().ColumnInt(0);
@@ -264,6 +264,10 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
                    " is already recorded for run " + std::to_string(run.run_id) +
                    "; none of this batch of " + std::to_string(outcomes.size()) +
                    " episodes was written"};
+    }
+    // The policy's events land with their episode, in the same transaction.
+    for (const Event& event : outcome.events) {
+      if (Status s = WriteEvent(run.run_id, outcome.key, event); !s.ok()) return s;
     }
   }
   return transaction.value().Commit();

@@ -32,9 +32,15 @@ struct RunRecord {
   int planned_episodes = 0;
 };
 
-// Identical records share one row.
+// Identical records share one row. JSON fields as PolicyInfo has them.
 struct PolicyRecord {
-  std::string name, kind, spec_json, checkpoint_sha256;
+  std::string name, kind;
+  std::string source;             // checkpoint path, server URL, module:Class; "" for built-ins
+  std::string checkpoint_sha256;  // "" when there is no file
+  std::string spec_json = "{}";   // declared spec: {"action": ..., "needs": ...}
+  std::string adapters_json = "[]";
+  std::string settings_json = "{}";
+  std::string metadata_json = "{}";
 };
 
 struct RunHandle {

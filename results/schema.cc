@@ -113,6 +113,28 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_episode ON events (run_id, suite, task, variant, init_state, seed);
 )sql",
+      // 2: policies record where a policy came from, its declared spec, the
+      // adapters between it and the family, its settings and what the
+      // checkpoint or server says about itself (SQLite cannot change a
+      // UNIQUE constraint in place: the table is rebuilt).
+      R"sql(
+CREATE TABLE policies_v2 (
+  policy_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source TEXT NOT NULL,
+  checkpoint_sha256 TEXT NOT NULL,
+  spec_json TEXT NOT NULL,
+  adapters_json TEXT NOT NULL,
+  settings_json TEXT NOT NULL,
+  metadata_json TEXT NOT NULL,
+  UNIQUE (name, kind, source, checkpoint_sha256, spec_json, adapters_json, settings_json, metadata_json)
+);
+INSERT INTO policies_v2
+  SELECT policy_id, name, kind, '', checkpoint_sha256, '{}', '[]', spec_json, '{}' FROM policies;
+DROP TABLE policies;
+ALTER TABLE policies_v2 RENAME TO policies;
+)sql",
   };
   return migrations;
 }

@@ -9,7 +9,11 @@ packages=(
   libegl-dev libegl1 libegl-mesa0 libgl1-mesa-dri libgl-dev libosmesa6-dev  # offscreen GL
   libyaml-cpp-dev libsqlite3-dev sqlite3 libopencv-dev libeigen3-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  libtorch-dev python3-torch            # TorchScript policies (LibTorch 1.13); export recipe
+  libwebsocketpp-dev libasio-dev libboost-dev libmsgpack-cxx-dev  # remote policies (openpi protocol)
+  pybind11-dev python3-dev python3-numpy python3-pytest             # Python module and policies
+  python3-websockets python3-msgpack    # the test policy server (openpi's own stack)
 )
 
 missing=()

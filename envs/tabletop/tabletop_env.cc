@@ -84,6 +84,7 @@ ActionSpec TabletopActionSpec() {
   spec.low.assign(7, -1.0);
   spec.high.assign(7, 1.0);
   spec.gripper = GripperConvention::kNegOpenPosClose;
+  spec.rotation = RotationFormat::kAxisAngle;  // OSC_POSE takes an axis-angle delta
   return spec;
 }
 
@@ -197,6 +198,20 @@ StepResult TabletopEnv::Step(const Action& action) {
 }
 
 bool TabletopEnv::goal_holds() const { return goal_->AllHold(model_.get(), data_.get()); }
+
+ObservationSpec TabletopObservationSpec(int image_width, int image_height) {
+  ObservationSpec spec;
+  spec.cameras = {kAgentviewCamera, kWristCamera};
+  spec.image_width = image_width;
+  spec.image_height = image_height;
+  spec.state = {{"eef_pos", 3},      {"eef_quat", 4},  {"eef_axis_angle", 3},
+                {"gripper_qpos", 2}, {"joint_pos", 7}, {"joint_vel", 7}};
+  return spec;
+}
+
+ObservationSpec TabletopEnv::observation_spec() const {
+  return TabletopObservationSpec(options_.render.width, options_.render.height);
+}
 
 Observation TabletopEnv::Observe(const ObservationRequest& request) {
   const mjModel* m = model_.get();

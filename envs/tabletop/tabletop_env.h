@@ -32,6 +32,8 @@ inline constexpr double kGripperRate = 0.01;      // of the [-1, 1] range per su
 
 // LIBERO's 7-d end-effector delta interface, gripper -1 open / +1 close.
 ActionSpec TabletopActionSpec();
+// Cameras and state keys every tabletop observation offers, at a run's image size.
+ObservationSpec TabletopObservationSpec(int image_width, int image_height);
 
 struct TabletopOptions {
   SceneOptions scene;
@@ -50,6 +52,7 @@ class TabletopEnv : public Env {
                                                                   const TabletopOptions& options);
 
   const ActionSpec& action_spec() const override { return action_spec_; }
+  ObservationSpec observation_spec() const override;
   std::string instruction() const override { return options_.instruction; }
   std::string embodiment() const override { return "panda"; }
   Status Reset(const EpisodeSpec& spec) override;

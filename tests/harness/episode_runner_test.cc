@@ -25,7 +25,7 @@ class ScriptedPolicy : public Policy {
     PolicyInfo info;
     info.name = info.kind = "scripted";
     info.action_spec = envs::tabletop::TabletopActionSpec();
-    info.cameras = cameras_;
+    info.needs.cameras = cameras_;
     return info;
   }
   std::vector<std::string> cameras_;

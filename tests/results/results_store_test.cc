@@ -56,7 +56,12 @@ class ResultsStoreTest : public ::testing::Test {
     return run;
   }
 
-  static PolicyRecord Policy() { return {"oracle", "oracle", R"({"noise": 0})", ""}; }
+  static PolicyRecord Policy() {
+    PolicyRecord p;
+    p.name = p.kind = "oracle";
+    p.settings_json = R"({"noise": 0})";
+    return p;
+  }
 
   static EpisodeKey Key(const std::string& task, std::uint64_t seed) {
     return EpisodeKey{"libero_spatial", task, "default", 0, seed};

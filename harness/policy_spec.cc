@@ -1,0 +1,72 @@
+#include "harness/policy_spec.h"
+
+namespace gauntlet {
+
+const char* ToString(ImageOrientation orientation) {
+  return orientation == ImageOrientation::kUpright ? "upright" : "rotated180";
+}
+
+nlohmann::json DeclaredSpecJson(const PolicyInfo& info) {
+  const ActionSpec& a = info.action_spec;
+  const ObservationNeeds& n = info.needs;
+  return {{"action",
+           {{"kind", ToString(a.kind)},
+            {"dim", a.dim},
+            {"gripper", ToString(a.gripper)},
+            {"rotation", ToString(a.rotation)},
+            {"normalized", a.normalized},
+            {"chunk_length", a.chunk_length}}},
+          {"needs",
+           {{"cameras", n.cameras},
+            {"image_width", n.image_width},
+            {"image_height", n.image_height},
+            {"orientation", ToString(n.orientation)},
+            {"state_keys", n.state_keys},
+            {"instruction", n.instruction},
+            {"task_id", n.task_id},
+            {"privileged", n.privileged}}}};
+}
+
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+Status CheckPolicyFits(const ActionSpec& action, const ObservationSpec& offer, const PolicyInfo& policy) {
+  const std::string who = "policy '" + policy.name + "' (" + policy.kind + ")";
+  if (Status s = CheckCompatible(action, policy.action_spec); !s.ok()) return Error{who + ": " + s.message()};
+  const ObservationNeeds& needs = policy.needs;
+  for (const std::string& camera : needs.cameras) {
+    bool offered = false;
+    for (const auto& c : offer.cameras) offered |= c == camera;
+    if (!offered) {
+      return Error{who + " reads camera '" + camera + "' but the task offers " + Join(offer.cameras) +
+                   " (rename cameras in the policy's key map)"};
+    }
+  }
+  std::vector<std::string> offered_keys;
+  for (const auto& [key, length] : offer.state) offered_keys.push_back(key + "[" + std::to_string(length) + "]");
+  for (const std::string& key : needs.state_keys) {
+    if (!offer.state.count(key)) {
+      return Error{who + " reads state '" + key + "' but the task offers " + Join(offered_keys)};
+    }
+  }
+  if (!needs.cameras.empty() && needs.image_width > 0 &&
+      (needs.image_width != offer.image_width || needs.image_height != offer.image_height)) {
+    return Error{who + " expects " + std::to_string(needs.image_width) + "x" + std::to_string(needs.image_height) +
+                 " images but the run renders " + std::to_string(offer.image_width) + "x" +
+                 std::to_string(offer.image_height) + " (render at its size with --image-size, or add --adapt resize_pad)"};
+  }
+  if (!needs.cameras.empty() && needs.orientation != ImageOrientation::kUpright) {
+    return Error{who + " expects images " + ToString(needs.orientation) +
+                 " but the task renders them upright (add --adapt flip180 if it was trained on LIBERO's raw frames)"};
+  }
+  return Status::Ok();
+}
+
+}  // namespace gauntlet

@@ -1,0 +1,23 @@
+// A policy's declared spec (PolicyInfo: action spec and observation needs):
+// its stored form, and the check against what a family offers that the runner
+// makes before an episode's first step.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/policy.h"
+
+namespace gauntlet {
+
+// {"action": {kind, dim, gripper, rotation, normalized, chunk_length},
+//  "needs": {cameras, image_width, image_height, orientation, state_keys, ...}}
+nlohmann::json DeclaredSpecJson(const PolicyInfo& info);
+
+// Whether `policy` can run on a family offering `action` and `offer`: the
+// action spec (CheckCompatible), every camera and state key it reads, the
+// image size and orientation it expects. The error names both sides and,
+// where one exists, the adapter that converts.
+Status CheckPolicyFits(const ActionSpec& action, const ObservationSpec& offer, const PolicyInfo& policy);
+
+}  // namespace gauntlet

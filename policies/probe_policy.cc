@@ -1,0 +1,82 @@
+#include "policies/probe_policy.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace gauntlet::policies {
+
+namespace {
+
+double MeanIntensity(const Observation& obs, const std::string& camera) {
+  auto it = obs.images.find(camera);
+  if (it == obs.images.end() || it->second.rgb.empty()) throw PolicyError("probe: no '" + camera + "' image");
+  std::uint64_t sum = 0;
+  for (std::uint8_t v : it->second.rgb) sum += v;
+  return static_cast<double>(sum) / static_cast<double>(it->second.rgb.size()) / 255.0;
+}
+
+const std::vector<double>& State(const Observation& obs, const std::string& key, size_t size) {
+  auto it = obs.state.find(key);
+  if (it == obs.state.end() || it->second.size() != size) {
+    throw PolicyError("probe: state '" + key + "' missing or not of length " + std::to_string(size));
+  }
+  return it->second;
+}
+
+}  // namespace
+
+std::vector<Action> ProbeActions(const Observation& obs, int chunk) {
+  const double m_agentview = MeanIntensity(obs, "agentview");
+  const double m_wrist = MeanIntensity(obs, "wrist");
+  const auto& pos = State(obs, "eef_pos", 3);
+  const auto& axis_angle = State(obs, "eef_axis_angle", 3);
+  const auto& fingers = State(obs, "gripper_qpos", 2);
+  const double goal[3] = {-0.05 + 0.01 * static_cast<double>(obs.instruction.size() % 5), 0.0, 1.0};
+  std::vector<Action> actions;
+  for (int k = 0; k < chunk; ++k) {
+    const double f = static_cast<double>(chunk - k) / static_cast<double>(chunk);
+    Action a(7);
+    for (int i = 0; i < 3; ++i) a[i] = std::clamp(5.0 * (goal[i] - pos[i]), -1.0, 1.0) * f;
+    a[3] = 0.2 * (m_agentview - 0.5);
+    a[4] = 0.2 * (m_wrist - 0.5);
+    a[5] = 0.1 * axis_angle[2];
+    a[6] = fingers[0] + fingers[1] > 0.07 ? 1.0 : -1.0;
+    actions.push_back(std::move(a));
+  }
+  return actions;
+}
+
+Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
+  auto chunk = options.Int("chunk", 4);
+  if (!chunk.ok()) return chunk.error();
+  if (chunk.value() < 1) return Error{"--policy-opt chunk must be at least 1"};
+  auto size = options.Int("image_size", 0);
+  if (!size.ok()) return size.error();
+  const std::string orientation = options.String("orientation", "upright");
+  if (orientation != "upright" && orientation != "rotated180") {
+    return Error{"--policy-opt orientation='" + orientation + "': expected upright or rotated180"};
+  }
+  if (Status s = options.CheckAllKnown("probe"); !s.ok()) return Error{s.message()};
+  auto policy = std::make_unique<ProbePolicy>();
+  PolicyInfo& info = policy->info_;
+  info.name = info.kind = "probe";
+  info.action_spec.kind = ActionKind::kEefDelta;
+  info.action_spec.dim = 7;
+  info.action_spec.low.assign(7, -1.0);
+  info.action_spec.high.assign(7, 1.0);
+  info.action_spec.gripper = GripperConvention::kNegOpenPosClose;
+  info.action_spec.rotation = RotationFormat::kAxisAngle;
+  info.action_spec.chunk_length = chunk.value();
+  info.needs.cameras = {"agentview", "wrist"};
+  info.needs.image_width = info.needs.image_height = size.value();
+  info.needs.orientation = orientation == "upright" ? ImageOrientation::kUpright : ImageOrientation::kRotated180;
+  info.needs.state_keys = {"eef_pos", "eef_axis_angle", "gripper_qpos"};
+  info.settings_json = options.resolved().dump();
+  return std::unique_ptr<Policy>(std::move(policy));
+}
+
+ActionChunk ProbePolicy::act(const Observation& observation) {
+  return ActionChunk{ProbeActions(observation, info_.action_spec.chunk_length), {}};
+}
+
+}  // namespace gauntlet::policies

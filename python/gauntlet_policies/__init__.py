@@ -1,0 +1,1 @@
+"""Python policies that ship with gauntlet (reference twins of C++ policies)."""

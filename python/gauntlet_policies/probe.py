@@ -1,0 +1,61 @@
+"""The probe policy's Python twin (see policies/probe_policy.h for the function).
+
+Every action depends on both camera images, the hand's state and the
+instruction, computed in float64 in the same order of operations as the C++
+policy, so a run through any door (embedded Python, the websocket server)
+must reproduce the C++ run's actions bit for bit.
+"""
+
+import numpy as np
+
+
+def mean_intensity(image):
+    """Mean byte value of an HxWx3 uint8 image, scaled to [0, 1]."""
+    image = np.asarray(image)
+    total = int(image.sum(dtype=np.uint64))
+    return float(total) / float(image.size) / 255.0
+
+
+def probe_actions(agentview, wrist, eef_pos, eef_axis_angle, gripper_qpos, instruction, chunk=4):
+    """The (chunk, 7) float64 action chunk for one observation."""
+    m_agentview = mean_intensity(agentview)
+    m_wrist = mean_intensity(wrist)
+    length = len(instruction.encode("utf-8"))
+    goal = (-0.05 + 0.01 * float(length % 5), 0.0, 1.0)
+    actions = np.empty((chunk, 7), dtype=np.float64)
+    for k in range(chunk):
+        f = float(chunk - k) / float(chunk)
+        for i in range(3):
+            actions[k, i] = min(max(5.0 * (goal[i] - float(eef_pos[i])), -1.0), 1.0) * f
+        actions[k, 3] = 0.2 * (m_agentview - 0.5)
+        actions[k, 4] = 0.2 * (m_wrist - 0.5)
+        actions[k, 5] = 0.1 * float(eef_axis_angle[2])
+        actions[k, 6] = 1.0 if float(gripper_qpos[0]) + float(gripper_qpos[1]) > 0.07 else -1.0
+    return actions
+
+
+class ProbePolicy:
+    """`--policy python:gauntlet_policies.probe:ProbePolicy` (settings as in C++)."""
+
+    def __init__(self, chunk="4", image_size="0", orientation="upright"):
+        self.chunk = int(chunk)
+        self.spec = {
+            "action_kind": "eef_delta",
+            "action_dim": 7,
+            "gripper": "-1open/+1close",
+            "rotation": "axis_angle",
+            "chunk": self.chunk,
+            "cameras": ["agentview", "wrist"],
+            "image_size": int(image_size),
+            "orientation": orientation,
+            "state_keys": ["eef_pos", "eef_axis_angle", "gripper_qpos"],
+        }
+
+    def reset(self, context):
+        pass
+
+    def act(self, obs):
+        images, state = obs["images"], obs["state"]
+        return probe_actions(images["agentview"], images["wrist"], state["eef_pos"],
+                             state["eef_axis_angle"], state["gripper_qpos"], obs["instruction"],
+                             self.chunk)
