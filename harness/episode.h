@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "harness/event.h"
+#include "harness/perturbation.h"
 
 namespace gauntlet {
 
@@ -36,6 +38,9 @@ struct EpisodeKey {
 // Everything a worker needs to rebuild one episode from nothing.
 struct EpisodeSpec {
   EpisodeKey key;
+  // Set for a perturbed variant (key.variant names it); the family applies it.
+  std::optional<Perturbation> perturbation;
+  std::string instruction;  // "" = the task's own; else what the policy is told
   int task_index = 0;   // position of the task in its suite
   int settle_steps = 0; // no-op steps before the policy is queried (LIBERO: 10)
   int max_steps = 0;    // policy steps after settling

@@ -80,6 +80,14 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     void Emit(const EpisodeKey&, const Event& event) override { events->push_back(event); }
   } collector;
   collector.events = &out.events;
+  // The variant's parameters go to the perturbations table with the episode.
+  if (spec.perturbation) {
+    out.events.push_back({"perturbation", 0,
+                          nlohmann::json{{"dimension", spec.perturbation->dimension},
+                                         {"level", spec.perturbation->level},
+                                         {"params", spec.perturbation->params.dump()}}
+                              .dump()});
+  }
   bool reset_done = false;
   auto finish = [&](EpisodeStatus status, const std::string& why) {
     out.status = status;

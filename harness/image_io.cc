@@ -46,6 +46,44 @@ Status WritePng(const std::string& path, const Image& image) {
   return Status::Ok();
 }
 
+namespace {
+
+Image FromMat(const cv::Mat& mat) {
+  Image out;
+  out.width = mat.cols;
+  out.height = mat.rows;
+  out.rgb.assign(mat.data, mat.data + mat.total() * mat.elemSize());
+  return out;
+}
+
+}  // namespace
+
+Image TileVertically(const std::vector<Image>& images) {
+  if (images.empty()) return Image{};
+  std::vector<cv::Mat> views;
+  for (const Image& image : images) {
+    GAUNTLET_CHECK(IsWellFormed(image) && image.width == images.front().width,
+                   "TileVertically needs well-formed images of one width");
+    views.push_back(View(image));
+  }
+  cv::Mat tiled;
+  cv::vconcat(views, tiled);
+  return FromMat(tiled);
+}
+
+Image Label(const Image& image, const std::string& text) {
+  GAUNTLET_CHECK(IsWellFormed(image), "Label needs a well-formed image");
+  cv::Mat mat = View(image).clone();
+  const double scale = std::max(0.3, image.width / 400.0);
+  int baseline = 0;
+  const cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
+  cv::rectangle(mat, cv::Rect(0, 0, std::min(mat.cols, size.width + 6), size.height + baseline + 6),
+                cv::Scalar(20, 20, 20), cv::FILLED);
+  cv::putText(mat, text, cv::Point(3, size.height + 3), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), 1,
+              cv::LINE_AA);
+  return FromMat(mat);
+}
+
 Image TileHorizontally(const std::vector<Image>& images) {
   if (images.empty()) return Image{};
   std::vector<cv::Mat> views;

@@ -17,10 +17,13 @@
 
 #include "envs/tabletop/tabletop_env.h"
 #include "envs/tabletop/tabletop_family.h"
+#include "harness/cli/episode_plan.h"
 #include "harness/cli/run_command.h"
 #include "harness/gl_context.h"
 #include "harness/image_io.h"
 #include "harness/run_metadata.h"
+#include "envs/perturbations/language_pool.h"
+#include "envs/perturbations/perturbation_sampler.h"
 #include "policies/oracle_policy.h"
 #ifdef GAUNTLET_EMBEDDED_PYTHON
 #include "python/embedded_interpreter.h"
@@ -70,6 +73,75 @@ int Show(const std::string& target, int init, const std::string& out, int size) 
   std::cout << "wrote " << out << " (" << task.name << ", initial state " << init
             << "; left: agentview, right: wrist)\n"
             << "instruction: " << task.instruction << "\n";
+  return 0;
+}
+
+// A contact sheet of one perturbation dimension: a row per level, `variants`
+// columns, each the third-person view after the settle steps (robot_init
+// moves the arm, so settling matters), labelled with the variant id; the
+// unperturbed view first. Language variants are printed, not drawn.
+int ShowPerturbed(const std::string& target, int init, const std::string& dimension, int variants,
+                  const std::string& out, int size) {
+  const auto& dims = PerturbationDimensions();
+  if (std::find(dims.begin(), dims.end(), dimension) == dims.end()) {
+    return Fail("show --perturb: unknown dimension '" + dimension + "'");
+  }
+  auto resolved = ResolveTask(target, "show");
+  if (!resolved.ok()) return Fail(resolved.error().message);
+  const SuiteSpec& suite = resolved.value().first;
+  const TaskSpec& task = suite.tasks[resolved.value().second];
+  if (dimension == "language") {
+    auto pool = envs::LanguagePool::Load(fs::path(GAUNTLET_SOURCE_DIR) / "suites" / "language" / (suite.name + ".yaml"));
+    if (!pool.ok()) return Fail(pool.error().message);
+    std::cout << "original: " << task.instruction << "\n";
+    for (const auto& v : *pool.value().Of(task.name)) std::cout << v.kind << ": " << v.text << "\n";
+    return 0;
+  }
+  auto gl = GlContext::Create("auto", 64, 64);
+  if (!gl.ok()) return Fail(gl.error().message);
+  auto env = envs::tabletop::MakeTabletopEnv(suite, task, size, size, false);
+  if (!env.ok()) return Fail(env.error().message);
+  auto view = [&](const std::optional<Perturbation>& p, const std::string& label) -> Result<Image> {
+    if (p && ChangesWorld(*p)) {  // a world of its own (layout)
+      auto own = envs::tabletop::MakeTabletopEnv(suite, task, size, size, false, p, init + 1);
+      if (!own.ok()) return Error{label + ": " + own.error().message};
+      env.value() = std::move(own).value();
+    }
+    EpisodeSpec spec;
+    spec.key = {suite.name, task.name, p ? VariantId(p->dimension, p->level, 0) : "default", init, 0};
+    spec.perturbation = p;
+    if (Status s = env.value()->Reset(spec); !s.ok()) return Error{s.message()};
+    const Action settle = HoldStillOpen(env.value()->action_spec());
+    for (int i = 0; i < suite.protocol.settle_steps; ++i) env.value()->Step(settle);
+    Observation obs = env.value()->Observe({{envs::tabletop::kAgentviewCamera}, false});
+    return Label(obs.images.at(envs::tabletop::kAgentviewCamera), label);
+  };
+  std::vector<Image> rows;
+  auto unperturbed = view(std::nullopt, "default");
+  if (!unperturbed.ok()) return Fail(unperturbed.error().message);
+  for (int level = 1; level <= MaxLevel(dimension); ++level) {
+    std::vector<Image> row;
+    for (int k = 0; k < variants; ++k) {
+      const Perturbation p = envs::SamplePerturbation(dimension, level, k);
+      auto image = view(p, VariantId(dimension, level, k));
+      if (!image.ok()) return Fail(image.error().message);
+      row.push_back(std::move(image).value());
+      std::cout << VariantId(dimension, level, k) << "  " << p.params.dump() << "\n";
+    }
+    rows.push_back(TileHorizontally(row));
+  }
+  // The unperturbed view heads the sheet, padded to the rows' width.
+  Image head = unperturbed.value();
+  std::vector<Image> head_row{head};
+  for (int k = 1; k < variants; ++k) {
+    Image blank = head;
+    std::fill(blank.rgb.begin(), blank.rgb.end(), 255);
+    head_row.push_back(blank);
+  }
+  rows.insert(rows.begin(), TileHorizontally(head_row));
+  if (Status s = WritePng(out, TileVertically(rows)); !s.ok()) return Fail(s.message());
+  std::cout << "wrote " << out << " (" << task.name << ", initial state " << init << "; " << dimension
+            << ": a row per level, " << variants << " variants each, the unperturbed view on top)\n";
   return 0;
 }
 
@@ -182,12 +254,18 @@ int InitStates(const std::string& suite_arg, const std::string& selection, bool 
 
 int List(const std::string& suite_arg) {
   auto describe = [](const SuiteSet& set) {
-    int tasks = 0, episodes = 0;
+    int tasks = 0, episodes = 0, perturbed = 0;
     for (const SuiteSpec& s : set.suites) {
       tasks += static_cast<int>(s.tasks.size());
-      episodes += static_cast<int>(s.tasks.size()) * s.protocol.trials;
+      std::vector<int> all(s.tasks.size());
+      for (size_t t = 0; t < all.size(); ++t) all[t] = static_cast<int>(t);
+      auto plan = cli::PlanEpisodes(s, all, s.protocol.trials);
+      if (!plan.ok()) return "INVALID: " + plan.error().message;
+      episodes += static_cast<int>(plan.value().size());
+      for (const auto& e : plan.value()) perturbed += e.perturbation.has_value();
     }
     std::string text = std::to_string(tasks) + " tasks, " + std::to_string(episodes) + " episodes";
+    if (perturbed > 0) text += " (" + std::to_string(perturbed) + " perturbed variants)";
     if (set.suites.size() > 1) {
       text += " (set:";
       for (const SuiteSpec& s : set.suites) text += " " + s.name;
@@ -295,13 +373,18 @@ int main(int argc, char** argv) {
   trace_cmd->add_option("--png-at", trace_png_at, "Write both camera views at this step");
   trace_cmd->add_option("--out", trace_out, "PNG file for --png-at")->capture_default_str();
 
-  std::string show_target, show_out = "show.png";
-  int show_init = 0, show_size = 256;
+  std::string show_target, show_out = "show.png", show_perturb;
+  int show_init = 0, show_size = 256, show_variants = 3;
   auto* show_cmd = app.add_subcommand("show", "Write both camera views of an initial state to a PNG");
   show_cmd->add_option("task", show_target, "<suite>/<task index or name>, e.g. libero_spatial/3")->required();
   show_cmd->add_option("--init", show_init, "Initial state index")->capture_default_str();
   show_cmd->add_option("--out", show_out, "PNG file")->capture_default_str();
   show_cmd->add_option("--size", show_size, "Pixels per camera")->capture_default_str()->check(CLI::Range(16, 1024));
+  show_cmd->add_option("--perturb", show_perturb,
+                       "A contact sheet of one perturbation dimension at every level (camera, robot_init, language, "
+                       "light, background, noise, layout)");
+  show_cmd->add_option("--variants", show_variants, "With --perturb: variants per level")
+      ->capture_default_str()->check(CLI::Range(1, 10));
 
   std::string list_suite;
   auto* list_cmd = app.add_subcommand("list", "List suites, or the tasks of one suite");
@@ -335,7 +418,10 @@ int main(int argc, char** argv) {
     std::cout << reports::FormatComparison(result.value());
     return result.value().regression ? 1 : 0;
   }
-  if (*show_cmd) return Show(show_target, show_init, show_out, show_size);
+  if (*show_cmd) {
+    if (!show_perturb.empty()) return ShowPerturbed(show_target, show_init, show_perturb, show_variants, show_out, show_size);
+    return Show(show_target, show_init, show_out, show_size);
+  }
   if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
   if (*report_cmd) return Report(report_db, report_table, report_format, report_out);
   if (*list_cmd) return List(list_suite);

@@ -37,6 +37,9 @@ struct PolicyInfo {
   // Adapters between this policy and the family, outermost last (AdaptedPolicy
   // fills it): [{"name", "from", "to", ...}].
   std::string adapters_json = "[]";
+  // Set by adapters: the spec the wrapped policy itself declares (what the
+  // record shows), while action_spec and needs above are the family side.
+  std::string declared_spec_json;
 };
 
 

@@ -7,6 +7,7 @@ const char* ToString(ImageOrientation orientation) {
 }
 
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info) {
+  if (!info.declared_spec_json.empty()) return nlohmann::json::parse(info.declared_spec_json);
   const ActionSpec& a = info.action_spec;
   const ObservationNeeds& n = info.needs;
   return {{"action",

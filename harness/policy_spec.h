@@ -12,6 +12,7 @@ namespace gauntlet {
 
 // {"action": {kind, dim, gripper, rotation, normalized, chunk_length},
 //  "needs": {cameras, image_width, image_height, orientation, state_keys, ...}}
+// as the policy declares it (for an adapted policy: the wrapped one's).
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info);
 
 // Whether `policy` can run on a family offering `action` and `offer`: the

@@ -82,6 +82,7 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
     policy_error = p.error().message;
   }
   int env_task = -1;
+  std::string env_world;  // variant id of a world built for one perturbation, "" otherwise
   std::unique_ptr<Env> env;
   std::string env_error;
   for (size_t i = s.next++; i < s.work.size(); i = s.next++) {
@@ -93,11 +94,14 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
       slot->since = Clock::now();
     }
     const WorkItem& item = s.work[i];
-    if (item.spec.task_index != env_task) {
+    const bool own_world = item.spec.perturbation && ChangesWorld(*item.spec.perturbation);
+    const std::string world = own_world ? item.spec.key.variant : "";
+    if (item.spec.task_index != env_task || world != env_world) {
       env.reset();
       env_error.clear();
       env_task = item.spec.task_index;
-      auto made = s.make_env(s.suite.tasks.at(env_task));
+      env_world = world;
+      auto made = s.make_env(s.suite.tasks.at(env_task), own_world ? item.spec.perturbation : std::nullopt);
       if (made.ok()) {
         env = std::move(made).value();
       } else {

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@
 
 namespace gauntlet {
 
-using EnvFactory = std::function<Result<std::unique_ptr<Env>>(const TaskSpec& task)>;
+// `world` is set when the episode's perturbation changes the world itself
+// (ChangesWorld): the family builds that variant's world.
+using EnvFactory =
+    std::function<Result<std::unique_ptr<Env>>(const TaskSpec& task, const std::optional<Perturbation>& world)>;
 using PolicyFactory = std::function<Result<std::unique_ptr<Policy>>()>;
 
 struct WorkItem {

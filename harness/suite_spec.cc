@@ -1,5 +1,6 @@
 #include "harness/suite_spec.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -50,6 +51,64 @@ Result<YAML::Node> ReadYaml(const std::string& path) {
   } catch (const YAML::ParserException& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
   }
+}
+
+// A set's `perturbations:` list: each entry a grid with a known dimension
+// and levels within its range.
+Result<std::vector<PerturbationGrid>> ParseGrids(const std::string& path, const YAML::Node& root) {
+  std::vector<PerturbationGrid> grids;
+  const YAML::Node list = root["perturbations"];
+  if (!list) return grids;
+  if (!list.IsSequence()) return Error{At(path, list) + "'perturbations' must be a list of grids"};
+  for (const YAML::Node& g : list) {
+    if (auto s = CheckKeys(path, g, {"dimension", "levels", "variants_per_level", "tasks", "init_states"},
+                           "a perturbation grid");
+        !s.ok()) {
+      return Error{s.message()};
+    }
+    PerturbationGrid grid;
+    auto dim = Get<std::string>(path, g, "dimension", true, "");
+    if (!dim.ok()) return dim.error();
+    grid.dimension = dim.value();
+    const auto& dims = PerturbationDimensions();
+    if (std::find(dims.begin(), dims.end(), grid.dimension) == dims.end()) {
+      std::string list_text;
+      for (const auto& d : dims) list_text += (list_text.empty() ? "" : ", ") + d;
+      return Error{At(path, g["dimension"]) + "unknown perturbation dimension '" + grid.dimension + "' (known: " +
+                   list_text + ")"};
+    }
+    const int max_level = MaxLevel(grid.dimension);
+    std::vector<int> all_levels;
+    for (int l = 1; l <= max_level; ++l) all_levels.push_back(l);
+    auto levels = Get<std::vector<int>>(path, g, "levels", false, all_levels);
+    if (!levels.ok()) return levels.error();
+    for (int l : levels.value()) {
+      if (l < 1 || l > max_level) {
+        return Error{At(path, g["levels"]) + "level " + std::to_string(l) + " is outside 1.." +
+                     std::to_string(max_level) + " for " + grid.dimension};
+      }
+    }
+    grid.levels = levels.value();
+    auto per_level = Get<int>(path, g, "variants_per_level", false, 1);
+    if (!per_level.ok()) return per_level.error();
+    if (per_level.value() < 1) return Error{At(path, g["variants_per_level"]) + "variants_per_level must be >= 1"};
+    grid.variants_per_level = per_level.value();
+    if (const YAML::Node t = g["tasks"]) {
+      if (t.IsSequence()) {
+        for (const auto& item : t) grid.tasks += (grid.tasks.empty() ? "" : ",") + item.as<std::string>();
+      } else if (t.as<std::string>() != "all") {
+        grid.tasks = t.as<std::string>();
+      }
+    }
+    auto inits = Get<std::vector<int>>(path, g, "init_states", false, {0});
+    if (!inits.ok()) return inits.error();
+    for (int i : inits.value()) {
+      if (i < 0) return Error{At(path, g["init_states"]) + "initial states are indices >= 0"};
+    }
+    grid.init_states = inits.value();
+    grids.push_back(std::move(grid));
+  }
+  return grids;
 }
 
 }  // namespace
@@ -145,10 +204,30 @@ Result<SuiteSet> LoadSuiteSet(const std::string& path) {
     set.suites.push_back(std::move(suite).value());
     return set;
   }
-  if (auto s = CheckKeys(path, root, {"name", "suites"}, "a suite set"); !s.ok()) return Error{s.message()};
+  if (auto s = CheckKeys(path, root, {"name", "suites", "perturbations", "baseline", "language_mode", "language_pools"},
+                         "a suite set");
+      !s.ok()) {
+    return Error{s.message()};
+  }
   auto name = Get<std::string>(path, root, "name", true, "");
   if (!name.ok()) return name.error();
   set.name = name.value();
+  auto grids = ParseGrids(path, root);
+  if (!grids.ok()) return grids.error();
+  auto baseline = Get<bool>(path, root, "baseline", false, false);
+  if (!baseline.ok()) return baseline.error();
+  auto mode = Get<std::string>(path, root, "language_mode", false, "clean");
+  if (!mode.ok()) return mode.error();
+  if (mode.value() != "clean" && mode.value() != "faithful") {
+    return Error{At(path, root["language_mode"]) + "language_mode must be clean or faithful"};
+  }
+  auto pools = Get<std::string>(path, root, "language_pools", false, "");
+  if (!pools.ok()) return pools.error();
+  bool needs_pool = false;
+  for (const auto& g : grids.value()) needs_pool |= g.dimension == "language";
+  if (needs_pool && pools.value().empty()) {
+    return Error{At(path, root) + "a language grid needs 'language_pools' (a folder of <suite>.yaml instruction variants)"};
+  }
   const YAML::Node members = root["suites"];
   if (!members.IsSequence() || members.size() == 0) {
     return Error{At(path, members) + "'suites' must be a non-empty list of suite files"};
@@ -163,6 +242,29 @@ Result<SuiteSet> LoadSuiteSet(const std::string& path) {
     if (!suite.ok()) return suite.error();
     if (!names.insert(suite.value().name).second) {
       return Error{At(path, m) + "suite '" + suite.value().name + "' is listed twice"};
+    }
+    if (!grids.value().empty()) {
+      SuiteSpec& s = suite.value();
+      s.set_name = set.name;
+      s.perturbations = grids.value();
+      s.perturbation_baseline = baseline.value();
+      s.language_mode = mode.value() == "faithful" ? LanguageMode::kFaithful : LanguageMode::kClean;
+      if (needs_pool) {
+        s.language_pool = (dir / pools.value() / (s.name + ".yaml")).lexically_normal().string();
+        if (!std::filesystem::exists(s.language_pool)) {
+          return Error{At(path, root["language_pools"]) + "no instruction variants for suite '" + s.name +
+                       "': " + s.language_pool + " not found"};
+        }
+      }
+      for (const auto& g : s.perturbations) {
+        if (auto t = s.SelectTasks(g.tasks); !t.ok()) return Error{path + ": perturbation grid '" + g.dimension + "': " + t.error().message};
+        for (int i : g.init_states) {
+          if (i >= s.protocol.trials) {
+            return Error{path + ": perturbation grid '" + g.dimension + "': initial state " + std::to_string(i) +
+                         " does not exist in suite " + s.name + " (it has " + std::to_string(s.protocol.trials) + ")"};
+          }
+        }
+      }
     }
     set.suites.push_back(std::move(suite).value());
   }

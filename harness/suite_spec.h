@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/perturbation.h"
 #include "harness/result.h"
 
 namespace gauntlet {
@@ -24,8 +25,19 @@ struct ProtocolSpec {
   int trials = 50;         // episodes per task; trial i starts from initial state i
 };
 
+// How a perturbed run tells the policy what to do for non-language variants:
+// `clean` gives the task's instruction; `faithful` appends the variant's name
+// as words, as LIBERO-Plus's prompts do (its published numbers carry them).
+enum class LanguageMode { kClean, kFaithful };
+
 struct SuiteSpec {
   std::string name;
+  // Set when the suite runs as a member of a perturbation set (libero_plus):
+  std::string set_name;                          // the set's name, "" otherwise
+  std::vector<PerturbationGrid> perturbations;   // expanded per task
+  bool perturbation_baseline = false;            // also run the unperturbed episodes
+  LanguageMode language_mode = LanguageMode::kClean;
+  std::string language_pool;                     // instruction variants file for this suite
   int version = 1;             // bump when a change alters results
   std::string family;          // "tabletop"
   std::string path;            // the YAML file

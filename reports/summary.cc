@@ -1,5 +1,6 @@
 #include "reports/summary.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -63,6 +64,67 @@ std::vector<std::string> CountsRow(const std::string& label, const TaskCounts& c
           std::to_string(counts.timeouts)};
 }
 
+void Add(TaskCounts& total, const TaskCounts& c) {
+  total.episodes += c.episodes;
+  total.successes += c.successes;
+  total.failures += c.failures;
+  total.errors += c.errors;
+  total.timeouts += c.timeouts;
+}
+
+// Success per perturbation dimension and level, each dimension's total, all
+// perturbed episodes pooled (as LIBERO-Plus totals: over episodes, not the
+// mean of dimension rates), and the drop in points against the run's own
+// unperturbed episodes, all from counts.
+std::string FormatPerturbations(const std::vector<results::PerturbationCounts>& rows) {
+  using Align = TextTable::Align;
+  TextTable table({{"perturbation", Align::kLeft},
+                   {"n", Align::kRight},
+                   {"success", Align::kRight},
+                   {"rate %", Align::kRight},
+                   {"Wilson 95% CI", Align::kRight},
+                   {"failures", Align::kRight},
+                   {"errors", Align::kRight},
+                   {"timeouts", Align::kRight},
+                   {"drop (points)", Align::kRight}});
+  TaskCounts baseline, pooled;
+  for (const auto& r : rows) {
+    if (r.dimension.empty()) baseline = r.counts;
+  }
+  auto row = [&](const std::string& label, const TaskCounts& c) {
+    std::vector<std::string> cells = CountsRow(label, c);
+    if (baseline.episodes > 0 && c.episodes > 0 && &c != &baseline) {
+      const double drop = static_cast<double>(baseline.successes) / baseline.episodes -
+                          static_cast<double>(c.successes) / c.episodes;
+      cells.push_back(Percent(drop));
+    } else {
+      cells.push_back("");
+    }
+    table.AddRow(cells);
+  };
+  if (baseline.episodes > 0) {
+    row("unperturbed", baseline);
+    table.AddRule();
+  }
+  for (size_t i = 0; i < rows.size();) {
+    if (rows[i].dimension.empty()) {
+      ++i;
+      continue;
+    }
+    TaskCounts dimension_total;
+    const std::string dim = rows[i].dimension;
+    for (; i < rows.size() && rows[i].dimension == dim; ++i) {
+      row(dim + " L" + std::to_string(rows[i].level), rows[i].counts);
+      Add(dimension_total, rows[i].counts);
+    }
+    row(dim + " (all levels)", dimension_total);
+    table.AddRule();
+    Add(pooled, dimension_total);
+  }
+  row("all perturbed (pooled)", pooled);
+  return table.Render();
+}
+
 std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) {
   std::string out = "run " + run.name + " | suite " + run.suite + " | policy " + run.policy_name +
                     " (" + run.policy_kind + ") | " + run.status + " | started " +
@@ -85,11 +147,7 @@ std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) 
     for (size_t i = 0; i < tasks.size(); ++i) {
       const TaskCounts& task = tasks[i];
       table.AddRow(CountsRow(TruncateMiddle(names[i], kTaskNameWidth), task));
-      total.episodes += task.episodes;
-      total.successes += task.successes;
-      total.failures += task.failures;
-      total.errors += task.errors;
-      total.timeouts += task.timeouts;
+      Add(total, task);
     }
     table.AddRule();
     table.AddRow(CountsRow("total (" + run.suite + ")", total));
@@ -122,6 +180,11 @@ Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptio
     Result<std::vector<TaskCounts>> tasks = reader.value().CountByTask(run.run_id);
     if (!tasks.ok()) return tasks.error();
     out += (out.empty() ? "" : "\n") + FormatRun(run, tasks.value());
+    Result<std::vector<results::PerturbationCounts>> perturbed = reader.value().CountByPerturbation(run.run_id);
+    if (!perturbed.ok()) return perturbed.error();
+    const bool any = std::any_of(perturbed.value().begin(), perturbed.value().end(),
+                                 [](const auto& r) { return !r.dimension.empty(); });
+    if (any) out += FormatPerturbations(perturbed.value());
   }
   if (out.empty() && !options.run_name.empty()) {
     return Error{db_path + ": no run named '" + options.run_name + "' (runs: " +

@@ -1,5 +1,6 @@
 #include "results/run_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "results/schema.h"
@@ -70,6 +71,39 @@ Result<std::vector<TaskCounts>> RunReader::CountByTask(std::int64_t run_id) cons
     if (!rows.ColumnIsNull(6)) counts.mean_success_steps = rows.ColumnReal(6);
     tasks.push_back(std::move(counts));
   }
+}
+
+Result<std::vector<PerturbationCounts>> RunReader::CountByPerturbation(std::int64_t run_id) const {
+  Result<Statement> query = db_.Prepare(
+      "SELECT coalesce(p.dimension, ''), coalesce(p.level, 0), count(*), sum(e.status = 'success'), "
+      "sum(e.status = 'failure'), sum(e.status = 'error'), sum(e.status = 'timeout') "
+      "FROM episodes e LEFT JOIN perturbations p ON p.variant = e.variant "
+      "WHERE e.run_id = ?1 GROUP BY 1, 2");
+  if (!query.ok()) return query.error();
+  Statement& rows = query.value().BindInt(1, run_id);
+  std::vector<PerturbationCounts> out;
+  while (true) {
+    Result<bool> row = rows.Step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) break;
+    PerturbationCounts c;
+    c.dimension = rows.ColumnText(0);
+    c.level = static_cast<int>(rows.ColumnInt(1));
+    c.counts.episodes = static_cast<int>(rows.ColumnInt(2));
+    c.counts.successes = static_cast<int>(rows.ColumnInt(3));
+    c.counts.failures = static_cast<int>(rows.ColumnInt(4));
+    c.counts.errors = static_cast<int>(rows.ColumnInt(5));
+    c.counts.timeouts = static_cast<int>(rows.ColumnInt(6));
+    out.push_back(std::move(c));
+  }
+  const auto& dims = PerturbationDimensions();
+  auto rank = [&](const std::string& d) {
+    return d.empty() ? -1 : static_cast<int>(std::find(dims.begin(), dims.end(), d) - dims.begin());
+  };
+  std::sort(out.begin(), out.end(), [&](const PerturbationCounts& a, const PerturbationCounts& b) {
+    return std::make_pair(rank(a.dimension), a.level) < std::make_pair(rank(b.dimension), b.level);
+  });
+  return out;
 }
 
 Result<std::int64_t> RunReader::FindRun(const std::string& run_name) const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/episode.h"
+#include "harness/perturbation.h"
 #include "harness/result.h"
 #include "results/sqlite_handle.h"
 
@@ -37,6 +38,14 @@ struct TaskCounts {
   std::optional<double> mean_success_steps;  // empty when nothing succeeded
 };
 
+// Counts of a run's episodes under one perturbation dimension and level;
+// dimension "" and level 0 for the unperturbed (variant "default") episodes.
+struct PerturbationCounts {
+  std::string dimension;
+  int level = 0;
+  TaskCounts counts;  // counts.task is unused
+};
+
 // One stored episode's outcome.
 struct EpisodeRecord {
   EpisodeKey key;
@@ -63,6 +72,9 @@ class RunReader {
   Result<std::int64_t> FindRun(const std::string& run_name) const;
   // In the run's task order (its recorded task list), then by name.
   Result<std::vector<TaskCounts>> CountByTask(std::int64_t run_id) const;
+  // Grouped by the perturbations table's dimension and level, joined on the
+  // episode's variant; in PerturbationDimensions() order, unperturbed first.
+  Result<std::vector<PerturbationCounts>> CountByPerturbation(std::int64_t run_id) const;
   // Every episode of the run, ordered by episode key.
   Result<std::vector<EpisodeRecord>> Episodes(std::int64_t run_id) const;
   // Every episode of the named run with its executed actions.

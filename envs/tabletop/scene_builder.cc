@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "envs/tabletop/backdrop.h"
 #include "envs/tabletop/panda_robot.h"
 
 namespace gauntlet::envs::tabletop {
@@ -51,7 +52,7 @@ std::string Header(const SceneOptions& options) {
 <asset>
   <texture name="floor_tex" type="2d" builtin="checker" rgb1="0.55 0.55 0.58" rgb2="0.5 0.5 0.53" width="64" height="64"/>
   <material name="floor_mat" texture="floor_tex" texrepeat="8 8"/>
-</asset>
+)" << BackdropAssets() << R"(</asset>
 )";
   return x.str();
 }
@@ -149,6 +150,7 @@ std::string Arena(const ArenaSpec& arena, const SceneOptions& options) {
   const auto& q = arena.camera_quat;
   x << "<camera name=\"" << kAgentviewCamera << "\" pos=\"" << p[0] << " " << p[1] << " " << p[2]
     << "\" quat=\"" << q[0] << " " << q[1] << " " << q[2] << " " << q[3] << "\" fovy=\"45\"/>\n";
+  x << BackdropWalls(arena);
   return x.str();
 }
 

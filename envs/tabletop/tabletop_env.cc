@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "envs/perturbations/image_noise.h"
 #include "envs/tabletop/panda_robot.h"
 
 namespace gauntlet::envs::tabletop {
@@ -117,6 +118,11 @@ Result<std::unique_ptr<TabletopEnv>> TabletopEnv::CreateWithoutStates(
     env->arm_dof_[i] = m->jnt_dofadr[j];
   }
   env->action_spec_ = TabletopActionSpec();
+  std::array<int, 7> arm_qpos, arm_dof;
+  std::copy(env->arm_qpos_, env->arm_qpos_ + 7, arm_qpos.begin());
+  std::copy(env->arm_dof_, env->arm_dof_ + 7, arm_dof.begin());
+  env->perturber_ = std::make_unique<ScenePerturber>(m, *env->scene_.arena, arm_qpos, arm_dof);
+  env->instruction_ = options.instruction;
   return env;
 }
 
@@ -143,12 +149,20 @@ Status TabletopEnv::Reset(const EpisodeSpec& spec) {
     return Error{"initial state " + std::to_string(index) + " does not exist for task '" +
                  spec.key.task + "' (it has " + std::to_string(num_init_states()) + ")"};
   }
+  if (Status st = perturber_->ApplyToModel(model_.get(), spec.perturbation); !st.ok()) return st;
+  perturbation_ = spec.perturbation;
+  instruction_ = spec.instruction.empty() ? options_.instruction : spec.instruction;
+  episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
+  frames_ = 0;
   const mjModel* m = model_.get();
   mjData* d = data_.get();
   mj_resetData(m, d);
   const InitState& s = init_states_.states[index];
   std::copy(s.qpos.begin(), s.qpos.end(), d->qpos);
   std::copy(s.qvel.begin(), s.qvel.end(), d->qvel);
+  // After the object state is restored, as LIBERO-Plus intends (its loop
+  // overwrites the arm with the stored state; see README).
+  if (Status st = perturber_->ApplyToState(m, d, spec.perturbation); !st.ok()) return st;
   gripper_ = -1;
   for (int a : finger_actuator_) d->ctrl[a] = PandaSpec::kFingerTravel;
   mj_forward(m, d);
@@ -217,7 +231,7 @@ Observation TabletopEnv::Observe(const ObservationRequest& request) {
   const mjModel* m = model_.get();
   mjData* d = data_.get();
   Observation obs;
-  obs.instruction = options_.instruction;
+  obs.instruction = instruction_;
   const double* p = d->site_xpos + 3 * tcp_site_;
   auto q = MatToQuat(d->site_xmat + 9 * tcp_site_);
   obs.state["eef_pos"] = {p[0], p[1], p[2]};
@@ -248,6 +262,16 @@ Observation TabletopEnv::Observe(const ObservationRequest& request) {
     if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
       throw EnvError("render: " + st.message());
     }
+    // Sensor noise: the third-person image only, a fresh draw per frame
+    // seeded from the episode key and the frame's index.
+    auto agentview = obs.images.find(kAgentviewCamera);
+    if (perturbation_ && perturbation_->dimension == "noise" && agentview != obs.images.end()) {
+      auto kind = ParseNoiseKind(perturbation_->params.value("kind", ""));
+      if (!kind.ok()) throw EnvError("noise perturbation: " + kind.error().message);
+      const std::uint64_t seed = episode_seed_ ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(frames_ + 1));
+      agentview->second = Corrupt(agentview->second, kind.value(), perturbation_->params.value("severity", 1), seed);
+    }
+    ++frames_;
   }
   if (request.privileged) obs.privileged = privileged_state();
   return obs;

@@ -13,12 +13,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "envs/tabletop/init_states.h"
 #include "envs/tabletop/osc_controller.h"
 #include "envs/tabletop/predicates.h"
 #include "envs/tabletop/scene_builder.h"
+#include "envs/tabletop/scene_perturber.h"
 #include "harness/camera_renderer.h"
 #include "harness/env.h"
 #include "harness/mujoco_handles.h"
@@ -53,7 +55,7 @@ class TabletopEnv : public Env {
 
   const ActionSpec& action_spec() const override { return action_spec_; }
   ObservationSpec observation_spec() const override;
-  std::string instruction() const override { return options_.instruction; }
+  std::string instruction() const override { return instruction_; }
   std::string embodiment() const override { return "panda"; }
   Status Reset(const EpisodeSpec& spec) override;
   StepResult Step(const Action& action) override;
@@ -62,6 +64,8 @@ class TabletopEnv : public Env {
   std::string state_hash() const override;
 
   int num_init_states() const { return static_cast<int>(init_states_.states.size()); }
+  // For worlds whose initial states are generated on the spot (layout variants).
+  void SetInitStates(InitStateSet states) { init_states_ = std::move(states); }
   const TabletopScene& scene() const { return scene_; }
   const mjModel* model() const { return model_.get(); }
   mjData* data() { return data_.get(); }
@@ -78,6 +82,11 @@ class TabletopEnv : public Env {
   std::unique_ptr<OscController> controller_;
   std::unique_ptr<GoalEvaluator> goal_;
   std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
+  std::unique_ptr<ScenePerturber> perturber_;
+  std::optional<Perturbation> perturbation_;  // of the current episode
+  std::string instruction_;                   // of the current episode
+  std::uint64_t episode_seed_ = 0;
+  int frames_ = 0;                            // observations rendered this episode
   InitStateSet init_states_;
   ActionSpec action_spec_;
   double gripper_ = -1;   // gripper command state in [-1 open, +1 closed]

@@ -2,13 +2,17 @@
 
 #include <filesystem>
 
+#include "envs/perturbations/perturbation_sampler.h"
+#include "envs/tabletop/init_states.h"
+#include "envs/tabletop/layout_variant.h"
 #include "envs/tabletop/tabletop_env.h"
 #include "harness/episode.h"
 
 namespace gauntlet::envs::tabletop {
 
 Result<std::unique_ptr<Env>> MakeTabletopEnv(const SuiteSpec& suite, const TaskSpec& task,
-                                             int image_width, int image_height, bool shadows) {
+                                             int image_width, int image_height, bool shadows,
+                                             const std::optional<Perturbation>& world, int world_states) {
   auto bddl = LoadBddlFile(task.file);
   if (!bddl.ok()) return bddl.error();
   TabletopOptions options;
@@ -19,6 +23,19 @@ Result<std::unique_ptr<Env>> MakeTabletopEnv(const SuiteSpec& suite, const TaskS
   options.render.height = image_height;
   options.render.shadows = shadows;
   options.instruction = task.instruction;
+  if (world) {
+    const ArenaSpec* arena = FindArena(bddl.value().problem_class);
+    if (arena == nullptr) return Error{task.file + ": unknown problem class"};
+    auto rewritten = ApplyLayout(bddl.value(), *world, arena->surface);
+    if (!rewritten.ok()) return rewritten.error();
+    auto env = TabletopEnv::CreateWithoutStates(rewritten.value(), options);
+    if (!env.ok()) return env.error();
+    const std::uint64_t seed = InitStateSeed(suite, task) ^ SeedOf(world->params.dump());
+    auto states = GenerateInitStates(env.value()->scene(), env.value()->model(), world_states, seed);
+    if (!states.ok()) return Error{"layout " + world->params.dump() + ": " + states.error().message};
+    env.value()->SetInitStates(std::move(states).value());
+    return std::unique_ptr<Env>(std::move(env).value());
+  }
   auto env = TabletopEnv::Create(bddl.value(), task.init_states, options);
   if (!env.ok()) return env.error();
   return std::unique_ptr<Env>(std::move(env).value());

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "envs/tabletop/bddl_task.h"
+#include "harness/cli/episode_plan.h"
 #include "envs/tabletop/tabletop_env.h"
 #include "envs/tabletop/tabletop_family.h"
 #include "harness/gl_context.h"
@@ -80,6 +81,22 @@ Result<SuiteSpec> TaskFileSuite(const RunArgs& a) {
 }
 
 // One suite's episodes as one run, named `run_name` (default <suite>-<policy>).
+// The perturbation grids as the run config stores them (resume compares them).
+nlohmann::json PerturbationConfig(const SuiteSpec& suite) {
+  if (suite.perturbations.empty()) return nullptr;
+  nlohmann::json grids = nlohmann::json::array();
+  for (const auto& g : suite.perturbations) {
+    grids.push_back({{"dimension", g.dimension}, {"levels", g.levels}, {"variants_per_level", g.variants_per_level},
+                     {"tasks", g.tasks}, {"init_states", g.init_states}});
+  }
+  return {{"set", suite.set_name},
+          {"grids", grids},
+          {"baseline", suite.perturbation_baseline},
+          {"language_mode", suite.language_mode == LanguageMode::kFaithful ? "faithful" : "clean"},
+          {"language_pool_hash", suite.language_pool.empty() ? "" : HashFiles({suite.language_pool})},
+          {"sampler", "gauntlet/perturbation/v1"}};
+}
+
 int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_name,
              const std::optional<PolicyBuild>& policy_override) {
   if (suite.family != envs::tabletop::kFamilyName) {
@@ -96,6 +113,8 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!chunk_mode.ok()) return Fail("--chunk-mode: " + chunk_mode.error().message);
   const int width = a.image_size > 0 ? a.image_size : suite.image_width;
   const int height = a.image_size > 0 ? a.image_size : suite.image_height;
+  auto plan = PlanEpisodes(suite, tasks.value(), trials);
+  if (!plan.ok()) return Fail(plan.error().message);
   const ActionSpec family_spec = envs::tabletop::TabletopActionSpec();
   const ObservationSpec family_offer = envs::tabletop::TabletopObservationSpec(width, height);
   // One policy is built here to check the request (bad file, unreachable
@@ -144,6 +163,7 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
       {"chunk", {{"mode", a.chunk_mode}, {"replan_steps", a.replan_steps}, {"ensemble_decay", a.ensemble_decay}}},
       {"observation", {{"cameras", info.needs.cameras}, {"width", width}, {"height", height}, {"shadows", a.shadows}}},
       {"seed", a.seed},
+      {"perturbations", PerturbationConfig(suite)},
       {"mujoco", MujocoVersion()}};
   nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
                               {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout}};
@@ -152,7 +172,9 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!store_r.ok()) return Fail(store_r.error().message);
   auto& store = *store_r.value();
   results::RunRecord run;
-  run.name = run_name.empty() ? suite.name + "-" + info.name : run_name;
+  run.name = !run_name.empty()        ? run_name
+             : suite.set_name.empty() ? suite.name + "-" + info.name
+                                      : suite.set_name + "-" + suite.name + "-" + info.name;
   run.suite = suite.name;
   run.config_json = config.dump();
   run.execution_json = execution.dump();
@@ -162,7 +184,7 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   run.render_backend = backend;
   run.cpu_flags = CpuFlags();
   run.gauntlet_version = "0.1.0";
-  run.planned_episodes = static_cast<int>(tasks.value().size()) * trials;
+  run.planned_episodes = static_cast<int>(plan.value().size());
   results::PolicyRecord policy_record;
   policy_record.name = info.name;
   policy_record.kind = info.kind;
@@ -180,30 +202,31 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   const std::set<EpisodeKey>& done = done_r.value();
 
   std::vector<WorkItem> work;
-  for (int t : tasks.value()) {
-    for (int i = 0; i < trials; ++i) {
-      WorkItem item;
-      item.spec.key = {suite.name, suite.tasks[t].name, "default", i, a.seed};
-      if (done.count(item.spec.key)) continue;
-      item.spec.task_index = t;
-      item.spec.settle_steps = suite.protocol.settle_steps;
-      item.spec.max_steps = suite.protocol.max_steps;
-      item.context.suite = suite.name;
-      item.context.instruction = suite.tasks[t].instruction;
-      item.context.embodiment = "panda";
-      item.context.init_state = i;
-      item.context.seed = DeriveSeed(item.spec.key, 0);
-      if (info.needs.task_id) {
-        item.context.task = suite.tasks[t].name;
-        item.context.task_index = t;
-      }
-      if (!a.video_dir.empty()) {
-        std::string name = item.spec.key.ToString();
-        for (char& c : name) c = c == '/' ? '.' : c;
-        item.video_path = (fs::path(a.video_dir) / (name + ".mp4")).string();
-      }
-      work.push_back(item);
+  for (const PlannedEpisode& e : plan.value()) {
+    const int t = e.task;
+    WorkItem item;
+    item.spec.key = {suite.name, suite.tasks[t].name, e.variant, e.init_state, a.seed};
+    if (done.count(item.spec.key)) continue;
+    item.spec.task_index = t;
+    item.spec.settle_steps = suite.protocol.settle_steps;
+    item.spec.max_steps = suite.protocol.max_steps;
+    item.spec.perturbation = e.perturbation;
+    item.spec.instruction = e.instruction;
+    item.context.suite = suite.name;
+    item.context.instruction = e.instruction;
+    item.context.embodiment = "panda";
+    item.context.init_state = e.init_state;
+    item.context.seed = DeriveSeed(item.spec.key, 0);
+    if (info.needs.task_id) {
+      item.context.task = suite.tasks[t].name;
+      item.context.task_index = t;
     }
+    if (!a.video_dir.empty()) {
+      std::string name = item.spec.key.ToString();
+      for (char& c : name) c = c == '/' ? '.' : c;
+      item.video_path = (fs::path(a.video_dir) / (name + ".mp4")).string();
+    }
+    work.push_back(item);
   }
   if (!a.video_dir.empty()) fs::create_directories(a.video_dir);
   std::cerr << "gauntlet: run '" << run.name << "' in " << a.db << (handle.resumed ? " (resumed, " : " (")
@@ -246,8 +269,14 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
                 << o.termination << "\n";
     }
   };
-  auto make_env = [&](const TaskSpec& task) {
-    return envs::tabletop::MakeTabletopEnv(suite, task, width, height, a.shadows);
+  int world_states = 1;  // initial states a layout variant's own world needs
+  for (const auto& g : suite.perturbations) {
+    if (g.dimension == "layout") {
+      for (int i : g.init_states) world_states = std::max(world_states, i + 1);
+    }
+  }
+  auto make_env = [&](const TaskSpec& task, const std::optional<Perturbation>& world) {
+    return envs::tabletop::MakeTabletopEnv(suite, task, width, height, a.shadows, world, world_states);
   };
   Status status = RunSchedule(work, suite, make_env, make_policy, options, on_outcome);
   if (tty && !a.quiet) std::cerr << "\n";

@@ -13,51 +13,11 @@
 #include <thread>
 #include <tuple>
 
+#include "tests/cli/cli_support.h"
 #include "tests/test_support.h"
 
 namespace gauntlet {
 namespace {
-
-struct Ran {
-  int exit_code;
-  std::string out, err;
-};
-
-Ran Gauntlet(const std::string& args) {
-  const std::string dir = testing::TempDir("cli");
-  const std::string cmd = std::string(GAUNTLET_BINARY) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
-  int status = std::system(cmd.c_str());
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
-  return {WEXITSTATUS(status), slurp(dir + "/out"), slurp(dir + "/err")};
-}
-
-std::string Suite() { return testing::SourceDir() + "/suites/libero_spatial.yaml"; }
-
-// (task, init_state) -> (status, steps, state_hash) for one run.
-using Rows = std::map<std::pair<std::string, int>, std::tuple<std::string, int, std::string>>;
-Rows Episodes(const std::string& db, const std::string& run) {
-  sqlite3* h = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h,
-                     "SELECT e.task, e.init_state, e.status, e.steps, e.state_hash FROM episodes e "
-                     "JOIN runs r ON r.run_id = e.run_id WHERE r.name = ?",
-                     -1, &st, nullptr);
-  sqlite3_bind_text(st, 1, run.c_str(), -1, SQLITE_TRANSIENT);
-  Rows rows;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    auto text = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
-    rows[{text(0), sqlite3_column_int(st, 1)}] = {text(2), sqlite3_column_int(st, 3), text(4)};
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return rows;
-}
 
 // The CI slice of the solvability sweep: initial state 0 of every task, for
 // every suite.

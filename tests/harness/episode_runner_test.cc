@@ -151,16 +151,66 @@ TEST(EpisodeRunner, RendersOnlyWhenThePolicyIsQueried) {
   EXPECT_GT(o.render_s, 0);
 }
 
-TEST(EpisodeRunner, AnUnrenderableCameraEndsTheEpisodeAsError) {
-  auto gl = GlContext::Create("auto", 64, 64);
-  ASSERT_TRUE(gl.ok()) << gl.error().message;
+TEST(EpisodeRunner, ACameraTheTaskLacksIsRefusedBeforeTheFirstStep) {
   auto env = testing::SpatialEnv(2);
   ScriptedPolicy policy(1);
   policy.cameras_ = {"ceiling"};
   EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 5), Context(), {});
   EXPECT_EQ(o.status, EpisodeStatus::kError);
-  EXPECT_NE(o.termination.find("render:"), std::string::npos) << o.termination;
-  EXPECT_NE(o.termination.find("ceiling"), std::string::npos) << o.termination;
+  EXPECT_EQ(o.steps, 0);
+  EXPECT_EQ(policy.queries_, 0);
+  EXPECT_NE(o.termination.find("'ceiling'"), std::string::npos) << o.termination;
+  EXPECT_NE(o.termination.find("agentview, wrist"), std::string::npos) << o.termination;
+}
+
+// Reports a timing event at the end of every episode and times out on cue.
+class SilentAfterPolicy : public ScriptedPolicy {
+ public:
+  explicit SilentAfterPolicy(int silent_step) : ScriptedPolicy(1), silent_step_(silent_step) {}
+  ActionChunk act(const Observation& obs) override {
+    if (obs.step == silent_step_) throw PolicyTimeout("no answer within 0.5 s");
+    return ScriptedPolicy::act(obs);
+  }
+  void on_event(EventSink& sink, const EpisodeKey& key) override {
+    sink.Emit(key, Event{"policy_timing", queries_, "{\"requests\": " + std::to_string(queries_) + "}"});
+  }
+
+ private:
+  int silent_step_;
+};
+
+TEST(EpisodeRunner, ASilentPolicyEndsTheEpisodeAsTimeoutAndItsEventsAreKept) {
+  auto env = testing::SpatialEnv(2);
+  SilentAfterPolicy policy(4);
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 20), Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kTimeout);
+  EXPECT_EQ(o.steps, 4);
+  EXPECT_NE(o.termination.find("no answer within 0.5 s"), std::string::npos) << o.termination;
+  ASSERT_EQ(o.events.size(), 1u);
+  EXPECT_EQ(o.events[0].kind, "policy_timing");
+  EXPECT_EQ(o.events[0].payload_json, "{\"requests\": 4}");  // the silent query never returned
+}
+
+TEST(EpisodeRunner, ReplanningBeyondTheDeclaredChunkIsRefused) {
+  auto env = testing::SpatialEnv(2);
+  class Declares3 : public ScriptedPolicy {
+   public:
+    Declares3() : ScriptedPolicy(3) {}
+    PolicyInfo info() const override {
+      PolicyInfo info = ScriptedPolicy::info();
+      info.action_spec.chunk_length = 3;
+      return info;
+    }
+  } policy;
+  RunnerOptions options;
+  options.replan_steps = 5;
+  EpisodeOutcome o = RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 20), Context(), options);
+  EXPECT_EQ(o.status, EpisodeStatus::kError);
+  EXPECT_EQ(policy.queries_, 0);
+  EXPECT_NE(o.termination.find("--replan-steps 5 exceeds the 3 actions"), std::string::npos) << o.termination;
+  options.replan_steps = 3;
+  EXPECT_EQ(RunEpisode(*env, policy, testing::SpatialEpisode(2, 0, 20), Context(), options).status,
+            EpisodeStatus::kFailure);
 }
 
 TEST(EpisodeRunner, SameEpisodeTwiceGivesTheSameStateHash) {

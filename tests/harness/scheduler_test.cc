@@ -49,7 +49,9 @@ std::vector<WorkItem> Items(const SuiteSpec& suite, int task, int count, int max
 }
 
 EnvFactory SpatialEnvs(const SuiteSpec& suite) {
-  return [suite](const TaskSpec& task) { return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false); };
+  return [suite](const TaskSpec& task, const std::optional<Perturbation>& world) {
+    return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
+  };
 }
 
 TEST(Scheduler, AHungPolicyCallBecomesATimeoutAndTheRunGoesOn) {

@@ -1,0 +1,49 @@
+#include "policies/remote/request_timing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace gauntlet::policies::remote {
+
+namespace {
+
+double Mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
+
+// Nearest rank on sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  const auto rank = static_cast<std::size_t>(std::ceil(p * sorted.size()));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+}  // namespace
+
+void RequestTiming::Add(double client_ms, std::optional<double> server_infer_ms) {
+  client_ms_.push_back(client_ms);
+  if (server_infer_ms) server_infer_ms_.push_back(*server_infer_ms);
+}
+
+void RequestTiming::Clear() {
+  client_ms_.clear();
+  server_infer_ms_.clear();
+}
+
+nlohmann::json RequestTiming::ToJson() const {
+  nlohmann::json out = {{"requests", requests()}, {"client_ms", nullptr}, {"server_infer_ms", nullptr}};
+  if (!client_ms_.empty()) {
+    std::vector<double> sorted = client_ms_;
+    std::sort(sorted.begin(), sorted.end());
+    out["client_ms"] = {{"mean", Mean(sorted)},
+                        {"p50", Percentile(sorted, 0.50)},
+                        {"p95", Percentile(sorted, 0.95)},
+                        {"max", sorted.back()}};
+  }
+  if (!server_infer_ms_.empty()) {
+    out["server_infer_ms"] = {{"mean", Mean(server_infer_ms_)},
+                              {"max", *std::max_element(server_infer_ms_.begin(), server_infer_ms_.end())},
+                              {"requests", server_infer_ms_.size()}};
+  }
+  return out;
+}
+
+}  // namespace gauntlet::policies::remote

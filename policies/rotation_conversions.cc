@@ -1,0 +1,27 @@
+#include "policies/rotation_conversions.h"
+
+#include <cmath>
+
+namespace gauntlet::policies {
+
+std::array<double, 3> QuatWxyzToAxisAngle(std::array<double, 4> q) {
+  const double norm = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  if (norm == 0) return {0, 0, 0};
+  const double sign = q[0] < 0 ? -1.0 : 1.0;
+  for (double& v : q) v *= sign / norm;
+  const double s = std::sqrt(q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  if (s < 1e-12) return {2 * q[1], 2 * q[2], 2 * q[3]};  // small angle: axis * angle ~ 2 v
+  const double angle = 2 * std::atan2(s, q[0]);
+  return {q[1] / s * angle, q[2] / s * angle, q[3] / s * angle};
+}
+
+std::array<double, 3> EulerXyzToAxisAngle(double roll, double pitch, double yaw) {
+  // q = q_z(yaw) * q_y(pitch) * q_x(roll)
+  const double cr = std::cos(roll / 2), sr = std::sin(roll / 2);
+  const double cp = std::cos(pitch / 2), sp = std::sin(pitch / 2);
+  const double cy = std::cos(yaw / 2), sy = std::sin(yaw / 2);
+  return QuatWxyzToAxisAngle({cr * cp * cy + sr * sp * sy, sr * cp * cy - cr * sp * sy,
+                              cr * sp * cy + sr * cp * sy, cr * cp * sy - sr * sp * cy});
+}
+
+}  // namespace gauntlet::policies
