@@ -112,6 +112,17 @@ Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted) {
   return Error{message};
 }
 
+ActionSpec LiberoEefDeltaSpec() {
+  ActionSpec spec;
+  spec.kind = ActionKind::kEefDelta;
+  spec.dim = 7;
+  spec.low.assign(7, -1.0);
+  spec.high.assign(7, 1.0);
+  spec.gripper = GripperConvention::kNegOpenPosClose;
+  spec.rotation = RotationFormat::kAxisAngle;
+  return spec;
+}
+
 Action HoldStillOpen(const ActionSpec& spec) {
   Action a(spec.dim, 0.0);
   if (a.empty()) return a;

@@ -63,6 +63,10 @@ struct ActionSpec {
 // error names both sides and the adapter that would convert, if one exists.
 Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted);
 
+// LIBERO's interface: end-effector delta [dx dy dz drx dry drz gripper] in
+// [-1, 1], axis-angle rotation, gripper -1 open / +1 close.
+ActionSpec LiberoEefDeltaSpec();
+
 using Action = std::vector<double>;
 
 // H x D actions, first to execute first. `metadata` carries what a policy wants

@@ -6,6 +6,13 @@ const char* ToString(ImageOrientation orientation) {
   return orientation == ImageOrientation::kUpright ? "upright" : "rotated180";
 }
 
+Result<ImageOrientation> ParseImageOrientation(const std::string& text) {
+  for (ImageOrientation o : {ImageOrientation::kUpright, ImageOrientation::kRotated180}) {
+    if (text == ToString(o)) return o;
+  }
+  return Error{"unknown orientation '" + text + "' (known: upright, rotated180)"};
+}
+
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info) {
   if (!info.declared_spec_json.empty()) return nlohmann::json::parse(info.declared_spec_json);
   const ActionSpec& a = info.action_spec;

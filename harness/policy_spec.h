@@ -15,6 +15,9 @@ namespace gauntlet {
 // as the policy declares it (for an adapted policy: the wrapped one's).
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info);
 
+// "upright" or "rotated180" (as ToString writes them).
+Result<ImageOrientation> ParseImageOrientation(const std::string& text);
+
 // Whether `policy` can run on a family offering `action` and `offer`: the
 // action spec (CheckCompatible), every camera and state key it reads, the
 // image size and orientation it expects. The error names both sides and,

@@ -66,12 +66,7 @@ PolicyInfo OraclePolicy::info() const {
   PolicyInfo info;
   info.name = "oracle";
   info.kind = "oracle";
-  info.action_spec.kind = ActionKind::kEefDelta;
-  info.action_spec.dim = 7;
-  info.action_spec.low.assign(7, -1.0);
-  info.action_spec.high.assign(7, 1.0);
-  info.action_spec.gripper = GripperConvention::kNegOpenPosClose;
-  info.action_spec.rotation = RotationFormat::kAxisAngle;
+  info.action_spec = LiberoEefDeltaSpec();
   info.needs.privileged = true;
   info.settings_json = R"({"version":1})";
   return info;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "harness/policy_spec.h"
+
 namespace gauntlet::policies {
 
 namespace {
@@ -40,7 +42,7 @@ std::vector<Action> ProbeActions(const Observation& obs, int chunk) {
     a[3] = 0.2 * (m_agentview - 0.5);
     a[4] = 0.2 * (m_wrist - 0.5);
     a[5] = 0.1 * axis_angle[2];
-    a[6] = fingers[0] + fingers[1] > 0.07 ? 1.0 : -1.0;
+    a[6] = fingers[0] - fingers[1] > 0.07 ? 1.0 : -1.0;
     actions.push_back(std::move(a));
   }
   return actions;
@@ -52,24 +54,17 @@ Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
   if (chunk.value() < 1) return Error{"--policy-opt chunk must be at least 1"};
   auto size = options.Int("image_size", 0);
   if (!size.ok()) return size.error();
-  const std::string orientation = options.String("orientation", "upright");
-  if (orientation != "upright" && orientation != "rotated180") {
-    return Error{"--policy-opt orientation='" + orientation + "': expected upright or rotated180"};
-  }
+  auto orientation = ParseImageOrientation(options.String("orientation", "upright"));
+  if (!orientation.ok()) return Error{"--policy-opt orientation: " + orientation.error().message};
   if (Status s = options.CheckAllKnown("probe"); !s.ok()) return Error{s.message()};
   auto policy = std::make_unique<ProbePolicy>();
   PolicyInfo& info = policy->info_;
   info.name = info.kind = "probe";
-  info.action_spec.kind = ActionKind::kEefDelta;
-  info.action_spec.dim = 7;
-  info.action_spec.low.assign(7, -1.0);
-  info.action_spec.high.assign(7, 1.0);
-  info.action_spec.gripper = GripperConvention::kNegOpenPosClose;
-  info.action_spec.rotation = RotationFormat::kAxisAngle;
+  info.action_spec = LiberoEefDeltaSpec();
   info.action_spec.chunk_length = chunk.value();
   info.needs.cameras = {"agentview", "wrist"};
   info.needs.image_width = info.needs.image_height = size.value();
-  info.needs.orientation = orientation == "upright" ? ImageOrientation::kUpright : ImageOrientation::kRotated180;
+  info.needs.orientation = orientation.value();
   info.needs.state_keys = {"eef_pos", "eef_axis_angle", "gripper_qpos"};
   info.settings_json = options.resolved().dump();
   return std::unique_ptr<Policy>(std::move(policy));

@@ -14,7 +14,7 @@
 //     a[3]  = 0.2 * (m_agentview - 0.5)
 //     a[4]  = 0.2 * (m_wrist - 0.5)
 //     a[5]  = 0.1 * eef_axis_angle[2]
-//     a[6]  = 1 if gripper_qpos[0] + gripper_qpos[1] > 0.07 else -1
+//     a[6]  = 1 if gripper_qpos[0] - gripper_qpos[1] > 0.07 else -1  (fingers +q, -q)
 #pragma once
 
 #include "harness/policy.h"

@@ -234,19 +234,9 @@ Result<cli::PolicyBuild> BuildObjectPolicy(const py::object& policy, const cli::
       return WrapPythonPolicy(Share(std::move(made)));
     };
   }
-  auto adapters = policies::ParseAdapters(args.policy.adapters);
-  if (!adapters.ok()) return adapters.error();
   const int size = RunImageSize(args);
-  PolicyFactory factory = [make, adapters = adapters.value(), action = envs::tabletop::TabletopActionSpec(),
-                           offer = envs::tabletop::TabletopObservationSpec(size, size)]()
-      -> Result<std::unique_ptr<Policy>> {
-    auto made = make();
-    if (!made.ok() || adapters.empty()) return made;
-    return policies::Adapt(std::move(made).value(), adapters, action, offer);
-  };
-  auto first = factory();
-  if (!first.ok()) return first.error();
-  return cli::PolicyBuild{factory, first.value()->info()};
+  return cli::ComposePolicy(make, args.policy.adapters, envs::tabletop::TabletopActionSpec(),
+                            envs::tabletop::TabletopObservationSpec(size, size));
 }
 
 int Run(const std::string& suite, const py::object& policy, const std::string& db, const py::object& tasks,

@@ -1,5 +1,7 @@
 #include "python/python_policy.h"
 
+#include "harness/policy_spec.h"
+
 #include <pybind11/stl.h>
 
 #include <atomic>
@@ -158,9 +160,8 @@ Result<PolicyInfo> ReadSpec(py::handle instance, bool* all_state) {
   if (dim < 1) return Error{"spec['action_dim'] is " + std::to_string(dim) + ", expected at least 1"};
   if (chunk < 0) return Error{"spec['chunk'] is " + std::to_string(chunk) + ", expected 0 (any) or more"};
   if (size[0] < 0 || size[1] < 0) return Error{"spec['image_size'] must not be negative"};
-  if (orientation != "upright" && orientation != "rotated180") {
-    return Error{"spec['orientation'] is '" + orientation + "', expected 'upright' or 'rotated180'"};
-  }
+  auto parsed_orientation = ParseImageOrientation(orientation);
+  if (!parsed_orientation.ok()) return Error{"spec['orientation']: " + parsed_orientation.error().message};
   a.kind = parsed_kind.value();
   a.dim = dim;
   a.low.assign(dim, -1.0);
@@ -173,7 +174,7 @@ Result<PolicyInfo> ReadSpec(py::handle instance, bool* all_state) {
   n.cameras = cameras;
   n.image_width = size[0];
   n.image_height = size[1];
-  n.orientation = orientation == "upright" ? ImageOrientation::kUpright : ImageOrientation::kRotated180;
+  n.orientation = parsed_orientation.value();
   n.state_keys = state_keys;
   n.task_id = task_id;
   *all_state = !spec.contains("state_keys");

@@ -64,6 +64,14 @@ std::vector<std::string> CountsRow(const std::string& label, const TaskCounts& c
           std::to_string(counts.timeouts)};
 }
 
+// The columns CountsRow fills, after a first column named `label`.
+std::vector<TextTable::Column> CountsColumns(const std::string& label) {
+  using Align = TextTable::Align;
+  return {{label, Align::kLeft},          {"n", Align::kRight},        {"success", Align::kRight},
+          {"rate %", Align::kRight},      {"Wilson 95% CI", Align::kRight}, {"failures", Align::kRight},
+          {"errors", Align::kRight},      {"timeouts", Align::kRight}};
+}
+
 void Add(TaskCounts& total, const TaskCounts& c) {
   total.episodes += c.episodes;
   total.successes += c.successes;
@@ -77,16 +85,9 @@ void Add(TaskCounts& total, const TaskCounts& c) {
 // mean of dimension rates), and the drop in points against the run's own
 // unperturbed episodes, all from counts.
 std::string FormatPerturbations(const std::vector<results::PerturbationCounts>& rows) {
-  using Align = TextTable::Align;
-  TextTable table({{"perturbation", Align::kLeft},
-                   {"n", Align::kRight},
-                   {"success", Align::kRight},
-                   {"rate %", Align::kRight},
-                   {"Wilson 95% CI", Align::kRight},
-                   {"failures", Align::kRight},
-                   {"errors", Align::kRight},
-                   {"timeouts", Align::kRight},
-                   {"drop (points)", Align::kRight}});
+  auto columns = CountsColumns("perturbation");
+  columns.push_back({"drop (points)", TextTable::Align::kRight});
+  TextTable table(columns);
   TaskCounts baseline, pooled;
   for (const auto& r : rows) {
     if (r.dimension.empty()) baseline = r.counts;
@@ -133,15 +134,7 @@ std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) 
   if (tasks.empty()) {
     out += "no episodes recorded\n";
   } else {
-    using Align = TextTable::Align;
-    TextTable table({{"task", Align::kLeft},
-                     {"n", Align::kRight},
-                     {"success", Align::kRight},
-                     {"rate %", Align::kRight},
-                     {"Wilson 95% CI", Align::kRight},
-                     {"failures", Align::kRight},
-                     {"errors", Align::kRight},
-                     {"timeouts", Align::kRight}});
+    TextTable table(CountsColumns("task"));
     TaskCounts total;
     const std::vector<std::string> names = DistinctiveNames(tasks);
     for (size_t i = 0; i < tasks.size(); ++i) {

@@ -90,7 +90,7 @@ class ProbeTwin(torch.nn.Module):
             a[3].fill_(0.2 * (m_agentview - 0.5))
             a[4].fill_(0.2 * (m_wrist - 0.5))
             a[5].fill_(0.1 * float(axis_angle[2]))
-            a[6].fill_(1.0 if float(fingers[0]) + float(fingers[1]) > 0.07 else -1.0)
+            a[6].fill_(1.0 if float(fingers[0]) - float(fingers[1]) > 0.07 else -1.0)
         return out
 
     @torch.jit.export

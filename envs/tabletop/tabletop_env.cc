@@ -78,16 +78,7 @@ void AddArticulations(const mjModel* m, const mjData* d, const SceneInstance& f,
 
 }  // namespace
 
-ActionSpec TabletopActionSpec() {
-  ActionSpec spec;
-  spec.kind = ActionKind::kEefDelta;
-  spec.dim = 7;
-  spec.low.assign(7, -1.0);
-  spec.high.assign(7, 1.0);
-  spec.gripper = GripperConvention::kNegOpenPosClose;
-  spec.rotation = RotationFormat::kAxisAngle;  // OSC_POSE takes an axis-angle delta
-  return spec;
-}
+ActionSpec TabletopActionSpec() { return LiberoEefDeltaSpec(); }
 
 Result<std::unique_ptr<TabletopEnv>> TabletopEnv::CreateWithoutStates(
     const BddlTask& task, const TabletopOptions& options) {

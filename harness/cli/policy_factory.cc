@@ -19,8 +19,7 @@ PythonPolicyMaker& PythonMaker() {
   return maker;
 }
 
-// One unadapted policy from the request.
-using RawMaker = std::function<Result<std::unique_ptr<Policy>>()>;
+using RawMaker = PolicyMaker;  // one unadapted policy from the request
 
 Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& family_action) {
   const std::string& spec = request.spec;
@@ -79,9 +78,14 @@ Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& 
                                 const ObservationSpec& family_offer) {
   auto raw = RawPolicyMaker(request, family_action);
   if (!raw.ok()) return raw.error();
-  auto adapters = policies::ParseAdapters(request.adapters);
+  return ComposePolicy(raw.value(), request.adapters, family_action, family_offer);
+}
+
+Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::string>& adapter_items,
+                                  const ActionSpec& family_action, const ObservationSpec& family_offer) {
+  auto adapters = policies::ParseAdapters(adapter_items);
   if (!adapters.ok()) return adapters.error();
-  PolicyFactory factory = [maker = raw.value(), adapters = adapters.value(), family_action,
+  PolicyFactory factory = [maker = std::move(make), adapters = adapters.value(), family_action,
                            family_offer]() -> Result<std::unique_ptr<Policy>> {
     auto policy = maker();
     if (!policy.ok()) return policy.error();

@@ -37,6 +37,13 @@ struct PolicyBuild {
 Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& family_action,
                                 const ObservationSpec& family_offer);
 
+// Policies from `make`, each wrapped in `adapters` ("name" or "name=arg"),
+// checked by building the first: what BuildPolicy does once it knows how to
+// make the raw policy (the Python module passes its own maker).
+using PolicyMaker = std::function<Result<std::unique_ptr<Policy>>()>;
+Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::string>& adapters,
+                                  const ActionSpec& family_action, const ObservationSpec& family_offer);
+
 // "oracle, noop, random, probe, replay, torchscript:PATH.pt, ..." for help texts.
 std::string PolicyHelp();
 

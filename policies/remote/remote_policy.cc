@@ -1,5 +1,7 @@
 #include "policies/remote/remote_policy.h"
 
+#include "harness/policy_spec.h"
+
 #include <optional>
 
 #include "policies/remote/episode_messages.h"
@@ -218,10 +220,8 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
   auto image_size = options.Int("image_size", 224);
   if (!image_size.ok()) return image_size.error();
   if (image_size.value() < 0) return Error{"--policy-opt image_size must be 0 (any) or positive"};
-  const std::string orientation = options.String("orientation", preset == "libero" ? "rotated180" : "upright");
-  if (orientation != "upright" && orientation != "rotated180") {
-    return Error{"--policy-opt orientation='" + orientation + "': expected upright or rotated180"};
-  }
+  auto orientation = ParseImageOrientation(options.String("orientation", preset == "libero" ? "rotated180" : "upright"));
+  if (!orientation.ok()) return Error{"--policy-opt orientation: " + orientation.error().message};
   auto action_dim = options.Int("action_dim", 7);
   if (!action_dim.ok()) return action_dim.error();
   if (action_dim.value() < 1) return Error{"--policy-opt action_dim must be at least 1"};
@@ -273,7 +273,7 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
   ObservationNeeds& n = info.needs;
   n.cameras = s.keys.cameras();
   n.image_width = n.image_height = image_size.value();
-  n.orientation = orientation == "upright" ? ImageOrientation::kUpright : ImageOrientation::kRotated180;
+  n.orientation = orientation.value();
   n.state_keys = s.keys.state_keys();
   n.instruction = s.keys.instruction();
   n.task_id = task_id.value();

@@ -1,5 +1,7 @@
 #include "policies/torchscript/declared_spec.h"
 
+#include "harness/policy_spec.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -8,13 +10,6 @@
 namespace gauntlet::policies {
 
 namespace {
-
-Result<ImageOrientation> ParseOrientation(const std::string& text) {
-  for (ImageOrientation o : {ImageOrientation::kUpright, ImageOrientation::kRotated180}) {
-    if (text == ToString(o)) return o;
-  }
-  return Error{"unknown orientation '" + text + "' (known: upright, rotated180)"};
-}
 
 // Reads the spec's keys one after the other. The first invalid value is kept
 // as the error and reading goes on with defaults, so the caller checks once.
@@ -120,7 +115,7 @@ Result<DeclaredSpec> ResolveDeclaredSpec(const std::map<std::string, std::string
   ObservationNeeds& needs = spec.needs;
   needs.cameras = read.List("cameras", "agentview,wrist");
   needs.image_width = needs.image_height = read.Int("image_size", 0, 0);
-  needs.orientation = read.Enum("orientation", ImageOrientation::kUpright, ParseOrientation);
+  needs.orientation = read.Enum("orientation", ImageOrientation::kUpright, ParseImageOrientation);
   needs.state_keys = read.List("state_keys", "eef_pos,eef_axis_angle,gripper_qpos");
   needs.task_id = read.Bool("task_id", false);
   if (!read.error().empty()) return Error{read.error()};

@@ -30,7 +30,7 @@ def probe_actions(agentview, wrist, eef_pos, eef_axis_angle, gripper_qpos, instr
         actions[k, 3] = 0.2 * (m_agentview - 0.5)
         actions[k, 4] = 0.2 * (m_wrist - 0.5)
         actions[k, 5] = 0.1 * float(eef_axis_angle[2])
-        actions[k, 6] = 1.0 if float(gripper_qpos[0]) + float(gripper_qpos[1]) > 0.07 else -1.0
+        actions[k, 6] = 1.0 if float(gripper_qpos[0]) - float(gripper_qpos[1]) > 0.07 else -1.0
     return actions
 
 

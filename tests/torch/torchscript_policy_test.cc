@@ -47,7 +47,7 @@ def act(self, images: Dict[str, Tensor], state: Dict[str, Tensor], instruction: 
         a[3].fill_(0.2 * (m_agentview - 0.5))
         a[4].fill_(0.2 * (m_wrist - 0.5))
         a[5].fill_(0.1 * float(axis_angle[2]))
-        a[6].fill_(1.0 if float(fingers[0]) + float(fingers[1]) > 0.07 else -1.0)
+        a[6].fill_(1.0 if float(fingers[0]) - float(fingers[1]) > 0.07 else -1.0)
     return out
 
 def reset(self) -> None:
@@ -91,8 +91,8 @@ Result<std::unique_ptr<Policy>> Load(const std::string& path, const std::vector<
 // Observations of a real world (LIBERO-Spatial task 0) driven by the probe,
 // three control steps apart. The instruction is shortened so that its length
 // takes every value modulo 5. The world reports the fingers as LIBERO does,
-// (+q, -q), so their sum stays near 0 and the probe's close branch (sum >
-// 0.07) never fires on its own: every other observation says (0.04, 0.04).
+// (+q, -q); every other observation says they are nearly shut, so both of
+// the probe's gripper branches (opening > 0.07 or not) are taken.
 std::vector<Observation> RealObservations(int count) {
   auto env = testing::SpatialEnv(0);
   EXPECT_TRUE(env->Reset(testing::SpatialEpisode(0, 0)).ok());
@@ -103,7 +103,7 @@ std::vector<Observation> RealObservations(int count) {
     Observation obs = env->Observe(request);
     obs.step = 3 * i;
     obs.instruction.resize(obs.instruction.size() - i % 5);
-    if (i % 2) obs.state["gripper_qpos"] = {0.04, 0.04};
+    if (i % 2) obs.state["gripper_qpos"] = {0.01, -0.01};
     for (const Action& a : policies::ProbeActions(obs, 3)) env->Step(a);
     observations.push_back(std::move(obs));
   }
