@@ -29,6 +29,7 @@
 #include "python/embedded_interpreter.h"
 #endif
 #include "reports/paired_comparison.h"
+#include "reports/perturbation_table.h"
 #include "reports/suite_table.h"
 #include "reports/summary.h"
 
@@ -211,13 +212,22 @@ int Trace(const std::string& target, int init, int every, int png_at, const std:
 // policy, one column per suite).
 int Report(const std::string& db, const std::string& table_kind, const std::string& format_name,
            const std::string& out) {
-  if (table_kind != "suites") return Fail("report: unknown table '" + table_kind + "' (known: suites)");
+  if (table_kind != "suites" && table_kind != "perturbations") {
+    return Fail("report: unknown table '" + table_kind + "' (known: suites, perturbations)");
+  }
   auto format = reports::ParseTableFormat(format_name);
   if (!format.ok()) return Fail("report: --format: " + format.error().message);
   if (!fs::exists(db)) return Fail("report: " + db + ": no such results file");
-  auto table = reports::BuildSuiteTable(db);
-  if (!table.ok()) return Fail(table.error().message);
-  const std::string text = reports::FormatSuiteTable(table.value(), format.value());
+  std::string text;
+  if (table_kind == "suites") {
+    auto table = reports::BuildSuiteTable(db);
+    if (!table.ok()) return Fail(table.error().message);
+    text = reports::FormatSuiteTable(table.value(), format.value());
+  } else {
+    auto table = reports::BuildPerturbationTable(db);
+    if (!table.ok()) return Fail(table.error().message);
+    text = reports::FormatPerturbationTable(table.value(), format.value());
+  }
   if (out.empty()) {
     std::cout << text;
     return 0;
@@ -358,7 +368,7 @@ int main(int argc, char** argv) {
   std::string report_db = "gauntlet.db", report_table = "suites", report_format = "md", report_out;
   auto* report_cmd = app.add_subcommand("report", "Write a publication table computed from a results file");
   report_cmd->add_option("--db", report_db, "SQLite results file")->capture_default_str();
-  report_cmd->add_option("--table", report_table, "Table: suites (policies x suites)")->capture_default_str();
+  report_cmd->add_option("--table", report_table, "Table: suites (policies x suites) or perturbations (policies x perturbation dimensions)")->capture_default_str();
   report_cmd->add_option("--format", report_format, "md, latex, csv or json")->capture_default_str();
   report_cmd->add_option("--out", report_out, "File to write (default: standard output)");
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "reports/wilson.h"
+#include "reports/table_cells.h"
 #include "results/run_reader.h"
 
 namespace gauntlet::reports {
@@ -14,28 +14,6 @@ namespace gauntlet::reports {
 namespace {
 
 const char* const kLiberoOrder[] = {"libero_spatial", "libero_object", "libero_goal", "libero_10"};
-
-std::string Percent(double fraction) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f", 100 * fraction);
-  return text;
-}
-
-// A cell's numbers: counts and what follows from them.
-struct Figures {
-  std::optional<int> episodes, successes;  // empty for the average of rates
-  double rate = 0;
-  std::optional<Interval> interval;
-};
-
-Figures FromCounts(int successes, int episodes) {
-  Figures f;
-  f.episodes = episodes;
-  f.successes = successes;
-  f.rate = episodes > 0 ? static_cast<double>(successes) / episodes : 0;
-  if (episodes > 0) f.interval = Wilson95(successes, episodes);
-  return f;
-}
 
 // The row's two averages: of the per-suite rates (every suite present), and pooled.
 std::optional<Figures> AverageOfRates(const SuiteTable& table, const SuiteTable::Row& row) {
@@ -60,14 +38,6 @@ Figures Pooled(const SuiteTable::Row& row) {
   return FromCounts(s, n);
 }
 
-std::string CellText(const std::optional<Figures>& f, const std::string& few_mark) {
-  if (!f) return "-";
-  std::string text = Percent(f->rate);
-  if (f->interval) text += " [" + Percent(f->interval->lower) + ", " + Percent(f->interval->upper) + "]";
-  if (f->episodes && *f->episodes < kFewEpisodes) text += few_mark;
-  return text;
-}
-
 std::optional<Figures> CellFigures(const SuiteTable::Row& row, const std::string& suite) {
   auto it = row.cells.find(suite);
   if (it == row.cells.end()) return std::nullopt;
@@ -82,11 +52,7 @@ std::string Caption() {
 }
 
 std::string Markdown(const SuiteTable& t) {
-  auto escape = [](std::string s) {
-    std::string out;
-    for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    return out;
-  };
+  const auto escape = MarkdownEscape;
   std::ostringstream o;
   o << Caption() << " (\u2020)\n\n| Policy |";
   for (const auto& s : t.suites) o << " " << escape(SuiteLabel(s)) << " |";
@@ -101,30 +67,8 @@ std::string Markdown(const SuiteTable& t) {
   return o.str();
 }
 
-std::string LatexEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '_': case '&': case '%': case '$': case '#': case '{': case '}': out += std::string("\\") + c; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Latex(const SuiteTable& t) {
-  auto cell = [](const std::optional<Figures>& f) {
-    if (!f) return std::string("--");
-    std::string text = Percent(f->rate);
-    if (f->interval) {
-      text += " {\\scriptsize [" + Percent(f->interval->lower) + ", " + Percent(f->interval->upper) + "]}";
-    }
-    if (f->episodes && *f->episodes < kFewEpisodes) text += "$^\\dagger$";
-    return text;
-  };
+  const auto cell = LatexCell;
   std::ostringstream o;
   o << "% requires \\usepackage{booktabs}\n\\begin{table}[t]\n\\centering\n\\caption{" << LatexEscape(Caption())
     << " ($\\dagger$)}\n\\begin{tabular}{l" << std::string(t.suites.size() + 2, 'r') << "}\n\\toprule\nPolicy";
@@ -145,11 +89,8 @@ nlohmann::json Records(const SuiteTable& t) {
   auto add = [&](const std::string& policy, const std::string& suite, const std::string& run,
                  const std::optional<Figures>& f) {
     if (!f) return;
-    nlohmann::json r = {{"policy", policy}, {"suite", suite}, {"run", run}, {"rate", f->rate}};
-    r["n"] = f->episodes ? nlohmann::json(*f->episodes) : nlohmann::json(nullptr);
-    r["successes"] = f->successes ? nlohmann::json(*f->successes) : nlohmann::json(nullptr);
-    r["ci_low"] = f->interval ? nlohmann::json(f->interval->lower) : nlohmann::json(nullptr);
-    r["ci_high"] = f->interval ? nlohmann::json(f->interval->upper) : nlohmann::json(nullptr);
+    nlohmann::json r = {{"policy", policy}, {"suite", suite}, {"run", run}};
+    AddFigures(r, *f);
     records.push_back(r);
   };
   for (const auto& row : t.rows) {
@@ -164,21 +105,8 @@ nlohmann::json Records(const SuiteTable& t) {
 }
 
 std::string Csv(const SuiteTable& t) {
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  };
-  auto field = [](const nlohmann::json& v) {
-    if (v.is_null()) return std::string();
-    if (v.is_number_float()) {
-      char text[32];
-      std::snprintf(text, sizeof text, "%.6f", v.get<double>());
-      return std::string(text);
-    }
-    return v.dump();
-  };
+  const auto quote = CsvQuote;
+  const auto field = CsvField;
   std::ostringstream o;
   o << "policy,suite,run,n,successes,rate,ci_low,ci_high\n";
   for (const auto& r : Records(t)) {
@@ -215,6 +143,7 @@ Result<SuiteTable> BuildSuiteTable(const std::string& db_path) {
   SuiteTable table;
   std::vector<std::string> other_suites;
   for (const results::RunInfo& run : runs.value()) {  // oldest first: a later run replaces an earlier one
+    if (!run.perturbation_set.empty()) continue;  // the perturbation table's
     auto counts = reader.value().CountByTask(run.run_id);
     if (!counts.ok()) return counts.error();
     SuiteCell cell{run.name, 0, 0};

@@ -3,6 +3,7 @@
 // Object / Goal / Long -- then an average of the per-suite rates and the
 // pooled rate. Each cell is the latest run of that policy on that suite,
 // counted from its episode rows; nothing is averaged from rounded numbers.
+// Runs of a perturbation set are left to the perturbation table.
 #pragma once
 
 #include <map>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "harness/result.h"
+#include "reports/table_cells.h"
 
 namespace gauntlet::reports {
 
@@ -27,9 +29,6 @@ struct SuiteTable {
   };
   std::vector<Row> rows;  // in order of each policy's first run
 };
-
-// Cells with fewer episodes than this are marked: LIBERO reports 50 per task.
-inline constexpr int kFewEpisodes = 50;
 
 Result<SuiteTable> BuildSuiteTable(const std::string& db_path);
 

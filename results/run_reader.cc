@@ -18,7 +18,8 @@ Result<std::vector<RunInfo>> RunReader::ListRuns() const {
   Result<Statement> query = db_.Prepare(
       "SELECT r.run_id, r.name, r.suite, r.status, r.started_at, r.finished_at, r.git_sha, "
       "r.render_backend, p.name, p.kind, r.planned_episodes, "
-      "(SELECT count(*) FROM episodes e WHERE e.run_id = r.run_id) "
+      "(SELECT count(*) FROM episodes e WHERE e.run_id = r.run_id), "
+      "coalesce(json_extract(r.config_json, '$.perturbations.set'), '') "
       "FROM runs r JOIN policies p USING (policy_id) ORDER BY r.run_id");
   if (!query.ok()) return query.error();
   Statement& rows = query.value();
@@ -40,6 +41,7 @@ Result<std::vector<RunInfo>> RunReader::ListRuns() const {
     run.policy_kind = rows.ColumnText(9);
     run.planned_episodes = static_cast<int>(rows.ColumnInt(10));
     run.recorded_episodes = static_cast<int>(rows.ColumnInt(11));
+    run.perturbation_set = rows.ColumnText(12);
     runs.push_back(std::move(run));
   }
 }

@@ -25,6 +25,7 @@ struct RunInfo {
   std::string policy_name, policy_kind;  // the policy the run was started with
   int planned_episodes = 0;
   int recorded_episodes = 0;  // episode rows written so far
+  std::string perturbation_set;  // the suite set whose grids it ran ("" for an unperturbed run)
 };
 
 // One task's episodes in a run, all variants pooled.

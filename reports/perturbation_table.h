@@ -1,0 +1,33 @@
+// The perturbation table of LIBERO-Plus and MergeVLA Table 2: one row per
+// policy and perturbation set, a column per dimension (camera, robot,
+// language, light, background, noise, layout), the pooled total over every
+// perturbed episode (LIBERO-Plus's Total: counted, not the mean of the
+// columns) and the unperturbed episodes the set shifts. A row counts each
+// suite's latest run of that policy in that set; every cell from episode rows.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/result.h"
+#include "reports/suite_table.h"
+
+namespace gauntlet::reports {
+
+struct PerturbationTable {
+  std::vector<std::string> dimensions;  // column order (those present)
+  struct Row {
+    std::string policy, set;
+    std::vector<std::string> runs;                  // the runs counted
+    std::map<std::string, SuiteCell> cells;         // by dimension; "" = unperturbed
+  };
+  std::vector<Row> rows;
+};
+
+Result<PerturbationTable> BuildPerturbationTable(const std::string& db_path);
+// Same formats as the suite table; tidy records have a "dimension" field
+// ("pooled" for the total, "unperturbed" for the baseline).
+std::string FormatPerturbationTable(const PerturbationTable& table, TableFormat format);
+
+}  // namespace gauntlet::reports
