@@ -2,6 +2,8 @@
 // perturbations table and summarised per dimension with the drop.
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "tests/cli/cli_support.h"
 
 namespace gauntlet {
@@ -41,6 +43,28 @@ TEST(PerturbationCli, EveryDimensionRunsIsRecordedAndSummarised) {
   EXPECT_NE(again.err.find("8 of 8 episodes already stored"), std::string::npos) << again.err;
   // The language variant told the policy a pool sentence; the others the task's.
   EXPECT_NE(QueryText(db, "SELECT config_json FROM runs").find("\"language_mode\":\"clean\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gauntlet
+
+namespace gauntlet {
+namespace {
+
+TEST(PerturbationCli, ShowWritesAContactSheetOfEveryLevel) {
+  const std::string out = testing::TempDir("sheet") + "/camera.png";
+  Ran r = Gauntlet("show libero_spatial/0 --perturb camera --variants 2 --size 64 --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const cv::Mat sheet = cv::imread(out);
+  EXPECT_EQ(sheet.cols, 2 * 64);
+  EXPECT_EQ(sheet.rows, 6 * 64);  // the unperturbed view, then levels 1-5
+  EXPECT_NE(r.out.find("camera-L5-1"), std::string::npos) << r.out;
+  Ran language = Gauntlet("show libero_spatial/0 --perturb language");
+  ASSERT_EQ(language.exit_code, 0) << language.err;
+  EXPECT_NE(language.out.find("distractor: "), std::string::npos) << language.out;
+  Ran unknown = Gauntlet("show libero_spatial/0 --perturb weather --out " + out);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown dimension 'weather'"), std::string::npos) << unknown.err;
 }
 
 }  // namespace
