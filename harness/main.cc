@@ -28,6 +28,7 @@
 #ifdef GAUNTLET_EMBEDDED_PYTHON
 #include "python/embedded_interpreter.h"
 #endif
+#include "reports/html_dashboard.h"
 #include "reports/paired_comparison.h"
 #include "reports/perturbation_table.h"
 #include "reports/suite_table.h"
@@ -209,9 +210,19 @@ int Trace(const std::string& target, int init, int every, int png_at, const std:
 }
 
 // A publication table from the database: `--table suites` (one row per
-// policy, one column per suite).
+// policy, one column per suite); or, with `--html DIR`, the dashboard page.
 int Report(const std::string& db, const std::string& table_kind, const std::string& format_name,
-           const std::string& out) {
+           const std::string& out, const std::string& html_dir) {
+  if (!html_dir.empty()) {
+    reports::DashboardOptions options;
+    options.db_path = db;
+    options.out_dir = html_dir;
+    options.assets_dir = (fs::path(GAUNTLET_SOURCE_DIR) / "reports" / "dashboard").string();
+    auto page = reports::WriteHtmlDashboard(options);
+    if (!page.ok()) return Fail(page.error().message);
+    std::cout << "wrote " << page.value() << " (open it from disk; it needs no network)\n";
+    return 0;
+  }
   if (table_kind != "suites" && table_kind != "perturbations") {
     return Fail("report: unknown table '" + table_kind + "' (known: suites, perturbations)");
   }
@@ -365,12 +376,20 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--bootstrap", compare.bootstrap_iterations, "Cluster-bootstrap resamples")
       ->capture_default_str()->check(CLI::Range(100, 1000000));
 
-  std::string report_db = "gauntlet.db", report_table = "suites", report_format = "md", report_out;
-  auto* report_cmd = app.add_subcommand("report", "Write a publication table computed from a results file");
+  std::string report_db = "gauntlet.db", report_table = "suites", report_format = "md", report_out, report_html;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write a publication table computed from a results file, or (--html) a dashboard page");
   report_cmd->add_option("--db", report_db, "SQLite results file")->capture_default_str();
-  report_cmd->add_option("--table", report_table, "Table: suites (policies x suites) or perturbations (policies x perturbation dimensions)")->capture_default_str();
-  report_cmd->add_option("--format", report_format, "md, latex, csv or json")->capture_default_str();
-  report_cmd->add_option("--out", report_out, "File to write (default: standard output)");
+  auto* report_table_opt = report_cmd->add_option("--table", report_table, "Table: suites (policies x suites) or perturbations (policies x perturbation dimensions)")->capture_default_str();
+  auto* report_format_opt = report_cmd->add_option("--format", report_format, "md, latex, csv or json")->capture_default_str();
+  auto* report_out_opt = report_cmd->add_option("--out", report_out, "File to write (default: standard output)");
+  report_cmd->add_option("--html", report_html,
+                         "Write OUT_DIR/index.html instead: runs, both tables, charts and an episode browser in one "
+                         "self-contained page that opens from disk (needs `bash scripts/setup.sh` once)")
+      ->type_name("OUT_DIR")
+      ->excludes(report_table_opt)
+      ->excludes(report_format_opt)
+      ->excludes(report_out_opt);
 
   std::string trace_target, trace_out = "trace.png";
   int trace_init = 0, trace_every = 10, trace_png_at = -1;
@@ -433,7 +452,7 @@ int main(int argc, char** argv) {
     return Show(show_target, show_init, show_out, show_size);
   }
   if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
-  if (*report_cmd) return Report(report_db, report_table, report_format, report_out);
+  if (*report_cmd) return Report(report_db, report_table, report_format, report_out, report_html);
   if (*list_cmd) return List(list_suite);
   if (*init_cmd) return InitStates(init_suite, init_tasks, init_check);
   return 0;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs gauntlet's build and runtime dependencies from Debian 12 packages.
-# Idempotent: does nothing (and needs no network) when all are installed.
+# Installs gauntlet's build and runtime dependencies from Debian 12 packages,
+# and the dashboard's chart libraries from npm (reports/dashboard, pinned by
+# its package-lock.json). Idempotent: does nothing (and needs no network) when
+# all are installed and node_modules matches the lock file.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 packages=(
   build-essential cmake ccache pkg-config git
@@ -14,17 +17,31 @@ packages=(
   libwebsocketpp-dev libasio-dev libboost-dev libmsgpack-cxx-dev  # remote policies (openpi protocol)
   pybind11-dev python3-dev python3-numpy python3-pytest             # Python module and policies
   python3-websockets python3-msgpack    # the test policy server (openpi's own stack)
+  chromium                              # renders the HTML dashboard in its test
 )
+# npm for the dashboard's libraries: Debian's, unless a Node.js with its own
+# npm is installed already (NodeSource's nodejs conflicts with Debian's npm).
+if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "setup: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The dashboard's chart libraries (`gauntlet report --html` inlines them).
+# `npm ci` installs exactly the lock file; a stamp of the lock file's hash
+# marks node_modules current (npm ci deletes node_modules, stamp included).
+dashboard="$root/reports/dashboard"
+lock_hash="$(sha256sum "$dashboard/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$dashboard/node_modules/.gauntlet-lock-sha256" 2>/dev/null)" != "$lock_hash" ]; then
+  echo "setup: npm ci in $dashboard" >&2
+  (cd "$dashboard" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "$lock_hash" > "$dashboard/node_modules/.gauntlet-lock-sha256"
+fi

@@ -25,6 +25,18 @@ std::unique_ptr<Policy> MakeOrFail(const std::string& url, const std::vector<std
   return policy.ok() ? std::move(policy).value() : nullptr;
 }
 
+// The message of the PolicyError act() throws on the sample observation ("" and a
+// test failure when it throws none).
+std::string ActError(Policy& policy) {
+  try {
+    policy.act(SampleObservation());
+  } catch (const PolicyError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "act() did not fail";
+  return "";
+}
+
 EpisodeContext Context(int init_state) {
   EpisodeContext c;
   c.suite = "libero_spatial";
@@ -208,12 +220,8 @@ TEST(RemotePolicy, TheTracebacksExceptionLineIsKept) {
   auto policy = MakeOrFail(server.url(), {});
   ASSERT_TRUE(policy);
   policy->reset(Context(0));
-  try {
-    policy->act(SampleObservation());
-    ADD_FAILURE() << "no error";
-  } catch (const PolicyError& e) {
-    EXPECT_NE(std::string(e.what()).find("RuntimeError: injected fault at request 1"), std::string::npos) << e.what();
-  }
+  const std::string error = ActError(*policy);
+  EXPECT_NE(error.find("RuntimeError: injected fault at request 1"), std::string::npos) << error;
 }
 
 TEST(RemotePolicy, ADeadServerMakesEveryLaterEpisodeAQuickError) {
@@ -222,12 +230,8 @@ TEST(RemotePolicy, ADeadServerMakesEveryLaterEpisodeAQuickError) {
   auto policy = MakeOrFail(server.url(), {"connect_retries=1"});
   ASSERT_TRUE(policy);
   policy->reset(Context(0));
-  try {
-    policy->act(SampleObservation());
-    ADD_FAILURE() << "no error";
-  } catch (const PolicyError& e) {
-    EXPECT_NE(std::string(e.what()).find("request 1: the connection was lost"), std::string::npos) << e.what();
-  }
+  const std::string error = ActError(*policy);
+  EXPECT_NE(error.find("request 1: the connection was lost"), std::string::npos) << error;
   for (int episode = 1; episode < 3; ++episode) {
     try {
       policy->reset(Context(episode));
@@ -246,12 +250,8 @@ TEST(RemotePolicy, AChunkOfTheWrongLengthIsAnError) {
   auto policy = MakeOrFail(server.url(), {"chunk=5"});
   ASSERT_TRUE(policy);
   policy->reset(Context(0));
-  try {
-    policy->act(SampleObservation());
-    ADD_FAILURE() << "no error";
-  } catch (const PolicyError& e) {
-    EXPECT_NE(std::string(e.what()).find("has shape (4, 7); expected (5, 7)"), std::string::npos) << e.what();
-  }
+  const std::string error = ActError(*policy);
+  EXPECT_NE(error.find("has shape (4, 7); expected (5, 7)"), std::string::npos) << error;
 }
 
 TEST(RemotePolicy, ExtendedModeFramesEachEpisodeOnlyWhenTheServerOffersIt) {

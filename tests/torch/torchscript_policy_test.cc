@@ -17,6 +17,7 @@
 
 #include "harness/gl_context.h"
 #include "policies/probe_policy.h"
+#include "tests/cli/cli_support.h"
 #include "tests/envs/env_fixture.h"
 
 namespace gauntlet {
@@ -331,23 +332,6 @@ TEST(TorchScriptPolicy, BadOutputsAndExceptionsArePolicyErrorsNamingTheFileAndSh
 
 // ---- End to end: the real `gauntlet` binary and the SQLite file it writes.
 
-struct Ran {
-  int exit_code;
-  std::string out, err;
-};
-
-Ran Gauntlet(const std::string& args) {
-  const std::string dir = testing::TempDir("torch-cli");
-  const std::string command = std::string(GAUNTLET_BINARY) + " " + args + " >" + dir + "/out 2>" + dir + "/err";
-  const int status = std::system(command.c_str());
-  auto slurp = [](const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
-  return {WEXITSTATUS(status), slurp(dir + "/out"), slurp(dir + "/err")};
-}
 
 // Rows of `sql` on the database, through the sqlite3 shell (this binary does
 // not link SQLite).
