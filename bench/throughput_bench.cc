@@ -47,6 +47,7 @@
 #include "harness/gl_context.h"
 #include "harness/mujoco_handles.h"
 #include "harness/suite_spec.h"
+#include "gauntlet_build_paths.h"
 
 namespace {
 

@@ -33,6 +33,7 @@
 #include "reports/perturbation_table.h"
 #include "reports/suite_table.h"
 #include "reports/summary.h"
+#include "gauntlet_build_paths.h"
 
 namespace fs = std::filesystem;
 using namespace gauntlet;

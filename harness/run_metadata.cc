@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <vector>
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet {
 

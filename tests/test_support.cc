@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet::testing {
 

@@ -21,6 +21,7 @@
 #include "harness/scheduler.h"
 #include "reports/summary.h"
 #include "results/results_store.h"
+#include "gauntlet_build_paths.h"
 
 namespace fs = std::filesystem;
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/test_support.h"
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet {
 

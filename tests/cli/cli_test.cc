@@ -15,6 +15,7 @@
 
 #include "tests/cli/cli_support.h"
 #include "tests/test_support.h"
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet {
 namespace {

@@ -9,6 +9,7 @@
 #include "envs/tabletop/bddl_task.h"
 #include "harness/suite_spec.h"
 #include "tests/test_support.h"
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet::envs::tabletop {
 namespace {

@@ -17,6 +17,7 @@
 #include "envs/tabletop/predicates.h"
 #include "harness/mujoco_handles.h"
 #include "tests/envs/env_fixture.h"
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet::envs::tabletop {
 namespace {

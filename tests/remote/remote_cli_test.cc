@@ -11,6 +11,7 @@
 
 #include "tests/remote/policy_server_process.h"
 #include "tests/test_support.h"
+#include "gauntlet_build_paths.h"
 
 namespace gauntlet {
 namespace {
