@@ -8,17 +8,15 @@
 
 #include "policies/merged/diagnostics_accumulator.h"
 #include "policies/merged/merge_methods.h"
+#include "tests/merged/merged_test_support.h"
 
 namespace gauntlet::policies::merged {
 namespace {
 
-at::Tensor Values(std::vector<double> values) { return at::tensor(values, at::kDouble); }
+using merge_testing::List;
+using merge_testing::Map;
 
-ParameterMap Map(const std::string& source, std::vector<std::pair<std::string, at::Tensor>> entries) {
-  ParameterMap map(source);
-  for (auto& [name, tensor] : entries) map.Add(name, tensor);
-  return map;
-}
+at::Tensor Values(std::vector<double> values) { return at::tensor(values, at::kDouble); }
 
 TEST(GroupOfName, FirstComponentsButNeverTheLeaf) {
   EXPECT_EQ(GroupOfName("vlm.layers.3.q.weight", 3), "vlm.layers.3");

@@ -2,6 +2,7 @@
 // comments), and its defining properties; selection and layout errors.
 // Tensors are float64 so that hand-computed values compare exactly.
 #include "policies/merged/merge_methods.h"
+#include "tests/merged/merged_test_support.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -11,18 +12,10 @@
 namespace gauntlet::policies::merged {
 namespace {
 
+using merge_testing::List;
+using merge_testing::Map;
+
 at::Tensor Values(std::vector<double> values) { return at::tensor(values, at::kDouble); }
-
-std::vector<double> List(const at::Tensor& tensor) {
-  const at::Tensor flat = tensor.reshape({-1}).to(at::kDouble).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
-
-ParameterMap Map(const std::string& source, std::vector<std::pair<std::string, at::Tensor>> entries) {
-  ParameterMap map(source);
-  for (auto& [name, tensor] : entries) map.Add(name, tensor);
-  return map;
-}
 
 // One-parameter models "w": the base and experts given as values.
 struct Models {

@@ -4,15 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "policies/merged/merge_methods.h"
+#include "tests/merged/merged_test_support.h"
 
 namespace gauntlet::policies::merged {
 namespace {
 
-ParameterMap Map(const std::string& source, std::vector<std::pair<std::string, at::Tensor>> entries) {
-  ParameterMap map(source);
-  for (auto& [name, tensor] : entries) map.Add(name, tensor);
-  return map;
-}
+using merge_testing::List;
+using merge_testing::Map;
 
 // Base zero; each expert's "w" is its task vector; "b" (1-D) likewise.
 struct Models {

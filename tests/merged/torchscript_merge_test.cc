@@ -11,9 +11,13 @@
 #include "policies/merged/merge_methods.h"
 #include "policies/merged/parameter_map.h"
 #include "tests/test_support.h"
+#include "tests/merged/merged_test_support.h"
 
 namespace gauntlet::policies::merged {
 namespace {
+
+using merge_testing::List;
+using merge_testing::Map;
 
 // Net: forward(x) = enc(x) + head, enc(x) = x * enc.weight + enc.running_mean;
 // enc.steps is an integer buffer (a counter, never merged).
@@ -30,11 +34,6 @@ std::string SaveNet(const std::string& path, std::vector<double> weight, std::ve
   net.define("def forward(self, x: Tensor) -> Tensor:\n    return self.enc.forward(x) + self.head\n");
   net.save(path);
   return path;
-}
-
-std::vector<double> List(const at::Tensor& tensor) {
-  const at::Tensor flat = tensor.reshape({-1}).to(at::kDouble).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
 }
 
 class TorchScriptMerge : public ::testing::Test {
