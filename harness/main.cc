@@ -24,6 +24,7 @@
 #include "harness/run_metadata.h"
 #include "envs/perturbations/language_pool.h"
 #include "envs/perturbations/perturbation_sampler.h"
+#include "policies/merged/merge_command.h"
 #include "policies/oracle_policy.h"
 #ifdef GAUNTLET_EMBEDDED_PYTHON
 #include "python/embedded_interpreter.h"
@@ -416,6 +417,20 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--variants", show_variants, "With --perturb: variants per level")
       ->capture_default_str()->check(CLI::Range(1, 10));
 
+  policies::merged::MergeCommand merge;
+  std::vector<std::string> merge_params;
+  auto* merge_cmd = app.add_subcommand("merge", "Merge fine-tuned experts onto their base model");
+  merge_cmd->add_option("--method", merge.method, "Merge method: " + policies::merged::MergeMethodNames())->required();
+  merge_cmd->add_option("--base", merge.base, "Base model: TorchScript module or tensor file")->required();
+  merge_cmd->add_option("--experts", merge.experts, "Expert models, comma-separated")->required()->delimiter(',');
+  merge_cmd->add_option("--param", merge_params, "A hyperparameter, key=value (repeatable)");
+  merge_cmd->add_option("--include", merge.include, "Parameter name patterns to merge (glob or re:REGEX; default all)")
+      ->delimiter(',');
+  merge_cmd->add_option("--exclude", merge.exclude, "Parameter name patterns to keep at the base")->delimiter(',');
+  merge_cmd->add_option("--group-depth", merge.group_depth, "Name components per diagnostics group")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  merge_cmd->add_option("--out", merge.out, "Merged model file (a record OUT.json is written beside it)")->required();
+
   std::string list_suite;
   auto* list_cmd = app.add_subcommand("list", "List suites, or the tasks of one suite");
   list_cmd->add_option("suite", list_suite, "Suite file or name");
@@ -455,6 +470,19 @@ int main(int argc, char** argv) {
   if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
   if (*report_cmd) return Report(report_db, report_table, report_format, report_out, report_html);
   if (*list_cmd) return List(list_suite);
+  if (*merge_cmd) {
+    for (const std::string& item : merge_params) {
+      const auto eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) return Fail("merge --param '" + item + "': expected key=value");
+      if (!merge.params.emplace(item.substr(0, eq), item.substr(eq + 1)).second) {
+        return Fail("merge --param: '" + item.substr(0, eq) + "' is given twice");
+      }
+    }
+    auto text = policies::merged::RunMerge(merge);
+    if (!text.ok()) return Fail("merge: " + text.error().message);
+    std::cout << text.value();
+    return 0;
+  }
   if (*init_cmd) return InitStates(init_suite, init_tasks, init_check);
   return 0;
 }

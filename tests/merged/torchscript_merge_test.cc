@@ -7,9 +7,12 @@
 #include <torch/script.h>
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "policies/merged/merge_methods.h"
 #include "policies/merged/parameter_map.h"
+#include "tests/cli/cli_support.h"
 #include "tests/test_support.h"
 #include "tests/merged/merged_test_support.h"
 
@@ -147,6 +150,35 @@ TEST_F(TorchScriptMerge, MismatchedModulesAreClearErrors) {
   auto not_module = LoadTorchScriptParameters(dir + "/nothing.pt");
   ASSERT_FALSE(not_module.ok());
   EXPECT_NE(not_module.error().message.find(dir + "/nothing.pt"), std::string::npos);
+}
+
+// `gauntlet merge` end to end: the real binary writes a runnable module and
+// its record; bad methods and settings are refused before anything loads.
+TEST_F(TorchScriptMerge, TheMergeVerbWritesTheModuleAndItsRecord) {
+  const std::string out = dir + "/merged.pt";
+  Ran r = Gauntlet("merge --method task_arithmetic --param alpha=0.5 --base " + base + " --experts " + first + "," +
+                   second + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("wrote " + out + " (TorchScript module)"), std::string::npos) << r.out;
+  auto merged = LoadTorchScriptParameters(out);
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ(List(merged.value().at("enc.weight")), (std::vector<double>{3, 2}));
+  EXPECT_EQ(List(merged.value().at("head")), (std::vector<double>{1, 2}));
+  std::ifstream record_file(out + ".json");
+  const nlohmann::json record = nlohmann::json::parse(record_file);
+  EXPECT_EQ(record["method"], "task_arithmetic");
+  EXPECT_EQ(record["output"]["kind"], "torchscript");
+  EXPECT_NE(record.dump().find("\"alpha\""), std::string::npos) << record.dump();
+
+  Ran method = Gauntlet("merge --method soup --base " + base + " --experts " + first + " --out " + out);
+  EXPECT_EQ(method.exit_code, 2);
+  EXPECT_NE(method.err.find("ties"), std::string::npos) << method.err;  // the known methods are listed
+  Ran key = Gauntlet("merge --method ties --param densty=0.3 --base " + base + " --experts " + first + " --out " + out);
+  EXPECT_EQ(key.exit_code, 2);
+  EXPECT_NE(key.err.find("densty"), std::string::npos) << key.err;
+  Ran missing = Gauntlet("merge --method average --base " + dir + "/nowhere.pt --experts " + first + " --out " + out);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nowhere.pt"), std::string::npos) << missing.err;
 }
 
 }  // namespace
