@@ -31,8 +31,7 @@
 #endif
 #include "reports/html_dashboard.h"
 #include "reports/paired_comparison.h"
-#include "reports/perturbation_table.h"
-#include "reports/suite_table.h"
+#include "reports/report_command.h"
 #include "reports/summary.h"
 #include "gauntlet_build_paths.h"
 
@@ -211,13 +210,12 @@ int Trace(const std::string& target, int init, int every, int png_at, const std:
   return 1;
 }
 
-// A publication table from the database: `--table suites` (one row per
-// policy, one column per suite); or, with `--html DIR`, the dashboard page.
-int Report(const std::string& db, const std::string& table_kind, const std::string& format_name,
-           const std::string& out, const std::string& html_dir) {
+// A publication table from the database (reports/report_command.h); or, with
+// `--html DIR`, the dashboard page.
+int Report(const reports::ReportCommand& command, const std::string& out, const std::string& html_dir) {
   if (!html_dir.empty()) {
     reports::DashboardOptions options;
-    options.db_path = db;
+    options.db_path = command.db;
     options.out_dir = html_dir;
     options.assets_dir = (fs::path(GAUNTLET_SOURCE_DIR) / "reports" / "dashboard").string();
     auto page = reports::WriteHtmlDashboard(options);
@@ -225,28 +223,14 @@ int Report(const std::string& db, const std::string& table_kind, const std::stri
     std::cout << "wrote " << page.value() << " (open it from disk; it needs no network)\n";
     return 0;
   }
-  if (table_kind != "suites" && table_kind != "perturbations") {
-    return Fail("report: unknown table '" + table_kind + "' (known: suites, perturbations)");
-  }
-  auto format = reports::ParseTableFormat(format_name);
-  if (!format.ok()) return Fail("report: --format: " + format.error().message);
-  if (!fs::exists(db)) return Fail("report: " + db + ": no such results file");
-  std::string text;
-  if (table_kind == "suites") {
-    auto table = reports::BuildSuiteTable(db);
-    if (!table.ok()) return Fail(table.error().message);
-    text = reports::FormatSuiteTable(table.value(), format.value());
-  } else {
-    auto table = reports::BuildPerturbationTable(db);
-    if (!table.ok()) return Fail(table.error().message);
-    text = reports::FormatPerturbationTable(table.value(), format.value());
-  }
+  auto text = reports::RenderReportTable(command);
+  if (!text.ok()) return Fail("report: " + text.error().message);
   if (out.empty()) {
-    std::cout << text;
+    std::cout << text.value();
     return 0;
   }
   std::ofstream file(out);
-  file << text;
+  file << text.value();
   if (!file.good()) return Fail("report: cannot write " + out);
   return 0;
 }
@@ -378,20 +362,42 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--bootstrap", compare.bootstrap_iterations, "Cluster-bootstrap resamples")
       ->capture_default_str()->check(CLI::Range(100, 1000000));
 
-  std::string report_db = "gauntlet.db", report_table = "suites", report_format = "md", report_out, report_html;
+  reports::ReportCommand report;
+  std::string report_out, report_html;
   auto* report_cmd = app.add_subcommand(
       "report", "Write a publication table computed from a results file, or (--html) a dashboard page");
-  report_cmd->add_option("--db", report_db, "SQLite results file")->capture_default_str();
-  auto* report_table_opt = report_cmd->add_option("--table", report_table, "Table: suites (policies x suites) or perturbations (policies x perturbation dimensions)")->capture_default_str();
-  auto* report_format_opt = report_cmd->add_option("--format", report_format, "md, latex, csv or json")->capture_default_str();
+  report_cmd->add_option("--db", report.db, "SQLite results file")->capture_default_str();
+  auto* report_table_opt = report_cmd->add_option(
+      "--table", report.table,
+      "Table: suites (policies x suites, merged models grouped apart), perturbations (policies x perturbation "
+      "dimensions), router (routing accuracy and confusion per run), chains (CALVIN: chains with their first "
+      "1..5 subtasks done, average length), embodiments (policies x embodiment/task)")->capture_default_str();
+  auto* report_format_opt = report_cmd->add_option("--format", report.format, "md, latex, csv, json or html")->capture_default_str();
   auto* report_out_opt = report_cmd->add_option("--out", report_out, "File to write (default: standard output)");
+  auto* report_ci_opt = report_cmd->add_option(
+      "--ci", report.ci,
+      "Cell intervals: wilson (95% Wilson score) or cluster-bootstrap (95% percentile bootstrap resampling each "
+      "cell's (task, initial state) clusters)")->capture_default_str();
+  auto* report_samples_opt = report_cmd->add_option("--bootstrap-samples", report.bootstrap_samples,
+                                                    "Resamples per cell for --ci cluster-bootstrap")
+      ->capture_default_str()->check(CLI::Range(100, 1000000));
+  auto* report_seed_opt = report_cmd->add_option("--seed", report.seed, "Generator seed for --ci cluster-bootstrap")
+      ->capture_default_str();
+  auto* report_row_opt = report_cmd->add_option(
+      "--row", report.rows,
+      "With --table suites: one row combining runs of different policies, each on its own suite, e.g. "
+      "\"Single-task experts=spatial-ft,object-ft,goal-ft,long-ft\" (repeatable)")->type_name("NAME=RUN,...");
   report_cmd->add_option("--html", report_html,
                          "Write OUT_DIR/index.html instead: runs, both tables, charts and an episode browser in one "
                          "self-contained page that opens from disk (needs `bash scripts/setup.sh` once)")
       ->type_name("OUT_DIR")
       ->excludes(report_table_opt)
       ->excludes(report_format_opt)
-      ->excludes(report_out_opt);
+      ->excludes(report_out_opt)
+      ->excludes(report_ci_opt)
+      ->excludes(report_samples_opt)
+      ->excludes(report_seed_opt)
+      ->excludes(report_row_opt);
 
   std::string trace_target, trace_out = "trace.png";
   int trace_init = 0, trace_every = 10, trace_png_at = -1;
@@ -419,17 +425,34 @@ int main(int argc, char** argv) {
 
   policies::merged::MergeCommand merge;
   std::vector<std::string> merge_params;
-  auto* merge_cmd = app.add_subcommand("merge", "Merge fine-tuned experts onto their base model");
-  merge_cmd->add_option("--method", merge.method, "Merge method: " + policies::merged::MergeMethodNames())->required();
-  merge_cmd->add_option("--base", merge.base, "Base model: TorchScript module or tensor file")->required();
-  merge_cmd->add_option("--experts", merge.experts, "Expert models, comma-separated")->required()->delimiter(',');
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "Merge fine-tuned experts onto their base model, or export a model from a merged artifact");
+  auto* merge_method_opt =
+      merge_cmd->add_option("--method", merge.method, "Merge method: " + policies::merged::MergeMethodNames());
+  auto* merge_base_opt = merge_cmd->add_option("--base", merge.base, "Base model: TorchScript module or tensor file");
+  auto* merge_experts_opt =
+      merge_cmd->add_option("--experts", merge.experts, "Expert models, comma-separated")->delimiter(',');
+  merge_cmd->add_option("--tasks", merge.tasks, "One task label per expert, comma-separated (default: file stems)")
+      ->delimiter(',');
   merge_cmd->add_option("--param", merge_params, "A hyperparameter, key=value (repeatable)");
   merge_cmd->add_option("--include", merge.include, "Parameter name patterns to merge (glob or re:REGEX; default all)")
       ->delimiter(',');
   merge_cmd->add_option("--exclude", merge.exclude, "Parameter name patterns to keep at the base")->delimiter(',');
+  merge_cmd->add_option("--heads", merge.heads,
+                        "Parameter name patterns kept per task, unmerged (each task's model runs its own expert's)")
+      ->delimiter(',');
   merge_cmd->add_option("--group-depth", merge.group_depth, "Name components per diagnostics group")
       ->capture_default_str()->check(CLI::Range(1, 100));
-  merge_cmd->add_option("--out", merge.out, "Merged model file (a record OUT.json is written beside it)")->required();
+  merge_cmd->add_option("--out", merge.out,
+                        "NAME.gmerge: the merged artifact; else a model file (with OUT.json unless --export)")
+      ->required();
+  merge_cmd->add_option("--export", merge.export_which,
+                        "Write the model of 'merged' or of a task label as a plain TorchScript module (or tensor file)");
+  auto* merge_from_opt = merge_cmd->add_option("--from", merge.from, "Export from this .gmerge instead of merging");
+  merge_cmd->add_flag("--stream", merge.stream,
+                      "Bounded memory: load one input at a time into raw shards under --scratch and map them");
+  merge_cmd->add_option("--scratch", merge.scratch, "Folder for --stream's shards (default OUT.scratch; removed after)");
+  merge_from_opt->excludes(merge_method_opt)->excludes(merge_base_opt)->excludes(merge_experts_opt);
 
   std::string list_suite;
   auto* list_cmd = app.add_subcommand("list", "List suites, or the tasks of one suite");
@@ -468,7 +491,7 @@ int main(int argc, char** argv) {
     return Show(show_target, show_init, show_out, show_size);
   }
   if (*trace_cmd) return Trace(trace_target, trace_init, trace_every, trace_png_at, trace_out);
-  if (*report_cmd) return Report(report_db, report_table, report_format, report_out, report_html);
+  if (*report_cmd) return Report(report, report_out, report_html);
   if (*list_cmd) return List(list_suite);
   if (*merge_cmd) {
     for (const std::string& item : merge_params) {
@@ -478,6 +501,10 @@ int main(int argc, char** argv) {
         return Fail("merge --param: '" + item.substr(0, eq) + "' is given twice");
       }
     }
+    if (merge.from.empty() && (merge.method.empty() || merge.base.empty() || merge.experts.empty())) {
+      return Fail("merge: --method, --base and --experts are required (or --from ARTIFACT.gmerge --export ...)");
+    }
+    merge.argv.assign(argv, argv + argc);
     auto text = policies::merged::RunMerge(merge);
     if (!text.ok()) return Fail("merge: " + text.error().message);
     std::cout << text.value();

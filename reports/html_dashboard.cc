@@ -194,7 +194,7 @@ Result<json> SuiteAndTaskRates(const SuiteTable& table, const results::RunReader
       auto cell = row.cells.find(suite);
       if (cell == row.cells.end()) continue;
       const json head = {{"policy", row.policy}, {"suite", suite}, {"label", SuiteLabel(suite)}, {"run", cell->second.run}};
-      suites.push_back(WithFigures(head, cell->second.successes, cell->second.episodes));
+      suites.push_back(WithFigures(head, cell->second.counts.successes, cell->second.counts.episodes));
       auto counts = reader.CountByTask(ids.at(cell->second.run));
       if (!counts.ok()) return counts.error();
       for (const auto& task : counts.value()) {
@@ -376,22 +376,6 @@ Result<std::string> FillTemplate(const std::string& page, const std::map<std::st
 }
 
 }  // namespace
-
-std::string EscapeHtml(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string JsonForScript(const json& value) {
   const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "harness/result.h"
+#include "reports/table_cells.h"  // EscapeHtml
 
 namespace gauntlet::reports {
 
@@ -38,10 +39,6 @@ struct DashboardOptions {
 // Writes out_dir/index.html and returns its path. Missing chart libraries are
 // an error naming their folder and `bash scripts/setup.sh`, which installs them.
 Result<std::string> WriteHtmlDashboard(const DashboardOptions& options);
-
-// `&`, `<`, `>`, `"` and `'` as character references: safe in text and in
-// quoted attribute values.
-std::string EscapeHtml(const std::string& text);
 
 // `value` as JSON that cannot end or confuse the script element holding it:
 // `</` is written `<\/` and `<!--` as `\u003c!--` (both the same JSON).

@@ -19,15 +19,16 @@ struct PerturbationTable {
   std::vector<std::string> dimensions;  // column order (those present)
   struct Row {
     std::string policy, set;
-    std::vector<std::string> runs;                  // the runs counted
-    std::map<std::string, SuiteCell> cells;         // by dimension; "" = unperturbed
+    std::vector<std::string> runs;              // the runs counted
+    std::map<std::string, EpisodeCounts> cells;  // by dimension; "" = unperturbed
   };
   std::vector<Row> rows;
 };
 
 Result<PerturbationTable> BuildPerturbationTable(const std::string& db_path);
-// Same formats as the suite table; tidy records have a "dimension" field
-// ("pooled" for the total, "unperturbed" for the baseline).
-std::string FormatPerturbationTable(const PerturbationTable& table, TableFormat format);
+// Same formats and intervals as the suite table; tidy records have a
+// "dimension" field ("pooled" for the total, "unperturbed" for the baseline).
+std::string FormatPerturbationTable(const PerturbationTable& table, TableFormat format,
+                                    const IntervalOptions& intervals = {});
 
 }  // namespace gauntlet::reports

@@ -18,6 +18,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-pytest             # Python module and policies
   python3-websockets python3-msgpack    # the test policy server (openpi's own stack)
   chromium                              # renders the HTML dashboard in its test
+  texlive-latex-base texlive-latex-recommended  # pdflatex and booktabs: compiles the report tables' LaTeX in a test
 )
 # npm for the dashboard's libraries: Debian's, unless a Node.js with its own
 # npm is installed already (NodeSource's nodejs conflicts with Debian's npm).

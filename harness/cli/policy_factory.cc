@@ -7,6 +7,7 @@
 #include "policies/probe_policy.h"
 #include "policies/remote/remote_policy.h"
 #include "policies/replay_policy.h"
+#include "policies/merged/merged_policy.h"
 #include "policies/torchscript/torchscript_policy.h"
 #include "results/run_reader.h"
 
@@ -34,6 +35,9 @@ Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& 
   if (kind == "torchscript") {
     return RawMaker([target, opts] { return policies::MakeTorchScriptPolicy(target, opts); });
   }
+  if (kind == "merged") {
+    return RawMaker([target, opts] { return policies::merged::MakeMergedPolicy(target, opts); });
+  }
   if (kind == "remote") {
     return RawMaker([target, opts] { return policies::MakeRemotePolicy(target, opts); });
   }
@@ -43,7 +47,7 @@ Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& 
   }
   if (colon != std::string::npos) {
     return Error{"--policy " + spec + ": unknown kind '" + kind + "' (plug-ins: torchscript:PATH.pt, "
-                 "remote:ws://HOST:PORT, python:module:Class)"};
+                 "merged:PATH.gmerge, remote:ws://HOST:PORT, python:module:Class)"};
   }
   if (kind == "probe") return RawMaker([opts] { return policies::ProbePolicy::Create(opts); });
   if (!request.options.empty()) {
@@ -70,7 +74,7 @@ Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& 
 void SetPythonPolicyMaker(PythonPolicyMaker maker) { PythonMaker() = std::move(maker); }
 
 std::string PolicyHelp() {
-  return "oracle, noop, random, probe, replay, torchscript:PATH.pt, remote:ws://HOST:PORT or "
+  return "oracle, noop, random, probe, replay, torchscript:PATH.pt, merged:PATH.gmerge, remote:ws://HOST:PORT or "
          "python:module:Class";
 }
 

@@ -9,13 +9,13 @@
 
 #include "policies/merged/diagnostics_accumulator.h"
 #include "policies/merged/tensor_merger.h"
-#include "policies/merged/torch_errors.h"
+#include "policies/torchscript/torch_errors.h"
 
 namespace gauntlet::policies::merged {
 
 namespace {
 
-// The methods tall_mask and consensus can build their τ_merge with.
+// The methods a method declaring `merge` (tall_mask, consensus, knots) can build on.
 const std::vector<std::string> kInnerMethods = {"average", "task_arithmetic", "ties", "dare",  "dare_ties",
                                                 "breadcrumbs", "magmax", "tsv", "iso_c", "iso_cts"};
 const char kInnerPrefix[] = "merge.";
@@ -59,13 +59,22 @@ ParamSpec Drop() { return Number("p", "0.5", "DARE drop probability", 0, 1, /*ma
 ParamSpec Rescale() { return Spec("rescale", ParamKind::kFlag, "true", "DARE: divide the kept entries by 1 - p"); }
 ParamSpec Seed() { return Spec("seed", ParamKind::kInteger, "0", "seed of DARE's drops"); }
 ParamSpec Lambda() { return Number("lambda", "0.6", "mask ratio: S_m = 1[|tau_m| > lambda |tau_merge - tau_m|]", 0); }
-ParamSpec Inner() {
-  return Choice("merge", "task_arithmetic", "the method giving tau_merge (its keys as merge.<key>)", kInnerMethods);
+ParamSpec Inner(std::string default_method, std::string meaning) {
+  return Choice("merge", std::move(default_method), std::move(meaning) + " (its keys as merge.<key>)", kInnerMethods);
 }
+
+// A default that a method declaring `merge` gives the inner method's `key`
+// (merge.<key>) when the inner method is `inner`, or any one when "".
+struct InnerDefault {
+  std::string inner;
+  std::string key;
+  std::string value;
+};
 
 struct MethodEntry {
   MergeMethodInfo info;
   MergerFactory make;
+  std::vector<InnerDefault> inner_defaults;
 };
 
 MethodEntry Entry(std::string name, std::string summary, std::vector<ParamSpec> params, MergerFactory make) {
@@ -110,18 +119,38 @@ std::vector<MethodEntry> BuildRegistry() {
                           {Alpha("1"), Number("common_space_fraction", "0.8",
                                               "share of the rank given to the common subspace", 0, 1)},
                           MakeIsoCts));
+  methods.push_back(Entry(
+      "wudi", "per 2-D parameter, Adam steps on the task vectors' interference (WUDI-Merging)",
+      {Spec("iterations", ParamKind::kInteger, "400",
+            "Adam steps per 2-D parameter (FB wudi.yaml; FB's function default is 300)"),
+       Number("lr", "1e-5", "Adam learning rate", 0)},
+      MakeWudi));
+  MethodEntry knots = Entry(
+      "knots", "the experts' layer updates in one shared SVD basis, merged there by `merge` (KnOTS; LoRA or dense)",
+      {Inner("ties", "the method merging the aligned coordinates"),
+       Spec("s_on_V", ParamKind::kFlag, "true", "merge S * V_m (rows scaled by the singular values) rather than V_m"),
+       Number("lora_scale", "1", "a LoRA layer's update is lora_scale * B * A", 0)},
+      [](const ResolvedParams& p) { return MakeKnots(p, MakeInner(p)); });
+  // KnOTS's published configurations: KnOTS-TIES and KnOTS-DARE-TIES.
+  knots.inner_defaults = {{"ties", "density", "0.2"},     {"ties", "agg", "mean"},       {"ties", "alpha", "0.6"},
+                          {"dare_ties", "p", "0.1"},      {"dare_ties", "density", "1"}, {"dare_ties", "agg", "mean"},
+                          {"dare_ties", "alpha", "0.7"}};
+  methods.push_back(std::move(knots));
 
   MethodEntry tall = Entry("tall_mask", "per-task masks over a merged task vector (TALL masks, MergeVLA)",
-                           {Lambda(), Inner()},
+                           {Lambda(), Inner("task_arithmetic", "the method giving tau_merge")},
                            [](const ResolvedParams& p) { return MakeTallMask(p, MakeInner(p)); });
+  // The masks test against the unscaled merged vector (TALL's τ_MTL) unless told otherwise.
+  tall.inner_defaults = {{"", "alpha", "1"}};
   tall.info.task_masks = true;
   tall.info.per_task_models = true;
   methods.push_back(std::move(tall));
   MethodEntry consensus = Entry(
       "consensus", "keep merged entries active in at least k task masks (consensus merging)",
       {Lambda(), Spec("k", ParamKind::kInteger, "2", "minimum number of task masks an entry must be active in"),
-       Alpha("0.3"), Inner()},
+       Alpha("0.3"), Inner("task_arithmetic", "the method giving tau_merge")},
       [](const ResolvedParams& p) { return MakeConsensus(p, MakeInner(p)); });
+  consensus.inner_defaults = {{"", "alpha", "1"}};
   consensus.info.task_masks = true;
   methods.push_back(std::move(consensus));
 
@@ -185,16 +214,19 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
   }
   std::vector<ParamSpec> specs = entry->info.params;
   // A method declaring `merge` builds on an inner method and takes its keys as merge.<key>.
-  const bool composite = std::any_of(specs.begin(), specs.end(), [](const ParamSpec& s) { return s.key == "merge"; });
-  if (composite) {
+  const auto merge = std::find_if(specs.begin(), specs.end(), [](const ParamSpec& s) { return s.key == "merge"; });
+  if (merge != specs.end()) {
     auto given = params.find("merge");
-    const std::string inner_name = given == params.end() ? Inner().default_value : given->second;
+    const std::string inner_name = given == params.end() ? merge->default_value : given->second;
     if (std::find(kInnerMethods.begin(), kInnerMethods.end(), inner_name) == kInnerMethods.end()) {
       return Error{method + ": merge=" + inner_name + " is not one of " + JoinNames(kInnerMethods)};
     }
     for (ParamSpec spec : FindEntry(inner_name)->info.params) {
-      // The masks test against the unscaled merged vector (TALL's τ_MTL) unless told otherwise.
-      if (spec.key == "alpha") spec.default_value = "1";
+      for (const InnerDefault& changed : entry->inner_defaults) {
+        if ((changed.inner.empty() || changed.inner == inner_name) && changed.key == spec.key) {
+          spec.default_value = changed.value;
+        }
+      }
       spec.key = kInnerPrefix + spec.key;
       specs.push_back(std::move(spec));
     }
@@ -243,18 +275,21 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   try {
     at::NoGradGuard no_grad;
     std::unique_ptr<TensorMerger> merger = entry.make(resolved.value());
-    merger->Prepare(MergeInputs{base, experts, result.merged_names});
+    const MergeInputs inputs{base, experts, result.merged_names};
+    Status usable = merger->CheckInputs(inputs);
+    if (!usable.ok()) return Error{usable.message()};
+    merger->Prepare(inputs);
     const bool has_lambda = resolved.value().values().count("lambda") > 0;
     const double mask_lambda = has_lambda ? resolved.value().number("lambda") : 0.0;
     DiagnosticsAccumulator diagnostics(result.experts, options.diagnostics, info.task_masks, mask_lambda);
     result.merged = ParameterMap("merged (" + method + ")");
-    if (info.per_task_models) {
+    if (info.per_task_models && !options.sink) {
       for (size_t i = 0; i < m; ++i) result.task_masks.emplace_back("task mask " + std::to_string(i) + " (" + method + ")");
     }
     size_t next = 0;  // into merged_names, which follow the base's order
     for (const auto& [name, theta0] : base.entries()) {
       if (next == result.merged_names.size() || result.merged_names[next] != name) {
-        result.merged.Add(name, theta0);
+        if (!options.sink) result.merged.Add(name, theta0);
         continue;
       }
       ++next;
@@ -262,9 +297,14 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
       for (const auto& expert : experts) task_vectors.push_back(TaskVector(expert.at(name), theta0));
       MergedTensor out = merger->Merge(name, task_vectors);
       const at::Tensor theta0_compute = theta0.to(ComputeType(theta0.scalar_type()));
-      result.merged.Add(name, (theta0_compute + out.task_vector).to(theta0.scalar_type()));
-      if (info.per_task_models) {
-        for (size_t i = 0; i < m; ++i) result.task_masks[i].Add(name, out.task_masks[i]);
+      const at::Tensor merged = (theta0_compute + out.task_vector).to(theta0.scalar_type());
+      const std::vector<at::Tensor> no_masks;
+      const std::vector<at::Tensor>& masks = info.per_task_models ? out.task_masks : no_masks;
+      if (options.sink) {
+        if (Status s = options.sink(name, merged, masks); !s.ok()) return Error{s.message()};
+      } else {
+        result.merged.Add(name, merged);
+        for (size_t i = 0; i < masks.size(); ++i) result.task_masks[i].Add(name, masks[i]);
       }
       diagnostics.Add(name, theta0_compute, task_vectors, out.task_vector, out.task_masks);
     }
@@ -290,12 +330,17 @@ ParameterMap TaskModel(const ParameterMap& base, const MergeResult& result, size
       model.Add(name, theta0);
       continue;
     }
-    const at::ScalarType type = ComputeType(theta0.scalar_type());
-    const at::Tensor start = theta0.to(type);
-    const at::Tensor update = (result.merged.at(name).to(type) - start) * *mask * result.task_scales[task];
-    model.Add(name, (start + update).to(theta0.scalar_type()));
+    model.Add(name, TaskTensor(theta0, result.merged.at(name), *mask, result.task_scales[task]));
   }
   return model;
+}
+
+at::Tensor TaskTensor(const at::Tensor& theta0, const at::Tensor& merged, const at::Tensor& mask, double scale) {
+  at::NoGradGuard no_grad;
+  const at::ScalarType type = ComputeType(theta0.scalar_type());
+  const at::Tensor start = theta0.to(type);
+  const at::Tensor update = (merged.to(type) - start) * mask * scale;
+  return (start + update).to(theta0.scalar_type());
 }
 
 nlohmann::json MergeRecordJson(const MergeResult& result) {

@@ -53,6 +53,31 @@
 //                      q = round((r − ⌊common_space_fraction·r⌋)/M), half to
 //                      even as FB's Python, and q ≤ r/M. Others: the mean τ_m.
 //                      alpha=1, common_space_fraction=0.8 (FB).
+//   wudi               2-D: τ starts at Σ τ_m and takes `iterations` Adam
+//                      steps (learning rate lr, weight decay 0) on
+//                      L(τ) = Σ_m ‖(τ − τ_m)·τ_mᵀ‖²_F / ‖τ_m‖²_F, summed (FB),
+//                      a task with τ_m = 0 left out (FB: NaN); no alpha.
+//                      Others: the mean τ_m. iterations=400 (FB wudi.yaml;
+//                      FB's function default is 300), lr=1e-5 (FB).
+//   knots              KnOTS. 2-D (ΔW_m = τ_m, [out, in]; LoRA below):
+//                      [ΔW_1 … ΔW_M] = U·diag(S)·[V_1 … V_M] in float64,
+//                      components with S ≤ 1e-4 dropped (FB); the method
+//                      `merge` merges R_m = diag(S)·V_m (s_on_V) or V_m, all
+//                      layers as one model with base 0, into R; then
+//                      ΔW = U·R (s_on_V) or U·diag(S)·R. merge.alpha scales ΔW
+//                      (where KnOTS applies scaling_coeffs); knots has no
+//                      alpha of its own. LoRA: with <p>.lora_A.weight [r, in]
+//                      and <p>.lora_B.weight [out, r] in the models, <p>.weight
+//                      is merged with ΔW_m = τ_m + lora_scale·(B_m·A_m −
+//                      B_0·A_0) (lora_scale·B_m·A_m for the usual frozen W and
+//                      zero B_0) and the factors keep θ₀, so the merged update
+//                      lives in the dense weight; a selected factor needs its
+//                      <p>.weight selected. Others: the mean τ_m. s_on_V=true,
+//                      lora_scale=1 (KnOTS: LoRA alpha = r); merge=ties with
+//                      merge.density=0.2, merge.agg=mean, merge.alpha=0.6
+//                      (KnOTS-TIES: topK 20, merging_type mean, scaling 0.6);
+//                      merge=dare_ties has merge.p=0.1, merge.density=1,
+//                      merge.agg=mean, merge.alpha=0.7 (KnOTS-DARE-TIES).
 //   tall_mask          τ_merge of the method `merge` (its hyperparameters as
 //                      merge.<key>); task masks
 //                      S_m = 1[|τ_m| > lambda·|τ_merge − τ_m|] (TALL; MergeVLA
@@ -77,30 +102,39 @@
 //                      (θ_sft, θ_aux); alpha·(θ_aux − θ_sft). alpha=1 (none
 //                      given; the paper adds the vector as is).
 //
-// `merge` for tall_mask and consensus is any of average, task_arithmetic,
-// ties, dare, dare_ties, breadcrumbs, magmax, tsv, iso_c, iso_cts (a method
-// declaring the key `merge` takes these). Its keys default as for that method
-// except merge.alpha, which defaults to 1. The masks are tested against that
-// method's τ_merge (MergeVLA's generalisation of TALL, whose τ_MTL is
+// `merge` for knots, tall_mask and consensus is any of average,
+// task_arithmetic, ties, dare, dare_ties, breadcrumbs, magmax, tsv, iso_c,
+// iso_cts (a method declaring the key `merge` takes these). Its keys default
+// as for that method except as knots lists above, and merge.alpha, which
+// defaults to 1 for tall_mask and consensus: their masks are tested against
+// that method's τ_merge (MergeVLA's generalisation of TALL, whose τ_MTL is
 // task_arithmetic with alpha 1).
 //
-// Not done yet: knots (LoRA experts), wudi (per-parameter optimisation),
-// slerp, della, model_stock, fisher and regmean (these two need data).
+// Not done yet: slerp, della, model_stock, fisher and regmean (these two need
+// data).
 //
 // Results record every hyperparameter in force (defaults included) as text,
 // so a result can say exactly what ran. Unknown keys, values of the wrong
 // kind or range, unknown methods and the wrong number of experts are errors.
 //
-// Memory: the inputs are held whole (M + 1 models) and the result is one more
-// model (plus M bool masks for per-task methods); a merge adds the M task
+// Memory: the inputs are held whole (M + 1 models; mapped from scratch shards
+// in a streamed merge, tensor_archive.h) and the result is one more model
+// (plus M bool masks for per-task methods) unless MergeOptions::sink takes
+// each merged tensor as it is made; a merge adds the M task
 // vectors of one parameter at a time, and the diagnostics M + 2 float64
 // copies of it (diagnostics_accumulator.h). TIES and DARE-TIES at
-// granularity=model add one model-sized vector (ties.cc).
+// granularity=model add one model-sized vector (ties.cc). WUDI adds, per
+// 2-D parameter, an in×in and an out×in matrix and Adam's two moments; each
+// step costs one out·in² product, 400 steps per parameter (wudi.cc). KnOTS holds the
+// aligned coordinates R_m of every merged 2-D parameter from start to end:
+// (M·r)×in per task for a rank-r LoRA layer, up to the layer's size per task
+// for dense experts (M more models).
 //
 // Thread-safety: MergeModels may run concurrently on different inputs; it
 // uses LibTorch's intra-op threads as configured (at::set_num_threads).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -116,7 +150,7 @@ namespace gauntlet::policies::merged {
 struct MergeMethodInfo {
   std::string name;
   std::string summary;            // one line
-  std::vector<ParamSpec> params;  // tall_mask/consensus also take merge.<key>
+  std::vector<ParamSpec> params;  // a method declaring `merge` also takes merge.<key>
   size_t min_experts = 1;
   size_t max_experts = 0;         // 0: no limit
   bool task_masks = false;        // computes S_m (diagnostics use them, and its `lambda` if any)
@@ -133,9 +167,19 @@ const MergeMethodInfo* FindMergeMethod(const std::string& name);
 // (naming the method's keys), bad value. Cheap: validate before loading models.
 Result<ResolvedParams> ResolveMergeParams(const std::string& method, const MergeParams& params);
 
+// Takes each merged tensor θ (stored dtype) with its task masks (per_task_models
+// methods; else none) as the merge produces it, in merge order; an error stops
+// the merge and is returned.
+using MergedTensorSink = std::function<Status(const std::string& name, const at::Tensor& merged,
+                                              const std::vector<at::Tensor>& task_masks)>;
+
 struct MergeOptions {
   ParameterSelection selection;    // the merged parameters; the rest keep θ₀
   DiagnosticsOptions diagnostics;
+  // When set, merged tensors and masks go here and MergeResult::merged and
+  // task_masks stay empty: a merge then holds one parameter's tensors at a
+  // time beyond its inputs (merge_artifact.h writes them to a file).
+  MergedTensorSink sink;
 };
 
 // Copy: shallow (tensors shared). Move: cheap.
@@ -163,6 +207,9 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
 // The per-task model of a per_task_models result:
 // θ₀ + scale_task·S_task ⊙ (θ − θ₀) on the merged names, θ₀ elsewhere. `task` < number of experts (checked).
 ParameterMap TaskModel(const ParameterMap& base, const MergeResult& result, size_t task);
+// One tensor of it: θ₀ + scale·mask ⊙ (θ − θ₀), computed in ComputeType and
+// cast back to θ₀'s dtype.
+at::Tensor TaskTensor(const at::Tensor& theta0, const at::Tensor& merged, const at::Tensor& mask, double scale);
 
 // What a merge ran, for a record next to the merged file: method, params,
 // base, experts, selection, merged_names count, diagnostics.

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
-#include <unordered_set>
 
-#include "policies/merged/torch_errors.h"
+#include "policies/merged/module_tensors.h"
+#include "policies/torchscript/torch_errors.h"
 
 namespace gauntlet::policies::merged {
 
@@ -51,15 +51,6 @@ std::string ShapeText(const at::Tensor& tensor) {
 
 namespace {
 
-// Every named tensor of `module` (see the header for the choice of buffers).
-template <class Visit>
-void ForEachModuleTensor(const torch::jit::Module& module, ModuleTensors which, Visit&& visit) {
-  for (const auto& parameter : module.named_parameters(/*recurse=*/true)) visit(parameter.name, parameter.value);
-  if (which == ModuleTensors::kParametersAndBuffers) {
-    for (const auto& buffer : module.named_buffers(/*recurse=*/true)) visit(buffer.name, buffer.value);
-  }
-}
-
 Result<std::vector<char>> ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open the file"};
@@ -70,12 +61,7 @@ Result<std::vector<char>> ReadBytes(const std::string& path) {
 
 Result<ParameterMap> LoadTorchScriptParameters(const std::string& path, ModuleTensors which) {
   try {
-    torch::jit::Module module = torch::jit::load(path);
-    ParameterMap map(path);
-    ForEachModuleTensor(module, which, [&](const std::string& name, const at::Tensor& value) {
-      map.Add(name, value.detach());
-    });
-    return map;
+    return ModuleTensorMap(torch::jit::load(path), which, path);
   } catch (const std::exception& e) {
     return Error{path + ": not a loadable TorchScript module: " + TorchErrorReason(e)};
   }
@@ -84,9 +70,13 @@ Result<ParameterMap> LoadTorchScriptParameters(const std::string& path, ModuleTe
 Result<ParameterMap> LoadTensorFile(const std::string& path) {
   auto bytes = ReadBytes(path);
   if (!bytes.ok()) return bytes.error();
+  return TensorFileFromBytes(bytes.value(), path);
+}
+
+Result<ParameterMap> TensorFileFromBytes(const std::vector<char>& bytes, const std::string& path) {
   c10::IValue value;
   try {
-    value = torch::jit::pickle_load(bytes.value());
+    value = torch::jit::pickle_load(bytes);
   } catch (const std::exception& e) {
     return Error{path + ": not a tensor file written by torch::pickle_save or torch.save (from Python, save a " +
                  "plain dict: torch.save(dict(model.state_dict()), path)): " + TorchErrorReason(e)};
@@ -133,29 +123,7 @@ Status SaveTorchScriptWithParameters(const std::string& module_path, const Param
                                      const std::string& out_path) {
   try {
     torch::jit::Module module = torch::jit::load(module_path);
-    torch::NoGradGuard no_grad;
-    std::string problem;
-    std::unordered_set<std::string> module_names;
-    ForEachModuleTensor(module, ModuleTensors::kParametersAndBuffers,
-                        [&](const std::string& name, const at::Tensor& value) {
-      module_names.insert(name);
-      if (!problem.empty()) return;
-      const at::Tensor* replacement = map.find(name);
-      if (replacement == nullptr) {
-        problem = "'" + map.source() + "' has no tensor '" + name + "' of the module";
-      } else if (!replacement->sizes().equals(value.sizes()) || replacement->scalar_type() != value.scalar_type()) {
-        problem = "'" + name + "' is " + ShapeText(*replacement) + " " + c10::toString(replacement->scalar_type()) +
-                  " in '" + map.source() + "' but " + ShapeText(value) + " " + c10::toString(value.scalar_type()) +
-                  " in the module";
-      } else {
-        value.detach().copy_(*replacement);  // the module's own storage
-      }
-    });
-    for (const auto& [name, tensor] : map.entries()) {
-      if (!problem.empty()) break;
-      if (!module_names.count(name)) problem = "'" + map.source() + "' has '" + name + "', which the module lacks";
-    }
-    if (!problem.empty()) return Error{module_path + ": cannot take the tensors: " + problem};
+    if (Status s = AssignModuleTensors(module, map, module_path, Coverage::kEvery); !s.ok()) return s;
     module.save(out_path);
     return Status::Ok();
   } catch (const std::exception& e) {

@@ -81,6 +81,8 @@ Result<ParameterMap> LoadTorchScriptParameters(const std::string& path,
 // A tensor file (see above). Errors name the file: not a pickle, not a dict,
 // a key that is not a string, a value that is not a tensor.
 Result<ParameterMap> LoadTensorFile(const std::string& path);
+// The same from the file's bytes; `path` names them in errors.
+Result<ParameterMap> TensorFileFromBytes(const std::vector<char>& bytes, const std::string& path);
 Status SaveTensorFile(const ParameterMap& map, const std::string& path);
 
 // Either kind, told apart by trying TorchScript first: both are zip archives.

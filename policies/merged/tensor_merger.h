@@ -39,7 +39,10 @@ class TensorMerger {
   TensorMerger& operator=(const TensorMerger&) = delete;
   virtual ~TensorMerger() = default;
 
-  // Called once, before any Merge.
+  // Called once, first: an error for inputs the method cannot merge (a layout
+  // it needs, such as KnOTS's LoRA factors), which MergeModels returns.
+  virtual Status CheckInputs(const MergeInputs& inputs) const { return {}; }
+  // Called once, after CheckInputs and before any Merge.
   virtual void Prepare(const MergeInputs& inputs) {}
   // Called once per name of inputs.names, in that order; `task_vectors` are
   // τ_m = θ_m − θ₀ in the compute dtype (parameter_map.h), one per expert.
@@ -72,11 +75,15 @@ std::unique_ptr<TensorMerger> MakeDareTies(const ResolvedParams& params);
 std::unique_ptr<TensorMerger> MakeTsv(const ResolvedParams& params);
 std::unique_ptr<TensorMerger> MakeIsoC(const ResolvedParams& params);
 std::unique_ptr<TensorMerger> MakeIsoCts(const ResolvedParams& params);
+// wudi.cc
+std::unique_ptr<TensorMerger> MakeWudi(const ResolvedParams& params);
 // emr.cc
 std::unique_ptr<TensorMerger> MakeEmr(const ResolvedParams& params);
 // task_masks.cc: `inner` makes τ_merge.
 std::unique_ptr<TensorMerger> MakeTallMask(const ResolvedParams& params, std::unique_ptr<TensorMerger> inner);
 std::unique_ptr<TensorMerger> MakeConsensus(const ResolvedParams& params, std::unique_ptr<TensorMerger> inner);
+// knots.cc: `inner` merges the aligned coordinates.
+std::unique_ptr<TensorMerger> MakeKnots(const ResolvedParams& params, std::unique_ptr<TensorMerger> inner);
 
 // DARE (sparsify.h: BernoulliKeepMask, DeriveSeed): τ ⊙ B / (1 − p) with
 // rescale, τ ⊙ B without; B's seed derived from (seed, name, task).

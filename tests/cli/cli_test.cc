@@ -168,10 +168,10 @@ TEST(Cli, ReportWritesTheSuiteTableFromTheDatabase) {
   std::ifstream csv(dir + "/t.csv");
   std::string header;
   std::getline(csv, header);
-  EXPECT_EQ(header, "policy,suite,run,n,successes,rate,ci_low,ci_high");
-  Ran bad = Gauntlet("report --db " + dir + "/r.db --table embodiments");
+  EXPECT_EQ(header, "policy,suite,run,n,successes,rate,ci_low,ci_high,ci_method,group,merge_method,merged_parts,route");
+  Ran bad = Gauntlet("report --db " + dir + "/r.db --table tasks");
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("unknown table 'embodiments'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("unknown table 'tasks'"), std::string::npos) << bad.err;
 }
 
 TEST(Cli, ReplayReproducesAStoredRun) {

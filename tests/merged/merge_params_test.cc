@@ -97,7 +97,7 @@ TEST(MergeMethods, RegistryListsEveryMethodOnce) {
   std::vector<std::string> names;
   for (const auto& method : MergeMethods()) names.push_back(method.name);
   EXPECT_EQ(names, (std::vector<std::string>{"average", "task_arithmetic", "ties", "dare", "dare_ties", "breadcrumbs",
-                                             "magmax", "tsv", "iso_c", "iso_cts", "tall_mask", "consensus",
+                                             "magmax", "tsv", "iso_c", "iso_cts", "wudi", "knots", "tall_mask", "consensus",
                                              "emr", "capability_vector"}));
   ASSERT_NE(FindMergeMethod("tall_mask"), nullptr);
   EXPECT_TRUE(FindMergeMethod("tall_mask")->per_task_models);

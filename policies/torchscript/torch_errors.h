@@ -6,8 +6,8 @@
 #include <exception>
 #include <string>
 
-namespace gauntlet::policies::merged {
+namespace gauntlet::policies {
 
 std::string TorchErrorReason(const std::exception& error);
 
-}  // namespace gauntlet::policies::merged
+}  // namespace gauntlet::policies

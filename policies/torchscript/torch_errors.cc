@@ -1,8 +1,8 @@
-#include "policies/merged/torch_errors.h"
+#include "policies/torchscript/torch_errors.h"
 
 #include <c10/util/Exception.h>
 
-namespace gauntlet::policies::merged {
+namespace gauntlet::policies {
 
 std::string TorchErrorReason(const std::exception& error) {
   const auto* c10_error = dynamic_cast<const c10::Error*>(&error);
@@ -14,4 +14,4 @@ std::string TorchErrorReason(const std::exception& error) {
   return message.substr(start, end + 1 - start);
 }
 
-}  // namespace gauntlet::policies::merged
+}  // namespace gauntlet::policies
