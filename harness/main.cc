@@ -444,11 +444,11 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--group-depth", merge.group_depth, "Name components per diagnostics group")
       ->capture_default_str()->check(CLI::Range(1, 100));
   merge_cmd->add_option("--out", merge.out,
-                        "NAME.gmerge: the merged artifact; else a model file (with OUT.json unless --export)")
-      ->required();
+                        "NAME.gmerge: the merged artifact; else a model file (with OUT.json unless --export)");
   merge_cmd->add_option("--export", merge.export_which,
                         "Write the model of 'merged' or of a task label as a plain TorchScript module (or tensor file)");
-  auto* merge_from_opt = merge_cmd->add_option("--from", merge.from, "Export from this .gmerge instead of merging");
+  auto* merge_from_opt = merge_cmd->add_option(
+      "--from", merge.from, "Export from this .gmerge instead of merging (without --export: print its record)");
   merge_cmd->add_flag("--stream", merge.stream,
                       "Bounded memory: load one input at a time into raw shards under --scratch and map them");
   merge_cmd->add_option("--scratch", merge.scratch, "Folder for --stream's shards (default OUT.scratch; removed after)");
@@ -501,8 +501,8 @@ int main(int argc, char** argv) {
         return Fail("merge --param: '" + item.substr(0, eq) + "' is given twice");
       }
     }
-    if (merge.from.empty() && (merge.method.empty() || merge.base.empty() || merge.experts.empty())) {
-      return Fail("merge: --method, --base and --experts are required (or --from ARTIFACT.gmerge --export ...)");
+    if (merge.from.empty() && (merge.method.empty() || merge.base.empty() || merge.experts.empty() || merge.out.empty())) {
+      return Fail("merge: --method, --base, --experts and --out are required (or --from ARTIFACT.gmerge)");
     }
     merge.argv.assign(argv, argv + argc);
     auto text = policies::merged::RunMerge(merge);

@@ -58,13 +58,23 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   GAUNTLET_CHECK(task_masks.empty() || task_masks.size() == m, "diagnostics: one mask per expert");
 
   // Sums in float64 whatever the compute dtype: a model has billions of terms.
+  // Rows θ₀, τ_merge, τ_1..τ_M of one float64 matrix, so that every inner
+  // product this tensor contributes comes from one Gram matrix (one BLAS pass
+  // instead of M(M + 1)/2 + M + 2 separate dot products over the tensor).
+  const int64_t n = base.numel();
+  at::Tensor rows = at::empty({static_cast<int64_t>(m) + 2, n}, at::kDouble);
+  rows[0].copy_(base.reshape({-1}));
+  rows[1].copy_(merged_task_vector.reshape({-1}));
+  for (size_t a = 0; a < m; ++a) rows[2 + a].copy_(task_vectors[a].reshape({-1}));
+  const at::Tensor gram = at::matmul(rows, rows.t()).contiguous();
+  const double* g = gram.data_ptr<double>();
+  const auto dot = [&](size_t i, size_t j) { return g[i * (m + 2) + j]; };
+  const at::Tensor merged64 = rows[1];
   std::vector<at::Tensor> tau(m);
-  for (size_t a = 0; a < m; ++a) tau[a] = task_vectors[a].reshape({-1}).to(at::kDouble);
-  const at::Tensor base64 = base.reshape({-1}).to(at::kDouble);
-  const at::Tensor merged64 = merged_task_vector.reshape({-1}).to(at::kDouble);
-  const double base_sq_norm = at::dot(base64, base64).item<double>();
+  for (size_t a = 0; a < m; ++a) tau[a] = rows[2 + a];
+  const double base_sq_norm = dot(0, 0);
 
-  at::Tensor count = at::zeros({base.numel()}, at::kLong);
+  at::Tensor count = at::zeros({n}, at::kLong);
   std::vector<int64_t> active(m);
   for (size_t a = 0; a < m; ++a) {
     const at::Tensor mask = task_masks.empty()
@@ -79,7 +89,7 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   for (Sums* sums : {&total_, &group}) {
     sums->elements += base.numel();
     sums->tensors += 1;
-    sums->merged_sq_norm += at::dot(merged64, merged64).item<double>();
+    sums->merged_sq_norm += dot(1, 1);
     for (size_t c = 0; c <= m; ++c) sums->active_count[c] += histogram[c].item<int64_t>();
     for (size_t a = 0; a < m; ++a) {
       sums->active[a] += active[a];
@@ -87,16 +97,15 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   }
   for (size_t a = 0; a < m; ++a) {
     // ‖θ_a‖² = ‖θ₀‖² + 2⟨θ₀, τ_a⟩ + ‖τ_a‖², without materialising θ_a.
-    const double theta_sq_norm = base_sq_norm + 2 * at::dot(base64, tau[a]).item<double>() +
-                                 at::dot(tau[a], tau[a]).item<double>();
+    const double theta_sq_norm = base_sq_norm + 2 * dot(0, 2 + a) + dot(2 + a, 2 + a);
     for (Sums* sums : {&total_, &group}) sums->expert_sq_norm[a] += std::max(0.0, theta_sq_norm);
   }
   for (size_t a = 0; a < m; ++a) {
     for (size_t b = a; b < m; ++b) {
-      const double dot = at::dot(tau[a], tau[b]).item<double>();
+      const double ab = dot(2 + a, 2 + b);
       for (Sums* sums : {&total_, &group}) {
-        sums->task_dot[a][b] += dot;
-        if (b != a) sums->task_dot[b][a] += dot;
+        sums->task_dot[a][b] += ab;
+        if (b != a) sums->task_dot[b][a] += ab;
       }
     }
   }

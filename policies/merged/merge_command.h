@@ -27,7 +27,7 @@ struct MergeCommand {
   // merged model and a record `out`.json beside it.
   std::string out;
   std::string export_which;
-  std::string from;                          // an existing .gmerge to export from
+  std::string from;                          // an existing .gmerge: export from it, or (no --export) describe it
   // Bounded memory: each input is loaded alone and written as a raw shard
   // into `scratch` (default OUT.scratch, removed after), and the merge maps
   // the shards; the artifact is written tensor by tensor either way.

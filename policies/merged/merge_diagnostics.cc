@@ -75,6 +75,21 @@ nlohmann::json GroupJson(const GroupDiagnostics& group) {
           {"merged_norm", group.merged_norm}};
 }
 
+GroupDiagnostics GroupFromJson(const nlohmann::json& j) {
+  GroupDiagnostics group;
+  group.group = j.at("group").get<std::string>();
+  group.elements = j.at("elements").get<int64_t>();
+  group.tensors = j.at("tensors").get<int64_t>();
+  group.selfish_ratio = j.at("selfish_ratio").get<double>();
+  group.mask_active_ratio = j.at("mask_active_ratio").get<std::vector<double>>();
+  group.active_count_fraction = j.at("active_count_fraction").get<std::vector<double>>();
+  group.task_vector_norm = j.at("task_vector_norm").get<std::vector<double>>();
+  group.task_vector_cosine = j.at("task_vector_cosine").get<Matrix>();
+  group.expert_distance = j.at("expert_distance").get<Matrix>();
+  group.merged_norm = j.at("merged_norm").get<double>();
+  return group;
+}
+
 }  // namespace
 
 std::string DiagnosticsText(const MergeDiagnostics& diagnostics) {
@@ -117,6 +132,21 @@ nlohmann::json DiagnosticsJson(const MergeDiagnostics& diagnostics) {
           {"group_depth", diagnostics.group_depth},
           {"total", GroupJson(diagnostics.total)},
           {"groups", groups}};
+}
+
+Result<MergeDiagnostics> DiagnosticsFromJson(const nlohmann::json& json) {
+  try {
+    MergeDiagnostics d;
+    d.tasks = json.at("tasks").get<std::vector<std::string>>();
+    d.mask_source = json.at("mask_source").get<std::string>();
+    d.mask_lambda = json.at("mask_lambda").get<double>();
+    d.group_depth = json.at("group_depth").get<int>();
+    d.total = GroupFromJson(json.at("total"));
+    for (const auto& group : json.at("groups")) d.groups.push_back(GroupFromJson(group));
+    return d;
+  } catch (const nlohmann::json::exception& e) {
+    return Error{std::string("diagnostics: ") + e.what()};
+  }
 }
 
 }  // namespace gauntlet::policies::merged

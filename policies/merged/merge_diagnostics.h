@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/result.h"
+
 namespace gauntlet::policies::merged {
 
 struct DiagnosticsOptions {
@@ -66,5 +68,8 @@ struct MergeDiagnostics {
 // model's pairwise matrices.
 std::string DiagnosticsText(const MergeDiagnostics& diagnostics);
 nlohmann::json DiagnosticsJson(const MergeDiagnostics& diagnostics);
+// The inverse of DiagnosticsJson (a merged artifact's record); an error names
+// the missing or mistyped field.
+Result<MergeDiagnostics> DiagnosticsFromJson(const nlohmann::json& json);
 
 }  // namespace gauntlet::policies::merged

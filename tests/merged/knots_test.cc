@@ -13,17 +13,9 @@ namespace {
 
 using merge_testing::List;
 using merge_testing::Map;
+using merge_testing::Models;
+using merge_testing::MustMerge;
 
-struct Models {
-  ParameterMap base;
-  std::vector<ParameterMap> experts;
-};
-
-MergeResult MustMerge(const Models& models, const MergeParams& params, const MergeOptions& options = {}) {
-  auto result = MergeModels("knots", models.base, models.experts, params, options);
-  if (!result.ok()) throw std::runtime_error(result.error().message);
-  return std::move(result).value();
-}
 
 void ExpectErrorMentions(const Result<MergeResult>& result, const std::vector<std::string>& parts) {
   ASSERT_FALSE(result.ok());
@@ -57,7 +49,7 @@ TEST(Knots, TasksInTheirOwnComponentsDoNotAverageAway) {
   Models models{Map("base", {{"w", at::zeros({2, 1}, at::kDouble)}, {"b", at::zeros({1}, at::kDouble)}}),
                 {Map("e1", {{"w", Matrix(2, 1, {2, 2})}, {"b", at::tensor({2.0}, at::kDouble)}}),
                  Map("e2", {{"w", Matrix(2, 1, {1, -1})}, {"b", at::tensor({4.0}, at::kDouble)}})}};
-  const MergeResult knots = MustMerge(models, {{"merge.density", "0.5"}});
+  const MergeResult knots = MustMerge("knots", models, {{"merge.density", "0.5"}});
   const std::vector<double> w = List(knots.merged.at("w"));
   EXPECT_NEAR(w[0], 1.8, 1e-12);
   EXPECT_NEAR(w[1], 0.6, 1e-12);
@@ -77,10 +69,10 @@ TEST(Knots, SOnVDecidesWhatTheTrimRanks) {
   Models models{Map("base", {{"w", at::zeros({2, 3}, at::kDouble)}}),
                 {Map("e", {{"w", Matrix(2, 3, {3, 2, 0, 0, 0, 1})}})}};
   const MergeParams params = {{"merge.density", "0.2"}, {"merge.alpha", "1"}};
-  EXPECT_TRUE(at::allclose(MustMerge(models, params).merged.at("w"), Matrix(2, 3, {3, 0, 0, 0, 0, 0}), 0, 1e-12));
+  EXPECT_TRUE(at::allclose(MustMerge("knots", models, params).merged.at("w"), Matrix(2, 3, {3, 0, 0, 0, 0, 0}), 0, 1e-12));
   MergeParams on_v = params;
   on_v["s_on_V"] = "false";
-  EXPECT_TRUE(at::allclose(MustMerge(models, on_v).merged.at("w"), Matrix(2, 3, {0, 0, 0, 0, 0, 1}), 0, 1e-12));
+  EXPECT_TRUE(at::allclose(MustMerge("knots", models, on_v).merged.at("w"), Matrix(2, 3, {0, 0, 0, 0, 0, 1}), 0, 1e-12));
 }
 
 TEST(Knots, OneExpertUnderAKeepAllMergeGetsItsUpdateBack) {
@@ -92,17 +84,17 @@ TEST(Knots, OneExpertUnderAKeepAllMergeGetsItsUpdateBack) {
   for (const char* s_on_v : {"true", "false"}) {
     MergeParams params = kKeepAll;
     params["s_on_V"] = s_on_v;
-    const MergeResult result = MustMerge(models, params);
+    const MergeResult result = MustMerge("knots", models, params);
     EXPECT_TRUE(at::allclose(result.merged.at("w"), base + tau, 0, 1e-10)) << "s_on_V=" << s_on_v;
     // No singular value above 1e-4: nothing to merge, the base stays.
     EXPECT_TRUE(at::equal(result.merged.at("still"), unchanged));
   }
   // Another inner method that keeps everything.
-  EXPECT_TRUE(at::allclose(MustMerge(models, {{"merge", "task_arithmetic"}, {"merge.alpha", "1"}}).merged.at("w"),
+  EXPECT_TRUE(at::allclose(MustMerge("knots", models, {{"merge", "task_arithmetic"}, {"merge.alpha", "1"}}).merged.at("w"),
                            base + tau, 0, 1e-10));
   // float32 models merge in float32.
   const Models single{Map("base", {{"w", base.to(at::kFloat)}}), {Map("e", {{"w", (base + tau).to(at::kFloat)}})}};
-  const at::Tensor merged = MustMerge(single, kKeepAll).merged.at("w");
+  const at::Tensor merged = MustMerge("knots", single, kKeepAll).merged.at("w");
   EXPECT_EQ(merged.scalar_type(), at::kFloat);
   EXPECT_TRUE(at::allclose(merged.to(at::kDouble), base + tau, 0, 1e-4));
 }
@@ -118,7 +110,7 @@ TEST(Knots, TheMergedUpdateLiesInTheSpanOfTheExpertsUpdates) {
     const at::Tensor update = at::outer(columns.select(1, m), at::randn({6}, at::kDouble));
     models.experts.push_back(Map("e" + std::to_string(m), {{"w", update}}));
   }
-  const at::Tensor knots = MustMerge(models, {}).merged.at("w");
+  const at::Tensor knots = MustMerge("knots", models, {}).merged.at("w");
   EXPECT_GT(knots.norm().item<double>(), 0.1);
   EXPECT_LT(ShareOutsideSpan(knots, columns), 1e-12);
   const at::Tensor ties = MergeModels("ties", models.base, models.experts, {}).value().merged.at("w");
@@ -140,7 +132,7 @@ TEST(Knots, FoldsLoraFactorsIntoTheDenseWeight) {
   const Models one{LoraModel("base", w0, a0, b0, bias0), {LoraModel("e1", w0, a1, b1, bias1)}};
   MergeParams params = kKeepAll;
   params["lora_scale"] = "2";
-  const MergeResult result = MustMerge(one, params);
+  const MergeResult result = MustMerge("knots", one, params);
   EXPECT_TRUE(at::allclose(result.merged.at("fc.weight"), w0 + 2 * at::matmul(b1, a1), 0, 1e-10));
   EXPECT_TRUE(at::equal(result.merged.at("fc.lora_A.weight"), a0));
   EXPECT_TRUE(at::equal(result.merged.at("fc.lora_B.weight"), b0));
@@ -154,7 +146,7 @@ TEST(Knots, FoldsLoraFactorsIntoTheDenseWeight) {
   const at::Tensor bias_big = at::zeros({6}, at::kDouble);
   const Models two{LoraModel("base", w_big, a0, at::zeros({6, 2}, at::kDouble), bias_big),
                    {LoraModel("e1", w_big, a1, b1_big, bias_big), LoraModel("e2", w_big, a2, b2_big, bias_big)}};
-  const at::Tensor update = MustMerge(two, {}).merged.at("fc.weight") - w_big;
+  const at::Tensor update = MustMerge("knots", two, {}).merged.at("fc.weight") - w_big;
   EXPECT_GT(update.norm().item<double>(), 0.1);
   EXPECT_LT(ShareOutsideSpan(update, at::cat({b1_big, b2_big}, 1)), 1e-12);
 }
@@ -171,7 +163,7 @@ TEST(Knots, KeepsTheEffectiveWeightOfOneLoraExpert) {
   const Models models{LoraModel("base", w0, a0, b0, bias), {LoraModel("e1", w1, a1, b1, bias)}};
   MergeParams params = kKeepAll;
   params["lora_scale"] = "0.5";
-  const ParameterMap merged = MustMerge(models, params).merged;
+  const ParameterMap merged = MustMerge("knots", models, params).merged;
   const at::Tensor effective =
       merged.at("fc.weight") + 0.5 * at::matmul(merged.at("fc.lora_B.weight"), merged.at("fc.lora_A.weight"));
   EXPECT_TRUE(at::allclose(effective, w1 + 0.5 * at::matmul(b1, a1), 0, 1e-10));
@@ -210,7 +202,7 @@ TEST(Knots, RecordsEveryHyperparameterAndRejectsUnknownKeys) {
   // The record of a merge holds them too.
   const Models models{Map("base", {{"w", at::zeros({2, 2}, at::kDouble)}}),
                       {Map("e", {{"w", at::eye(2, at::kDouble)}})}};
-  EXPECT_EQ(MustMerge(models, {}).params, defaults);
+  EXPECT_EQ(MustMerge("knots", models, {}).params, defaults);
   // KnOTS-DARE-TIES's configuration.
   const ResolvedParams dare = ResolveMergeParams("knots", {{"merge", "dare_ties"}}).value();
   EXPECT_EQ(dare.text("merge.p"), "0.1");

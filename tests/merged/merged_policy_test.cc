@@ -184,6 +184,14 @@ TEST_F(MergedFamily, TheArtifactHoldsWhatTheMergeMade) {
   auto merged = ArtifactModel(a, stored_base.value(), std::nullopt);
   ASSERT_FALSE(merged.ok());
   EXPECT_NE(merged.error().message.find("head"), std::string::npos) << merged.error().message;
+
+  // The record prints from the artifact alone: provenance and the diagnostics table.
+  Ran shown = Gauntlet("merge --from " + path);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("tall_mask {\"lambda\":\"0.6\""), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("task " + (*tasks)[3] + ": " + (*experts)[3]), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("selfish"), std::string::npos) << shown.out;
+  EXPECT_EQ(DiagnosticsJson(DiagnosticsFromJson(a.manifest["diagnostics"]).value()), a.manifest["diagnostics"]);
 }
 
 TEST_F(MergedFamily, AStreamedMergeWritesTheSameArtifact) {

@@ -11,22 +11,14 @@ namespace {
 
 using merge_testing::List;
 using merge_testing::Map;
+using merge_testing::Models;
+using merge_testing::MustMerge;
 
 // Base zero; each expert's "w" is its task vector; "b" (1-D) likewise.
-struct Models {
-  ParameterMap base;
-  std::vector<ParameterMap> experts;
-};
 Models FromTaskVectors(const std::vector<at::Tensor>& w, const std::vector<at::Tensor>& b) {
   Models models{Map("base", {{"w", at::zeros_like(w[0])}, {"b", at::zeros_like(b[0])}}), {}};
   for (size_t m = 0; m < w.size(); ++m) models.experts.push_back(Map("e" + std::to_string(m), {{"w", w[m]}, {"b", b[m]}}));
   return models;
-}
-
-MergeResult MustMerge(const std::string& method, const Models& models, const MergeParams& params = {}) {
-  auto result = MergeModels(method, models.base, models.experts, params);
-  if (!result.ok()) throw std::runtime_error(result.error().message);
-  return std::move(result).value();
 }
 
 at::Tensor SingularValues(const at::Tensor& a) {

@@ -13,12 +13,10 @@ namespace {
 
 using merge_testing::List;
 using merge_testing::Map;
+using merge_testing::Models;
+using merge_testing::MustMerge;
 
 // Base zero; each expert's "w" is its task vector.
-struct Models {
-  ParameterMap base;
-  std::vector<ParameterMap> experts;
-};
 Models FromTaskVectors(const std::vector<at::Tensor>& taus) {
   Models models{Map("base", {{"w", at::zeros_like(taus[0])}}), {}};
   for (size_t m = 0; m < taus.size(); ++m) models.experts.push_back(Map("e" + std::to_string(m), {{"w", taus[m]}}));
