@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
-#include <sstream>
 
 #include "harness/run_metadata.h"
 #include "policies/merged/module_tensors.h"

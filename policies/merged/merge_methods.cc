@@ -116,7 +116,7 @@ std::vector<MethodEntry> BuildRegistry() {
                           {Alpha("1")}, MakeTsv));
   methods.push_back(Entry("iso_c", "the summed task vector with a flat spectrum (Iso-C)", {Alpha("1")}, MakeIsoC));
   methods.push_back(Entry("iso_cts", "common and task-specific subspaces with a flat spectrum (Iso-CTS)",
-                          {Alpha("1"), Number("common_space_fraction", "0.8",
+                          {Alpha("1"), Number("fraction", "0.8",
                                               "share of the rank given to the common subspace", 0, 1)},
                           MakeIsoCts));
   methods.push_back(Entry(

@@ -50,9 +50,9 @@
 //                      task, the top (r − k_c)/M singular vectors of τ_m's part
 //                      outside them, orthogonalised together, every singular
 //                      value set to their mean; ·alpha. k_c = r − M·q with
-//                      q = round((r − ⌊common_space_fraction·r⌋)/M), half to
+//                      q = round((r − ⌊fraction·r⌋)/M), half to
 //                      even as FB's Python, and q ≤ r/M. Others: the mean τ_m.
-//                      alpha=1, common_space_fraction=0.8 (FB).
+//                      alpha=1, fraction=0.8 (FB common_space_fraction).
 //   wudi               2-D: τ starts at Σ τ_m and takes `iterations` Adam
 //                      steps (learning rate lr, weight decay 0) on
 //                      L(τ) = Σ_m ‖(τ − τ_m)·τ_mᵀ‖²_F / ‖τ_m‖²_F, summed (FB),

@@ -13,7 +13,6 @@
 #include "harness/run_metadata.h"
 #include "policies/merged/merge_artifact.h"
 #include "policies/merged/module_tensors.h"
-#include "policies/torchscript/torch_errors.h"
 #include "policies/torchscript/torchscript_actor.h"
 
 namespace gauntlet::policies::merged {

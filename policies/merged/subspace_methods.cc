@@ -140,7 +140,7 @@ std::unique_ptr<TensorMerger> MakeIsoC(const ResolvedParams& params) {
 }
 
 std::unique_ptr<TensorMerger> MakeIsoCts(const ResolvedParams& params) {
-  return std::make_unique<IsoCtsMerger>(params.number("alpha"), params.number("common_space_fraction"));
+  return std::make_unique<IsoCtsMerger>(params.number("alpha"), params.number("fraction"));
 }
 
 }  // namespace gauntlet::policies::merged

@@ -76,7 +76,7 @@ TEST(IsoCts, HasAFlatSpectrumAndReducesToIsoCWithoutTaskSpace) {
   const at::Tensor cts = MustMerge("iso_cts", models).merged.at("w");
   EXPECT_TRUE(at::allclose(cts, MustMerge("iso_c", models).merged.at("w"), 1e-9, 1e-9));
   // fraction 0.4: ⌊2⌋ common, (5 − 2)/2 = 1.5 → 2 per task, so k_c = 1; full rank 5, flat spectrum.
-  const at::Tensor split = MustMerge("iso_cts", models, {{"common_space_fraction", "0.4"}}).merged.at("w");
+  const at::Tensor split = MustMerge("iso_cts", models, {{"fraction", "0.4"}}).merged.at("w");
   const at::Tensor sigma = SingularValues(split);
   EXPECT_TRUE(at::allclose(sigma, at::full({5}, sigma.mean().item<double>(), at::kDouble), 1e-9, 1e-9));
   EXPECT_FALSE(at::allclose(split, cts, 1e-6, 1e-6));
