@@ -123,7 +123,8 @@
 // each merged tensor as it is made; a merge adds the M task
 // vectors of one parameter at a time, and the diagnostics M + 2 float64
 // copies of it (diagnostics_accumulator.h). TIES and DARE-TIES at
-// granularity=model add one model-sized vector (ties.cc). WUDI adds, per
+// granularity=model add one model-sized vector of magnitudes (ties.cc) and,
+// while each expert's cut is found, one copy of it (sparsify.cc). WUDI adds, per
 // 2-D parameter, an in×in and an out×in matrix and Adam's two moments; each
 // step costs one out·in² product, 400 steps per parameter (wudi.cc). KnOTS holds the
 // aligned coordinates R_m of every merged 2-D parameter from start to end:

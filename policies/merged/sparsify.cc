@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "harness/check.h"
 
@@ -19,6 +20,24 @@ int64_t KeepCount(double fraction, int64_t n) {
   return static_cast<int64_t>(std::floor(exact));
 }
 
+namespace {
+
+// The k-th smallest value (1-based) of a contiguous floating tensor, NaN
+// ordered above everything. A copy of the values and std::nth_element:
+// at::kthvalue would also copy its input and allocate an int64 index as long,
+// three times the memory on a model-sized buffer (TIES at model granularity).
+template <class T>
+double KthSmallest(const at::Tensor& flat, int64_t k) {
+  const T* data = flat.data_ptr<T>();
+  std::vector<T> values(data, data + flat.numel());
+  std::nth_element(values.begin(), values.begin() + (k - 1), values.end(), [](T a, T b) {
+    return a < b || (std::isnan(b) && !std::isnan(a));
+  });
+  return static_cast<double>(values[k - 1]);
+}
+
+}  // namespace
+
 TopCut FindTopCut(const at::Tensor& magnitudes, int64_t keep) {
   const int64_t n = magnitudes.numel();
   const auto options = magnitudes.options();
@@ -28,9 +47,16 @@ TopCut FindTopCut(const at::Tensor& magnitudes, int64_t keep) {
   } else if (keep >= n) {
     cut.threshold = at::scalar_tensor(-1.0, options);  // below every magnitude
   } else {
-    const at::Tensor flat = magnitudes.reshape({-1});
-    // kthvalue counts from the smallest: the keep-th largest is the (n − keep + 1)-th smallest.
-    cut.threshold = std::get<0>(at::kthvalue(flat, n - keep + 1));
+    const at::Tensor flat = magnitudes.reshape({-1}).contiguous();
+    // The keep-th largest is the (n − keep + 1)-th smallest.
+    const int64_t k = n - keep + 1;
+    if (flat.scalar_type() == at::kFloat) {
+      cut.threshold = at::scalar_tensor(KthSmallest<float>(flat, k), options);
+    } else if (flat.scalar_type() == at::kDouble) {
+      cut.threshold = at::scalar_tensor(KthSmallest<double>(flat, k), options);
+    } else {
+      cut.threshold = std::get<0>(at::kthvalue(flat, k));
+    }
     cut.ties_left = keep - (flat > cut.threshold).sum().item<int64_t>();
   }
   return cut;
