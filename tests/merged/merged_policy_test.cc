@@ -376,6 +376,12 @@ TEST_F(MergedFamily, BadSettingsStopBeforeAnythingRuns) {
   Ran not_artifact = Run("merged:" + *dir + "/base.pt", db, "file", "");
   EXPECT_EQ(not_artifact.exit_code, 2);
   EXPECT_NE(not_artifact.err.find("base.pt"), std::string::npos) << not_artifact.err;
+  // A damaged artifact (cut short: its zip directory is gone) is named, not half read.
+  std::filesystem::copy_file(artifact, *dir + "/cut.gmerge", std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(*dir + "/cut.gmerge", std::filesystem::file_size(artifact) / 2);
+  Ran cut = Run("merged:" + *dir + "/cut.gmerge", db, "cut", "");
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("cut.gmerge"), std::string::npos) << cut.err;
   EXPECT_EQ(QueryText(db, "SELECT count(*) FROM episodes"), "");  // nothing stored (no tables even)
 }
 
