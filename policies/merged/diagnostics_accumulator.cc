@@ -69,17 +69,17 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   const at::Tensor gram = at::matmul(rows, rows.t()).contiguous();
   const double* g = gram.data_ptr<double>();
   const auto dot = [&](size_t i, size_t j) { return g[i * (m + 2) + j]; };
-  const at::Tensor merged64 = rows[1];
-  std::vector<at::Tensor> tau(m);
-  for (size_t a = 0; a < m; ++a) tau[a] = rows[2 + a];
   const double base_sq_norm = dot(0, 0);
 
+  // The diagnostic masks test the tensors the method merged, in its compute
+  // dtype, as tall_mask's own masks do.
   at::Tensor count = at::zeros({n}, at::kLong);
   std::vector<int64_t> active(m);
+  const at::Tensor merged_flat = merged_task_vector.reshape({-1});
   for (size_t a = 0; a < m; ++a) {
-    const at::Tensor mask = task_masks.empty()
-                                ? tau[a].abs() > lambda_ * (merged64 - tau[a]).abs()
-                                : task_masks[a].reshape({-1});
+    const at::Tensor tau_a = task_vectors[a].reshape({-1});
+    const at::Tensor mask = task_masks.empty() ? tau_a.abs() > lambda_ * (merged_flat - tau_a).abs()
+                                               : task_masks[a].reshape({-1});
     count += mask;
     active[a] = mask.sum().item<int64_t>();
   }
