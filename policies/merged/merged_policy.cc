@@ -94,10 +94,8 @@ class MergedPolicy : public Policy {
 
  private:
   std::optional<size_t> LabelIndex(const std::string& label) const {
-    for (size_t t = 0; t < artifact_.tasks.size(); ++t) {
-      if (artifact_.tasks[t] == label) return t;
-    }
-    return std::nullopt;
+    auto found = FindArtifactTask(artifact_, label);
+    return found.ok() ? std::optional<size_t>(found.value()) : std::nullopt;
   }
 
   std::optional<size_t> TrueTask(const EpisodeContext& c) const {
