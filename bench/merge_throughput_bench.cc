@@ -79,13 +79,13 @@
 #include <utility>
 #include <vector>
 
-#include "policies/merged/diagnostics_accumulator.h"
-#include "policies/merged/merge_methods.h"
-#include "policies/merged/parameter_map.h"
+#include "merging/diagnostics_accumulator.h"
+#include "merging/merge_methods.h"
+#include "merging/parameter_map.h"
 
 namespace {
 
-namespace merged = gauntlet::policies::merged;
+namespace merged = gauntlet::merging;
 using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kHidden = 1024;  // model width

@@ -1,25 +1,27 @@
-// Control steps per second of a LIBERO-Spatial task (suites/libero_spatial.yaml,
-// task 0): the harness's TabletopEnv side by side with a raw MuJoCo loop on the
-// same compiled model, in the same process.
+// Control steps per second of one task of a suite (default: LIBERO-Spatial
+// task 0; GAUNTLET_BENCH_SUITE and GAUNTLET_BENCH_TASK choose another, of any
+// family): the harness's Env, built through the family registry, side by side
+// with a raw MuJoCo loop on the same compiled model, in the same process.
 //
 //   StateOnly/Harness   env.Step(action)
-//   StateOnly/Raw       25 x mj_step
-//   Cameras/Harness     env.Step(action) + env.Observe({agentview, wrist})
-//   Cameras/Raw         25 x mj_step + per camera mjv_updateScene, mjr_render, mjr_readPixels
+//   StateOnly/Raw       substeps x mj_step
+//   Cameras/Harness     env.Step(action) + env.Observe(every camera of the family)
+//   Cameras/Raw         substeps x mj_step + per camera mjv_updateScene, mjr_render, mjr_readPixels
 //   CamerasEvery5/*     the same, rendering only every 5th step (a policy replanning every 5)
-//   Part/*              one call of each piece of a harness step on a fixed state, to say
-//                       where the harness spends time beyond the raw loop
 //
-// One benchmark iteration is one control step (20 Hz, 25 substeps of 2 ms). Both
-// sides restart from initial state 0 every kEpisodeSteps steps, outside the timed
-// region. Wall-clock time throughout: llvmpipe rasterises on its own threads,
-// which the default per-thread CPU timer would not see.
+// Where a tabletop step spends its time beyond the raw loop:
+// bench/tabletop_parts_bench.cc.
 //
-// The raw side holds the arm with gravity compensation (ctrl = qfrc_bias of the
-// previous substep, 7 copies per substep). With zero torques the arm sags about
-// 17 cm within an episode and the raw side simulates a heavier scene (63 instead
-// of 50 contacts, 1.8 instead of 1.0 solver iterations per substep); the
-// contacts and solver_iters counters show both sides simulate alike.
+// One benchmark iteration is one control step. Both sides restart from
+// initial state 0 every kEpisodeSteps steps, outside the timed region.
+// Wall-clock time throughout: llvmpipe rasterises on its own threads, which
+// the default per-thread CPU timer would not see.
+//
+// The raw side holds the robot with gravity compensation: every torque motor
+// (gain 1, no bias) driving a joint gets ctrl = qfrc_bias of its dof from the
+// previous substep; position servos keep their reset targets. With zero
+// torques an arm sags within an episode and the raw side simulates a heavier
+// scene; the contacts and solver_iters counters show both sides simulate alike.
 //
 // After the run, a summary line per pair gives harness / raw.
 #include <benchmark/benchmark.h>
@@ -38,14 +40,12 @@
 #include <mujoco/mujoco.h>
 #include <unistd.h>
 
-#include "envs/tabletop/osc_controller.h"
-#include "envs/tabletop/panda_robot.h"
-#include "envs/tabletop/predicates.h"
-#include "envs/tabletop/tabletop_env.h"
-#include "envs/tabletop/tabletop_family.h"
+#include "envs/registered_families.h"
 #include "harness/episode.h"
+#include "harness/family_registry.h"
 #include "harness/gl_context.h"
 #include "harness/mujoco_handles.h"
+#include "harness/mujoco_world.h"
 #include "harness/suite_spec.h"
 #include "gauntlet_build_paths.h"
 
@@ -54,24 +54,31 @@ namespace {
 using gauntlet::Action;
 using gauntlet::DataPtr;
 using gauntlet::GlContext;
-namespace tabletop = gauntlet::envs::tabletop;
-
-constexpr int kTaskIndex = 0;
 constexpr int kImageSize = 128;     // pixels, LIBERO's observation size
 constexpr int kEpisodeSteps = 200;  // control steps between resets
 constexpr int kReplanSteps = 5;     // CamerasEvery5: render on every 5th step
 constexpr double kMinTime = 2.5;    // seconds per benchmark
 constexpr double kPairedSeconds = 16;  // per pair, both sides together, for the summary
 
-const std::vector<std::string> kCameras = {"agentview", "wrist"};
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
 
-// The tool circles slowly in the horizontal plane with the gripper open: the arm
-// moves, the OSC works, and nothing is knocked over. One circle every 2 s.
-std::vector<Action> MakeActions() {
+// For an end-effector delta interface the tool circles slowly in the
+// horizontal plane with the gripper open: the arm moves, the controller
+// works, and nothing is knocked over (one circle every 40 steps). Other
+// interfaces hold still with the gripper open.
+std::vector<Action> MakeActions(const gauntlet::ActionSpec& spec) {
   std::vector<Action> actions;
   for (int step = 0; step < kEpisodeSteps; ++step) {
-    const double phase = 2 * M_PI * step / 40.0;
-    actions.push_back({0.2 * std::cos(phase), 0.2 * std::sin(phase), 0, 0, 0, 0, -1});
+    Action a = gauntlet::HoldStillOpen(spec);
+    if (spec.kind == gauntlet::ActionKind::kEefDelta && spec.dim >= 3) {
+      const double phase = 2 * M_PI * step / 40.0;
+      a[0] = 0.2 * std::cos(phase);
+      a[1] = 0.2 * std::sin(phase);
+    }
+    actions.push_back(a);
   }
   return actions;
 }
@@ -83,7 +90,7 @@ std::vector<Action> MakeActions() {
 // not flip rows.
 class RawRenderer {
  public:
-  explicit RawRenderer(const mjModel* m) {
+  RawRenderer(const mjModel* m, const std::vector<std::string>& cameras) {
     mjv_defaultOption(&option_);
     mjv_defaultCamera(&camera_);
     camera_.type = mjCAMERA_FIXED;
@@ -94,7 +101,7 @@ class RawRenderer {
     scene_.flags[mjRND_SKYBOX] = 0;
     mjr_defaultContext(&context_);
     mjr_makeContext(m, &context_, mjFONTSCALE_50);
-    for (const std::string& name : kCameras) {
+    for (const std::string& name : cameras) {
       camera_ids_.push_back(mj_name2id(m, mjOBJ_CAMERA, name.c_str()));
     }
     pixels_.resize(static_cast<size_t>(kImageSize) * kImageSize * 3);
@@ -126,12 +133,6 @@ class RawRenderer {
     benchmark::DoNotOptimize(pixels_.data());
   }
 
-  // mjv_updateScene alone, for the Part benchmarks.
-  void UpdateScene(const mjModel* m, mjData* d) {
-    camera_.fixedcamid = camera_ids_.front();
-    mjv_updateScene(m, d, &option_, /*pert=*/nullptr, &camera_, mjCAT_ALL, &scene_);
-  }
-
  private:
   mjvOption option_;
   mjvCamera camera_;
@@ -147,10 +148,11 @@ struct World {
   std::unique_ptr<GlContext> gl;  // null when no backend works: camera benchmarks skip
   std::string gl_error;
   gauntlet::SuiteSpec suite;
-  gauntlet::EpisodeSpec episode;  // task 0, initial state 0
+  gauntlet::EpisodeSpec episode;  // the task, initial state 0
   std::unique_ptr<gauntlet::Env> env;
-  tabletop::TabletopEnv* tabletop_env = nullptr;  // env, as its concrete type
+  const gauntlet::MujocoWorld* sim = nullptr;  // env's model and state; not owned
   const mjModel* m = nullptr;     // env's compiled model; not owned
+  std::vector<std::string> cameras;  // every camera the family offers
   DataPtr init;                   // env's state right after Reset: the raw side's reset source
   DataPtr raw;                    // the raw side's state
   std::vector<int> arm_actuator, arm_dof;  // for the raw side's gravity compensation
@@ -172,44 +174,65 @@ World* GetWorld() {
   } else {
     world->gl_error = gl.error().message;
   }
-  auto suite = gauntlet::LoadSuite(std::string(GAUNTLET_SOURCE_DIR) + "/suites/libero_spatial.yaml");
+  const std::string suite_path =
+      EnvOr("GAUNTLET_BENCH_SUITE", std::string(GAUNTLET_SOURCE_DIR) + "/suites/libero_spatial.yaml");
+  auto suite = gauntlet::LoadSuite(suite_path);
   if (!suite.ok()) {
     g_world_error = suite.error().message;
     return nullptr;
   }
   world->suite = std::move(suite).value();
-  const gauntlet::TaskSpec& task = world->suite.tasks.at(kTaskIndex);
-  auto env = tabletop::MakeTabletopEnv(world->suite, task, kImageSize, kImageSize,
-                                       /*shadows=*/false);
+  auto family = gauntlet::Families().FamilyOf(world->suite);
+  if (!family.ok()) {
+    g_world_error = family.error().message;
+    return nullptr;
+  }
+  auto selected = world->suite.SelectTasks(EnvOr("GAUNTLET_BENCH_TASK", "0"));
+  if (!selected.ok() || selected.value().size() != 1) {
+    g_world_error = selected.ok() ? "GAUNTLET_BENCH_TASK: name one task" : selected.error().message;
+    return nullptr;
+  }
+  const gauntlet::TaskSpec& task = world->suite.tasks.at(selected.value()[0]);
+  gauntlet::WorldRequest request;
+  request.suite = &world->suite;
+  request.task = &task;
+  request.image_width = kImageSize;
+  request.image_height = kImageSize;
+  auto env = family.value()->MakeEnv(request);
   if (!env.ok()) {
     g_world_error = env.error().message;
     return nullptr;
   }
   world->env = std::move(env).value();
-  world->tabletop_env = &dynamic_cast<tabletop::TabletopEnv&>(*world->env);
-  world->m = world->tabletop_env->model();
+  world->sim = dynamic_cast<const gauntlet::MujocoWorld*>(world->env.get());
+  if (world->sim == nullptr) {
+    g_world_error = "the " + family.value()->name() + " family's Env does not expose its MuJoCo model";
+    return nullptr;
+  }
+  world->m = world->sim->model();
+  world->cameras = world->env->observation_spec().cameras;
   world->episode.key.suite = world->suite.name;
   world->episode.key.task = task.name;
   world->episode.key.init_state = 0;
-  world->episode.task_index = kTaskIndex;
+  world->episode.task_index = task.index;
   if (auto st = world->env->Reset(world->episode); !st.ok()) {
     g_world_error = st.message();
     return nullptr;
   }
   world->init = gauntlet::MakeData(world->m);
   world->raw = gauntlet::MakeData(world->m);
-  mj_copyData(world->init.get(), world->m, world->tabletop_env->data());
-  for (int i = 0; i < tabletop::PandaSpec::kArmDofs; ++i) {
-    const int joint = mj_name2id(world->m, mjOBJ_JOINT, tabletop::ArmJointName(i));
-    for (int a = 0; a < world->m->nu; ++a) {
-      if (world->m->actuator_trnid[2 * a] == joint) {
-        world->arm_actuator.push_back(a);
-        world->arm_dof.push_back(world->m->jnt_dofadr[joint]);
-      }
+  mj_copyData(world->init.get(), world->m, world->sim->data());
+  const mjModel* m = world->m;
+  for (int a = 0; a < m->nu; ++a) {
+    const bool motor = m->actuator_gaintype[a] == mjGAIN_FIXED && m->actuator_gainprm[a * mjNGAIN] == 1 &&
+                       m->actuator_biastype[a] == mjBIAS_NONE && m->actuator_dyntype[a] == mjDYN_NONE;
+    if (motor && m->actuator_trntype[a] == mjTRN_JOINT) {
+      world->arm_actuator.push_back(a);
+      world->arm_dof.push_back(m->jnt_dofadr[m->actuator_trnid[2 * a]]);
     }
   }
-  world->actions = MakeActions();
-  if (world->gl) world->raw_renderer = std::make_unique<RawRenderer>(world->m);
+  world->actions = MakeActions(world->env->action_spec());
+  if (world->gl) world->raw_renderer = std::make_unique<RawRenderer>(world->m, world->cameras);
   g_world = std::move(world);
   return g_world.get();
 }
@@ -226,7 +249,7 @@ World* WorldOrSkip(benchmark::State& state, bool cameras) {
     return nullptr;
   }
   if (cameras && !w->raw_renderer->cameras_found()) {
-    state.SkipWithError("the model lacks the agentview or wrist camera");
+    state.SkipWithError("the model lacks one of the family's cameras");
     return nullptr;
   }
   return w;
@@ -276,11 +299,11 @@ class HarnessSide : public Side {
     }
     return !r.diverged;
   }
-  const mjData* data() const override { return w_->tabletop_env->data(); }
+  const mjData* data() const override { return w_->sim->data(); }
 
  private:
   World* w_;
-  const gauntlet::ObservationRequest request_{kCameras, /*privileged=*/false};
+  const gauntlet::ObservationRequest request_{w_->cameras, /*privileged=*/false};
 };
 
 class RawSide : public Side {
@@ -290,7 +313,7 @@ class RawSide : public Side {
   bool Step(int step, bool render) override {
     const mjModel* m = w_->m;
     mjData* d = w_->raw.get();
-    for (int s = 0; s < tabletop::kSubsteps; ++s) {
+    for (int s = 0; s < w_->sim->substeps(); ++s) {
       for (size_t i = 0; i < w_->arm_actuator.size(); ++i) {
         d->ctrl[w_->arm_actuator[i]] = d->qfrc_bias[w_->arm_dof[i]];
       }
@@ -386,110 +409,8 @@ void BM_Cameras_Raw(benchmark::State& state) { RunSide(state, false, 1); }
 void BM_CamerasEvery5_Harness(benchmark::State& state) { RunSide(state, true, kReplanSteps); }
 void BM_CamerasEvery5_Raw(benchmark::State& state) { RunSide(state, false, kReplanSteps); }
 
-// ---- Parts of a harness control step, each timed on a fixed state ----------
-// The state is initial state 0 after 20 harness steps (arm moving, objects
-// resting), copied into the raw mjData: the timed calls never touch the env.
-
-mjData* PartState(World* w) {
-  (void)w->env->Reset(w->episode);
-  for (int step = 0; step < 20; ++step) (void)w->env->Step(w->actions[step]);
-  mjData* d = w->raw.get();
-  mj_copyData(d, w->m, w->tabletop_env->data());
-  return d;
-}
-
-void ReportCallRate(benchmark::State& state) {
-  state.counters["calls_per_s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-
-// One substep's OSC torques (runs 25 times per control step).
-void BM_Part_OscTorques(benchmark::State& state) {
-  World* w = WorldOrSkip(state, false);
-  if (w == nullptr) return;
-  mjData* d = PartState(w);
-  tabletop::OscController controller(w->m);
-  controller.SetDeltaGoal(d, {0.01, 0, 0, 0, 0, 0});
-  for (auto _ : state) {
-    controller.ApplyTorques(w->m, d);
-    benchmark::ClobberMemory();
-  }
-  ReportCallRate(state);
-}
-
-// The mj_forward after the substeps (once per control step).
-void BM_Part_Forward(benchmark::State& state) {
-  World* w = WorldOrSkip(state, false);
-  if (w == nullptr) return;
-  mjData* d = PartState(w);
-  for (auto _ : state) {
-    mj_forward(w->m, d);
-    benchmark::ClobberMemory();
-  }
-  ReportCallRate(state);
-}
-
-// The goal predicates (once per control step).
-void BM_Part_Goal(benchmark::State& state) {
-  World* w = WorldOrSkip(state, false);
-  if (w == nullptr) return;
-  mjData* d = PartState(w);
-  const tabletop::TabletopScene& scene = w->tabletop_env->scene();
-  auto goal = tabletop::GoalEvaluator::Compile(w->m, scene, scene.task.goal);
-  if (!goal.ok()) {
-    state.SkipWithError(goal.error().message.c_str());
-    return;
-  }
-  for (auto _ : state) benchmark::DoNotOptimize(goal.value().AllHold(w->m, d));
-  ReportCallRate(state);
-}
-
-// One physics substep, as the raw loop runs it (mj_step) and as the harness
-// does (mj_step1, OSC torques, mj_step2). Restarted from the same state every
-// 25 substeps so the workload stays that of the fixed state.
-void TimeSubstep(benchmark::State& state, bool split_with_osc) {
-  World* w = WorldOrSkip(state, false);
-  if (w == nullptr) return;
-  mjData* d = PartState(w);
-  DataPtr start = gauntlet::MakeData(w->m);
-  mj_copyData(start.get(), w->m, d);
-  tabletop::OscController controller(w->m);
-  controller.SetDeltaGoal(d, {0.01, 0, 0, 0, 0, 0});
-  int substep = 0;
-  for (auto _ : state) {
-    if (substep == tabletop::kSubsteps) {
-      state.PauseTiming();
-      mj_copyData(d, w->m, start.get());
-      substep = 0;
-      state.ResumeTiming();
-    }
-    if (split_with_osc) {
-      mj_step1(w->m, d);
-      controller.ApplyTorques(w->m, d);
-      mj_step2(w->m, d);
-    } else {
-      mj_step(w->m, d);
-    }
-    ++substep;
-  }
-  ReportCallRate(state);
-}
-void BM_Part_MjStep(benchmark::State& state) { TimeSubstep(state, false); }
-void BM_Part_Step1OscStep2(benchmark::State& state) { TimeSubstep(state, true); }
-
-// One mjv_updateScene (the raw side calls it per camera, the harness once per frame).
-void BM_Part_UpdateScene(benchmark::State& state) {
-  World* w = WorldOrSkip(state, true);
-  if (w == nullptr) return;
-  mjData* d = PartState(w);
-  for (auto _ : state) w->raw_renderer->UpdateScene(w->m, d);
-  ReportCallRate(state);
-}
-
 #define THROUGHPUT_BENCHMARK(fn) \
   BENCHMARK(fn)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(kMinTime)
-#define PART_BENCHMARK(fn) \
-  BENCHMARK(fn)->Unit(benchmark::kMicrosecond)->UseRealTime()->MinTime(1.0)
 
 THROUGHPUT_BENCHMARK(BM_StateOnly_Harness);
 THROUGHPUT_BENCHMARK(BM_StateOnly_Raw);
@@ -497,12 +418,6 @@ THROUGHPUT_BENCHMARK(BM_Cameras_Harness);
 THROUGHPUT_BENCHMARK(BM_Cameras_Raw);
 THROUGHPUT_BENCHMARK(BM_CamerasEvery5_Harness);
 THROUGHPUT_BENCHMARK(BM_CamerasEvery5_Raw);
-PART_BENCHMARK(BM_Part_MjStep);
-PART_BENCHMARK(BM_Part_Step1OscStep2);
-PART_BENCHMARK(BM_Part_OscTorques);
-PART_BENCHMARK(BM_Part_Forward);
-PART_BENCHMARK(BM_Part_Goal);
-PART_BENCHMARK(BM_Part_UpdateScene);
 
 // Console output as usual, plus each benchmark's rate kept for the summary
 // (the median when run with --benchmark_repetitions).
@@ -571,10 +486,15 @@ class RateRecorder : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  gauntlet::envs::RegisterFamilies(gauntlet::Families());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RateRecorder reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  if (g_world) {
+    std::cout << "suite " << g_world->suite.name << " (" << g_world->suite.family << "), task "
+              << g_world->episode.key.task << "\n";
+  }
   if (g_world && g_world->gl) std::cout << "render backend: " << g_world->gl->description() << "\n";
   reporter.PrintSummary(std::cout, kPairedSeconds);
   benchmark::Shutdown();

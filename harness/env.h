@@ -3,6 +3,7 @@
 // Lifecycle (one fixed order, see README.md "Episode loop"):
 //   env = factory(suite, task)       // build + compile the model once per task
 //   obs = env.Reset(spec)            // restore the episode's fixed initial state
+//   [chains] env.BeginSubtask(sub)   // before each subtask: success is now sub's rule
 //   repeat: env.Step(action)         // one control step; success is evaluated after it
 //           env.Observe(request)     // only when the policy is about to be queried
 //
@@ -44,6 +45,13 @@ class Env {
 
   // Restores the fixed initial state of `spec` (same spec => bit-identical state).
   virtual Status Reset(const EpisodeSpec& spec) = 0;
+
+  // Instruction chains: from now on success is `subtask`'s rule, evaluated
+  // against the state at this call, and the observation's instruction is
+  // its instruction. Families that cannot run chains keep the default.
+  virtual Status BeginSubtask(const SubtaskSpec& subtask) {
+    return Error{"this family cannot run instruction chains (subtask '" + subtask.task + "')"};
+  }
 
   // Applies one validated action for one control period.
   virtual StepResult Step(const Action& action) = 0;

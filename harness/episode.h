@@ -35,6 +35,16 @@ struct EpisodeKey {
   }
 };
 
+// One subtask of an instruction chain: its success rule is the family's task
+// `task` (defined in `file`, when the family uses files), checked against the
+// state at the moment the subtask begins.
+struct SubtaskSpec {
+  std::string task;         // the family's task name
+  std::string file;         // its definition file ("" if the family has none)
+  std::string instruction;  // what the policy is told for this subtask
+  int max_steps = 0;        // policy steps allowed for it
+};
+
 // Everything a worker needs to rebuild one episode from nothing.
 struct EpisodeSpec {
   EpisodeKey key;
@@ -43,7 +53,12 @@ struct EpisodeSpec {
   std::string instruction;  // "" = the task's own; else what the policy is told
   int task_index = 0;   // position of the task in its suite
   int settle_steps = 0; // no-op steps before the policy is queried (LIBERO: 10)
-  int max_steps = 0;    // policy steps after settling
+  int max_steps = 0;    // policy steps after settling (single-goal episodes)
+  std::string embodiment;  // the robot the world is built with; "" = the family's default
+  // Non-empty: an instruction chain. The subtasks run in order in one world
+  // (no reset between them), each with its own instruction and step budget;
+  // the episode stops at the first that fails.
+  std::vector<SubtaskSpec> chain;
 };
 
 // What the policy is told at reset. The task identity is visible only to
@@ -56,6 +71,7 @@ struct EpisodeContext {
   int task_index = -1;  // -1 unless the policy declared needs_task_id
   int init_state = 0;
   std::uint64_t seed = 0;  // derived from the episode key: use it for any randomness
+  int subtask = 0;         // position in an instruction chain (0 for single-goal episodes)
 };
 
 enum class EpisodeStatus { kSuccess, kFailure, kError, kTimeout };

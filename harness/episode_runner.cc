@@ -112,13 +112,21 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     return finish(EpisodeStatus::kError, "policy '" + info.name + "': " + s.message());
   }
   if (Status s = env.Reset(spec); !s.ok()) return finish(EpisodeStatus::kError, "env: " + s.message());
-  try {
-    policy.reset(context);
-  } catch (const PolicyTimeout& e) {
-    return finish(EpisodeStatus::kTimeout, std::string("policy: reset: ") + e.what());
-  } catch (const std::exception& e) {
-    return finish(EpisodeStatus::kError, std::string("policy: reset failed: ") + e.what());
-  }
+  // Resets the policy for the episode (or, in a chain, for each subtask);
+  // false when the episode has ended.
+  auto reset_policy = [&](const EpisodeContext& c) {
+    try {
+      policy.reset(c);
+    } catch (const PolicyTimeout& e) {
+      finish(EpisodeStatus::kTimeout, std::string("policy: reset: ") + e.what());
+      return false;
+    } catch (const std::exception& e) {
+      finish(EpisodeStatus::kError, std::string("policy: reset failed: ") + e.what());
+      return false;
+    }
+    return true;
+  };
+  if (!reset_policy(context)) return out;
   reset_done = true;
 
   std::unique_ptr<VideoWriter> video;
@@ -129,6 +137,11 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     if (!listed) request.cameras.push_back(options.video_camera);
   }
   ObservationRequest video_only{{options.video_camera}, false};
+  auto close_video = [&] {
+    if (!video) return;
+    (void)video->Close();
+    out.video_path = options.video_path;
+  };
 
   const Action settle = HoldStillOpen(env.action_spec());
   for (int i = 0; i < spec.settle_steps; ++i) {
@@ -136,97 +149,155 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     if (r.diverged) return finish(EpisodeStatus::kError, r.info);
   }
 
-  std::deque<Action> queue;
-  Ensemble ensemble;
-  for (int t = 0; t < spec.max_steps; ++t) {
-    Action action;
-    const bool query = options.chunk_mode == ChunkMode::kEnsemble || queue.empty();
-    if (query) {
-      const auto render_start = Clock::now();
-      Observation obs;
-      try {
-        obs = env.Observe(request);
-      } catch (const EnvError& e) {
-        out.steps = t;
-        return finish(EpisodeStatus::kError, e.what());
-      }
-      out.render_s += Seconds(render_start);
-      obs.step = t;
-      if (!options.video_path.empty()) {
-        const Image& frame = obs.images.at(options.video_camera);
-        if (!video) {
-          auto opened = VideoWriter::Open(options.video_path, 20.0, frame.width, frame.height);
-          if (!opened.ok()) return finish(EpisodeStatus::kError, "video: " + opened.error().message);
-          video = std::move(opened).value();
+  // One stretch of policy control toward one goal: the whole of a
+  // single-goal episode, or one subtask of a chain. `done` counts the policy
+  // steps of earlier subtasks; observations count steps from the stretch's
+  // start (the policy was reset there).
+  enum class End { kGoal, kMaxSteps, kFinished };  // kFinished: finish() has run
+  auto control = [&](int max_steps, int done) -> End {
+    std::deque<Action> queue;
+    Ensemble ensemble;
+    for (int t = 0; t < max_steps; ++t) {
+      Action action;
+      const bool query = options.chunk_mode == ChunkMode::kEnsemble || queue.empty();
+      if (query) {
+        const auto render_start = Clock::now();
+        Observation obs;
+        try {
+          obs = env.Observe(request);
+        } catch (const EnvError& e) {
+          out.steps = done + t;
+          finish(EpisodeStatus::kError, e.what());
+          return End::kFinished;
         }
-        (void)video->AddFrame(frame);
-      }
-      ActionChunk chunk;
-      const auto policy_start = Clock::now();
-      try {
-        chunk = policy.act(obs);
-      } catch (const PolicyTimeout& e) {
-        out.steps = t;
-        return finish(EpisodeStatus::kTimeout, std::string("policy: ") + e.what());
-      } catch (const std::exception& e) {
-        out.steps = t;
-        return finish(EpisodeStatus::kError, std::string("policy: ") + e.what());
-      }
-      out.policy_s += Seconds(policy_start);
-      ++out.policy_queries;
-      if (chunk.actions.empty()) {
-        out.steps = t;
-        return finish(EpisodeStatus::kError, "policy: returned an empty action chunk");
-      }
-      for (size_t i = 0; i < chunk.actions.size(); ++i) {
-        if (Status s = ValidateAction(env.action_spec(), chunk.actions[i]); !s.ok()) {
-          out.steps = t;
-          return finish(EpisodeStatus::kError,
-                        "policy: chunk action " + std::to_string(i) + " at step " + std::to_string(t) +
-                            ": " + s.message());
+        out.render_s += Seconds(render_start);
+        obs.step = t;
+        if (!options.video_path.empty()) {
+          const Image& frame = obs.images.at(options.video_camera);
+          if (!video) {
+            auto opened = VideoWriter::Open(options.video_path, 20.0, frame.width, frame.height);
+            if (!opened.ok()) {
+              finish(EpisodeStatus::kError, "video: " + opened.error().message);
+              return End::kFinished;
+            }
+            video = std::move(opened).value();
+          }
+          (void)video->AddFrame(frame);
+        }
+        ActionChunk chunk;
+        const auto policy_start = Clock::now();
+        try {
+          chunk = policy.act(obs);
+        } catch (const PolicyTimeout& e) {
+          out.steps = done + t;
+          finish(EpisodeStatus::kTimeout, std::string("policy: ") + e.what());
+          return End::kFinished;
+        } catch (const std::exception& e) {
+          out.steps = done + t;
+          finish(EpisodeStatus::kError, std::string("policy: ") + e.what());
+          return End::kFinished;
+        }
+        out.policy_s += Seconds(policy_start);
+        ++out.policy_queries;
+        if (chunk.actions.empty()) {
+          out.steps = done + t;
+          finish(EpisodeStatus::kError, "policy: returned an empty action chunk");
+          return End::kFinished;
+        }
+        for (size_t i = 0; i < chunk.actions.size(); ++i) {
+          if (Status s = ValidateAction(env.action_spec(), chunk.actions[i]); !s.ok()) {
+            out.steps = done + t;
+            finish(EpisodeStatus::kError, "policy: chunk action " + std::to_string(i) + " at step " +
+                                              std::to_string(t) + ": " + s.message());
+            return End::kFinished;
+          }
+        }
+        if (options.chunk_mode == ChunkMode::kEnsemble) {
+          ensemble.chunks.push_back({t, std::move(chunk.actions)});
+        } else {
+          size_t n = options.chunk_mode == ChunkMode::kFull
+                         ? chunk.actions.size()
+                         : std::min<size_t>(chunk.actions.size(), std::max(1, options.replan_steps));
+          queue.assign(chunk.actions.begin(), chunk.actions.begin() + n);
+        }
+      } else if (!options.video_path.empty()) {
+        try {
+          (void)video->AddFrame(env.Observe(video_only).images.at(options.video_camera));
+        } catch (const EnvError& e) {
+          out.steps = done + t;
+          finish(EpisodeStatus::kError, e.what());
+          return End::kFinished;
         }
       }
       if (options.chunk_mode == ChunkMode::kEnsemble) {
-        ensemble.chunks.push_back({t, std::move(chunk.actions)});
+        action = ensemble.At(t, options.ensemble_decay);
       } else {
-        size_t n = options.chunk_mode == ChunkMode::kFull
-                       ? chunk.actions.size()
-                       : std::min<size_t>(chunk.actions.size(), std::max(1, options.replan_steps));
-        queue.assign(chunk.actions.begin(), chunk.actions.begin() + n);
+        action = std::move(queue.front());
+        queue.pop_front();
       }
-    } else if (!options.video_path.empty()) {
-      try {
-        (void)video->AddFrame(env.Observe(video_only).images.at(options.video_camera));
-      } catch (const EnvError& e) {
-        out.steps = t;
-        return finish(EpisodeStatus::kError, e.what());
+      StepResult r = env.Step(action);
+      out.actions.push_back(std::move(action));
+      out.steps = done + t + 1;
+      if (r.diverged) {
+        finish(EpisodeStatus::kError, r.info);
+        return End::kFinished;
+      }
+      if (r.success) return End::kGoal;
+      if (Seconds(start) > options.episode_timeout_s) {
+        finish(EpisodeStatus::kTimeout,
+               "watchdog: episode exceeded " + std::to_string(options.episode_timeout_s) + " s");
+        return End::kFinished;
       }
     }
-    if (options.chunk_mode == ChunkMode::kEnsemble) {
-      action = ensemble.At(t, options.ensemble_decay);
-    } else {
-      action = std::move(queue.front());
-      queue.pop_front();
+    return End::kMaxSteps;
+  };
+
+  if (spec.chain.empty()) {
+    const End end = control(spec.max_steps, 0);
+    if (end == End::kFinished) return out;
+    close_video();
+    return end == End::kGoal ? finish(EpisodeStatus::kSuccess, "goal") : finish(EpisodeStatus::kFailure, "max_steps");
+  }
+
+  // An instruction chain: each subtask's result becomes a `subtasks` row;
+  // the first subtask that does not succeed ends the episode.
+  for (size_t position = 0; position < spec.chain.size(); ++position) {
+    const SubtaskSpec& subtask = spec.chain[position];
+    const int begun_at = out.steps;
+    auto record = [&](bool success) {
+      out.events.push_back({"subtask", begun_at,
+                            nlohmann::json{{"position", position},
+                                           {"subtask", subtask.task},
+                                           {"success", success ? 1 : 0},
+                                           {"steps", out.steps - begun_at}}
+                                .dump()});
+    };
+    if (Status s = env.BeginSubtask(subtask); !s.ok()) {
+      record(false);
+      return finish(EpisodeStatus::kError, "env: subtask " + std::to_string(position) + ": " + s.message());
     }
-    StepResult r = env.Step(action);
-    out.actions.push_back(std::move(action));
-    out.steps = t + 1;
-    if (r.diverged) return finish(EpisodeStatus::kError, r.info);
-    if (r.success) {
-      if (video) (void)video->Close();
-      if (video) out.video_path = options.video_path;
-      return finish(EpisodeStatus::kSuccess, "goal");
+    if (position > 0) {
+      EpisodeContext next = context;
+      next.instruction = subtask.instruction;
+      next.subtask = static_cast<int>(position);
+      if (!info.needs.task_id) next.task.clear();
+      else next.task = subtask.task;
+      if (!reset_policy(next)) {
+        record(false);
+        return out;
+      }
     }
-    if (Seconds(start) > options.episode_timeout_s) {
-      return finish(EpisodeStatus::kTimeout, "watchdog: episode exceeded " +
-                                                 std::to_string(options.episode_timeout_s) + " s");
+    const End end = control(subtask.max_steps, out.steps);
+    record(end == End::kGoal);
+    if (end == End::kFinished) return out;
+    if (end == End::kMaxSteps) {
+      close_video();
+      return finish(EpisodeStatus::kFailure, "subtask " + std::to_string(position) + " (" + subtask.task +
+                                                 "): max_steps");
     }
   }
-  if (video) {
-    (void)video->Close();
-    out.video_path = options.video_path;
-  }
-  return finish(EpisodeStatus::kFailure, "max_steps");
+  close_video();
+  return finish(EpisodeStatus::kSuccess, "goal");
 }
 
 }  // namespace gauntlet

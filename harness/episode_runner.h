@@ -2,15 +2,21 @@
 //
 //   env.Reset(spec); policy.reset(context)
 //   settle: spec.settle_steps no-op steps (gripper open), no observation
-//   for t in [0, max_steps):
-//     if no action is queued:                       // only then is anything rendered
-//       obs = env.Observe(cameras the policy reads)
-//       chunk = policy.act(obs); check size and finiteness of every action
-//       queue = first replan_steps actions (replan_steps), all (full), or
-//               the temporal ensemble of every chunk covering t (ensemble)
-//     env.Step(queue.pop())
-//     goal holds -> success; physics diverged -> error; wall time over -> timeout
-//   max_steps reached -> failure
+//   control(max_steps):                             // one goal
+//     for t in [0, max_steps):
+//       if no action is queued:                     // only then is anything rendered
+//         obs = env.Observe(cameras the policy reads); obs.step = t
+//         chunk = policy.act(obs); check size and finiteness of every action
+//         queue = first replan_steps actions (replan_steps), all (full), or
+//                 the temporal ensemble of every chunk covering t (ensemble)
+//       env.Step(queue.pop())
+//       goal holds -> done; physics diverged -> error; wall time over -> timeout
+//   single-goal episode: control(spec.max_steps); max_steps reached -> failure
+//   instruction chain:   for each subtask k (no reset of the world between):
+//                          env.BeginSubtask(k); k > 0: policy.reset(context of k)
+//                          control(k.max_steps) -> a `subtask` event (position,
+//                          task, success, steps); not reached -> failure, stop
+//                        every subtask done -> success
 #pragma once
 
 #include <string>

@@ -111,6 +111,38 @@ Result<std::vector<PerturbationGrid>> ParseGrids(const std::string& path, const 
   return grids;
 }
 
+// `chains:` a list of {name, subtasks: [task names], init_state}; every
+// subtask must be a task of the suite.
+Result<std::vector<ChainSpec>> ParseChains(const std::string& path, const YAML::Node& list, const SuiteSpec& suite) {
+  if (!list.IsSequence() || list.size() == 0) return Error{At(path, list) + "'chains' must be a non-empty list"};
+  std::vector<ChainSpec> chains;
+  std::set<std::string> names;
+  for (const YAML::Node& c : list) {
+    if (auto s = CheckKeys(path, c, {"name", "subtasks", "init_state"}, "a chain"); !s.ok()) return Error{s.message()};
+    ChainSpec chain;
+    auto name = Get<std::string>(path, c, "name", true, "");
+    if (!name.ok()) return name.error();
+    chain.name = name.value();
+    if (!names.insert(chain.name).second) return Error{At(path, c) + "chain '" + chain.name + "' is listed twice"};
+    auto init = Get<int>(path, c, "init_state", false, 0);
+    if (!init.ok()) return init.error();
+    if (init.value() < 0) return Error{At(path, c["init_state"]) + "init_state is an index >= 0"};
+    chain.init_state = init.value();
+    auto subtasks = Get<std::vector<std::string>>(path, c, "subtasks", true, {});
+    if (!subtasks.ok()) return subtasks.error();
+    if (subtasks.value().empty()) return Error{At(path, c["subtasks"]) + "a chain needs at least one subtask"};
+    for (const std::string& task : subtasks.value()) {
+      auto it = std::find_if(suite.tasks.begin(), suite.tasks.end(), [&](const TaskSpec& t) { return t.name == task; });
+      if (it == suite.tasks.end()) {
+        return Error{At(path, c["subtasks"]) + "subtask '" + task + "' is not a task of suite " + suite.name};
+      }
+      chain.subtasks.push_back(it->index);
+    }
+    chains.push_back(std::move(chain));
+  }
+  return chains;
+}
+
 }  // namespace
 
 Result<SuiteSpec> LoadSuite(const std::string& path) {
@@ -118,7 +150,7 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   if (!read.ok()) return read.error();
   const YAML::Node root = read.value();
   if (auto s = CheckKeys(path, root, {"name", "version", "family", "init_state_seed", "protocol",
-                                      "observation", "tasks"}, "the suite");
+                                      "observation", "tasks", "chains"}, "the suite");
       !s.ok()) {
     return Error{s.message()};
   }
@@ -188,6 +220,11 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     suite.tasks.push_back(task);
   }
 #undef GAUNTLET_GET
+  if (const YAML::Node chains = root["chains"]) {
+    auto parsed = ParseChains(path, chains, suite);
+    if (!parsed.ok()) return parsed.error();
+    suite.chains = std::move(parsed).value();
+  }
   return suite;
 }
 

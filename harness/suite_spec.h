@@ -21,8 +21,17 @@ struct TaskSpec {
 
 struct ProtocolSpec {
   int settle_steps = 10;   // no-op steps before the policy is queried
-  int max_steps = 220;     // policy steps after settling
+  int max_steps = 220;     // policy steps after settling (a chain: per subtask)
   int trials = 50;         // episodes per task; trial i starts from initial state i
+};
+
+// An instruction chain: the subtasks one episode runs in a row in one world,
+// stopping at the first that fails (CALVIN's long-horizon protocol). The
+// world is the first subtask's; `init_state` indexes its initial states.
+struct ChainSpec {
+  std::string name;            // the episode key's task ("chain0042")
+  std::vector<int> subtasks;   // task indices, in order (at least one)
+  int init_state = 0;
 };
 
 // How a perturbed run tells the policy what to do for non-language variants:
@@ -39,13 +48,14 @@ struct SuiteSpec {
   LanguageMode language_mode = LanguageMode::kClean;
   std::string language_pool;                     // instruction variants file for this suite
   int version = 1;             // bump when a change alters results
-  std::string family;          // "tabletop"
+  std::string family;          // a registered family's name (harness/family_registry.h)
   std::string path;            // the YAML file
   std::uint64_t init_state_seed = 0;
   ProtocolSpec protocol;
   std::vector<std::string> cameras;
   int image_width = 128, image_height = 128;
   std::vector<TaskSpec> tasks;
+  std::vector<ChainSpec> chains;  // non-empty: every episode is one of these chains
 
   // Resolves "0,3" (indices) or "name_a,name_b" (names); empty = all tasks.
   Result<std::vector<int>> SelectTasks(const std::string& selection) const;

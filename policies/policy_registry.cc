@@ -1,20 +1,18 @@
 #include "policies/policy_registry.h"
 
 #include "policies/noop_policy.h"
-#include "policies/oracle_policy.h"
 #include "policies/random_policy.h"
 
 namespace gauntlet::policies {
 
-std::vector<std::string> BuiltinPolicyNames() { return {"oracle", "noop", "random"}; }
+std::vector<std::string> BuiltinPolicyNames() { return {"noop", "random"}; }
 
 Result<std::unique_ptr<Policy>> MakePolicy(const std::string& name, const ActionSpec& family_spec) {
-  if (name == "oracle") return std::unique_ptr<Policy>(new OraclePolicy());
   if (name == "noop") return std::unique_ptr<Policy>(new NoopPolicy(family_spec));
   if (name == "random") return std::unique_ptr<Policy>(new RandomPolicy(family_spec));
   std::string list;
   for (const auto& n : BuiltinPolicyNames()) list += (list.empty() ? "" : ", ") + n;
-  return Error{"unknown policy '" + name + "' (built in: " + list + ")"};
+  return Error{"unknown policy '" + name + "' (built in: oracle, probe, replay, " + list + ")"};
 }
 
 }  // namespace gauntlet::policies

@@ -10,12 +10,15 @@
 #include <iostream>
 #include <optional>
 
-#include "envs/tabletop/tabletop_env.h"
-#include "envs/tabletop/tabletop_family.h"
-#include "harness/cli/run_command.h"
+#include "app/run_command.h"
+#include "app/world_views.h"
+#include "envs/registered_families.h"
+#include "harness/family_registry.h"
 #include "harness/gl_context.h"
+#include "harness/strings.h"
 #include "policies/adapted_policy.h"
 #include "python/numpy_conversion.h"
+#include "policies/registered_experts.h"
 #include "python/python_policy.h"
 
 namespace py = pybind11;
@@ -32,7 +35,7 @@ class TaskEnv {
  public:
   TaskEnv(const std::string& suite_arg, const py::object& task_arg, int image_size,
           const std::optional<std::vector<std::string>>& cameras, const std::string& render_backend, bool shadows) {
-    auto suite = LoadSuite(cli::ResolveSuitePath(suite_arg));
+    auto suite = LoadSuite(app::ResolveSuitePath(suite_arg));
     if (!suite.ok()) throw py::value_error(suite.error().message);
     suite_ = std::move(suite).value();
     const std::string selection =
@@ -44,13 +47,14 @@ class TaskEnv {
     if (image_size < 0) throw py::value_error("image_size must be positive (0: the suite's)");
     const int width = image_size > 0 ? image_size : suite_.image_width;
     const int height = image_size > 0 ? image_size : suite_.image_height;
-    const ObservationSpec offer = envs::tabletop::TabletopObservationSpec(width, height);
+    auto family = Families().FamilyOf(suite_);
+    if (!family.ok()) throw py::value_error(family.error().message);
+    const ObservationSpec offer =
+        family.value()->observation_spec(family.value()->default_embodiment(), width, height);
     cameras_ = cameras ? *cameras : offer.cameras;
     for (const std::string& camera : cameras_) {
       if (std::find(offer.cameras.begin(), offer.cameras.end(), camera) == offer.cameras.end()) {
-        std::string known;
-        for (const auto& c : offer.cameras) known += (known.empty() ? "" : ", ") + c;
-        throw py::value_error("camera '" + camera + "' is not offered (cameras: " + known + ")");
+        throw py::value_error("camera '" + camera + "' is not offered (cameras: " + Join(offer.cameras, ", ") + ")");
       }
     }
     if (!cameras_.empty()) {
@@ -58,7 +62,13 @@ class TaskEnv {
       if (!gl.ok()) throw std::runtime_error(gl.error().message);
       gl_ = std::move(gl).value();
     }
-    auto env = envs::tabletop::MakeTabletopEnv(suite_, task(), width, height, shadows);
+    WorldRequest request;
+    request.suite = &suite_;
+    request.task = &task();
+    request.image_width = width;
+    request.image_height = height;
+    request.shadows = shadows;
+    auto env = family.value()->MakeEnv(request);
     if (!env.ok()) throw std::runtime_error(env.error().message);
     env_ = std::move(env).value();
   }
@@ -188,22 +198,35 @@ std::vector<std::string> OptionItems(const py::object& value) {
   return value.cast<std::vector<std::string>>();
 }
 
-// The image size a run renders at: --image-size, else the suite's (the first
-// suite's for a set), else a task file's default.
-int RunImageSize(const cli::RunArgs& args) {
-  if (args.image_size > 0) return args.image_size;
-  if (args.task_file.empty()) {
-    if (auto set = LoadSuiteSet(cli::ResolveSuitePath(args.suite)); set.ok() && !set.value().suites.empty()) {
-      return set.value().suites[0].image_width;
-    }
+// The family a run's policy must fit and the image size it renders at:
+// the suite's (the first suite's for a set) or the task file's family;
+// --image-size, else the suite's size, else a task file's default.
+struct RunTarget {
+  const Family* family = nullptr;
+  int image_size = SuiteSpec{}.image_width;
+};
+Result<RunTarget> ResolveRunTarget(const app::RunArgs& args) {
+  RunTarget target;
+  if (!args.task_file.empty()) {
+    auto family = Families().FamilyForTaskFile(args.task_file);
+    if (!family.ok()) return family.error();
+    target.family = family.value();
+  } else {
+    auto set = LoadSuiteSet(app::ResolveSuitePath(args.suite));
+    if (!set.ok()) return set.error();
+    auto family = Families().FamilyOf(set.value().suites.at(0));
+    if (!family.ok()) return family.error();
+    target.family = family.value();
+    target.image_size = set.value().suites[0].image_width;
   }
-  return SuiteSpec{}.image_width;
+  if (args.image_size > 0) target.image_size = args.image_size;
+  return target;
 }
 
 // A Python policy object (used by the one worker) or a zero-argument callable
 // (a class, usually) called once per worker, wrapped in the requested
 // adapters as BuildPolicy does for the CLI.
-Result<cli::PolicyBuild> BuildObjectPolicy(const py::object& policy, const cli::RunArgs& args) {
+Result<app::PolicyBuild> BuildObjectPolicy(const py::object& policy, const app::RunArgs& args) {
   const bool instance = !py::isinstance<py::type>(policy) && py::hasattr(policy, "act");
   if (instance && args.workers > 1) {
     throw py::value_error("gauntlet.run: with workers=" + std::to_string(args.workers) +
@@ -234,9 +257,14 @@ Result<cli::PolicyBuild> BuildObjectPolicy(const py::object& policy, const cli::
       return WrapPythonPolicy(Share(std::move(made)));
     };
   }
-  const int size = RunImageSize(args);
-  return cli::ComposePolicy(make, args.policy.adapters, envs::tabletop::TabletopActionSpec(),
-                            envs::tabletop::TabletopObservationSpec(size, size));
+  auto target = ResolveRunTarget(args);
+  if (!target.ok()) return target.error();
+  const Family& family = *target.value().family;
+  auto embodiment = family.ResolveEmbodiment(args.embodiment);
+  if (!embodiment.ok()) return embodiment.error();
+  const int size = target.value().image_size;
+  return app::ComposePolicy(make, args.policy.adapters, family.action_spec(embodiment.value()),
+                            family.observation_spec(embodiment.value(), size, size));
 }
 
 int Run(const std::string& suite, const py::object& policy, const std::string& db, const py::object& tasks,
@@ -249,7 +277,7 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   if (replan_steps < 1) throw py::value_error("replan_steps must be at least 1");
   if (trials < 0) throw py::value_error("trials must be 0 (the suite's) or more");
   if (image_size != 0 && (image_size < 16 || image_size > 1024)) throw py::value_error("image_size must be 0 or in 16..1024");
-  cli::RunArgs args;
+  app::RunArgs args;
   args.suite = suite;
   args.tasks = JoinedList(tasks);
   args.db = db;
@@ -273,7 +301,7 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   args.policy.replay_run = replay_run;
   args.policy.replay_db = replay_db;
 
-  std::optional<cli::PolicyBuild> override_build;
+  std::optional<app::PolicyBuild> override_build;
   if (py::isinstance<py::str>(policy)) {
     args.policy.spec = policy.cast<std::string>();
   } else {
@@ -289,7 +317,7 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   {
     // Workers take the GIL only while a Python policy runs.
     py::gil_scoped_release release;
-    code = cli::Run(args, override_build);
+    code = app::Run(args, override_build);
     std::cout.flush();
   }
   return code;
@@ -304,7 +332,9 @@ PYBIND11_MODULE(gauntlet, m) {
   using namespace gauntlet::python;
   m.doc() = "gauntlet: roll out robot policies in MuJoCo task suites (Env, run).";
   m.attr("__version__") = "0.1.0";
-  cli::SetPythonPolicyMaker(MakePythonPolicy);
+  envs::RegisterFamilies(Families());
+  policies::RegisterExperts(Families());
+  app::SetPythonPolicyMaker(MakePythonPolicy);
 
   py::class_<TaskEnv>(m, "Env", R"doc(
 One task of a suite, stepped from Python.

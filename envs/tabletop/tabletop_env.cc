@@ -142,6 +142,8 @@ Status TabletopEnv::Reset(const EpisodeSpec& spec) {
   }
   if (Status st = perturber_->ApplyToModel(model_.get(), spec.perturbation); !st.ok()) return st;
   perturbation_ = spec.perturbation;
+  subtask_goal_.reset();
+  subtask_atoms_.clear();
   instruction_ = spec.instruction.empty() ? options_.instruction : spec.instruction;
   episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
   frames_ = 0;
@@ -198,11 +200,23 @@ StepResult TabletopEnv::Step(const Action& action) {
       return result;
     }
   }
-  result.success = goal_->AllHold(m, d);
+  result.success = active_goal().AllHold(m, d);
   return result;
 }
 
-bool TabletopEnv::goal_holds() const { return goal_->AllHold(model_.get(), data_.get()); }
+bool TabletopEnv::goal_holds() const { return active_goal().AllHold(model_.get(), data_.get()); }
+
+Status TabletopEnv::BeginSubtask(const SubtaskSpec& subtask) {
+  if (subtask.file.empty()) return Error{"subtask '" + subtask.task + "' names no task file"};
+  auto bddl = LoadBddlFile(subtask.file);
+  if (!bddl.ok()) return bddl.error();
+  auto goal = GoalEvaluator::Compile(model_.get(), scene_, bddl.value().goal);
+  if (!goal.ok()) return Error{"subtask '" + subtask.task + "' in this world: " + goal.error().message};
+  subtask_goal_ = std::make_unique<GoalEvaluator>(std::move(goal).value());
+  subtask_atoms_ = bddl.value().goal;
+  instruction_ = subtask.instruction;
+  return Status::Ok();
+}
 
 ObservationSpec TabletopObservationSpec(int image_width, int image_height) {
   ObservationSpec spec;
@@ -318,12 +332,13 @@ PrivilegedState TabletopEnv::privileged_state() const {
   for (const SceneInstance& f : scene_.fixtures) {
     if (f.model->articulation) AddArticulations(m, d, f, &ps);
   }
-  for (size_t i = 0; i < scene_.task.goal.size(); ++i) {
-    const BddlAtom& atom = scene_.task.goal[i];
+  const std::vector<BddlAtom>& atoms = active_atoms();
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    const BddlAtom& atom = atoms[i];
     std::vector<std::string> a{atom.predicate};
     a.insert(a.end(), atom.args.begin(), atom.args.end());
     ps.goal.push_back(a);
-    ps.goal_holds.push_back(goal_->Holds(m, d, static_cast<int>(i)));
+    ps.goal_holds.push_back(active_goal().Holds(m, d, static_cast<int>(i)));
   }
   const double* p = d->site_xpos + 3 * tcp_site_;
   ps.eef.pos = {p[0], p[1], p[2]};

@@ -24,6 +24,7 @@
 #include "harness/camera_renderer.h"
 #include "harness/env.h"
 #include "harness/mujoco_handles.h"
+#include "harness/mujoco_world.h"
 
 namespace gauntlet::envs::tabletop {
 
@@ -43,7 +44,7 @@ struct TabletopOptions {
   std::string instruction;  // what the policy is told
 };
 
-class TabletopEnv : public Env {
+class TabletopEnv : public Env, public MujocoWorld {
  public:
   // Builds and compiles the task's world and loads its fixed initial states.
   static Result<std::unique_ptr<TabletopEnv>> Create(const BddlTask& task,
@@ -58,6 +59,9 @@ class TabletopEnv : public Env {
   std::string instruction() const override { return instruction_; }
   std::string embodiment() const override { return "panda"; }
   Status Reset(const EpisodeSpec& spec) override;
+  // A chain's subtask: the goal of the task file `subtask.file`, compiled
+  // against this world (its objects must be this world's).
+  Status BeginSubtask(const SubtaskSpec& subtask) override;
   StepResult Step(const Action& action) override;
   Observation Observe(const ObservationRequest& request) override;
   PrivilegedState privileged_state() const override;
@@ -67,8 +71,10 @@ class TabletopEnv : public Env {
   // For worlds whose initial states are generated on the spot (layout variants).
   void SetInitStates(InitStateSet states) { init_states_ = std::move(states); }
   const TabletopScene& scene() const { return scene_; }
-  const mjModel* model() const { return model_.get(); }
+  const mjModel* model() const override { return model_.get(); }
+  const mjData* data() const override { return data_.get(); }
   mjData* data() { return data_.get(); }
+  int substeps() const override { return kSubsteps; }
   bool goal_holds() const;
 
  private:
@@ -80,7 +86,11 @@ class TabletopEnv : public Env {
   ModelPtr model_;
   DataPtr data_;
   std::unique_ptr<OscController> controller_;
-  std::unique_ptr<GoalEvaluator> goal_;
+  std::unique_ptr<GoalEvaluator> goal_;          // the task's own goal
+  std::unique_ptr<GoalEvaluator> subtask_goal_;  // set while a chain's subtask runs
+  std::vector<BddlAtom> subtask_atoms_;          // its atoms (what the expert plans from)
+  const GoalEvaluator& active_goal() const { return subtask_goal_ ? *subtask_goal_ : *goal_; }
+  const std::vector<BddlAtom>& active_atoms() const { return subtask_goal_ ? subtask_atoms_ : scene_.task.goal; }
   std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
   std::unique_ptr<ScenePerturber> perturber_;
   std::optional<Perturbation> perturbation_;  // of the current episode

@@ -61,4 +61,30 @@ Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) {
   return SaveInitStates(states.value(), task.init_states);
 }
 
+ActionSpec TabletopFamily::action_spec(const std::string&) const { return TabletopActionSpec(); }
+
+ObservationSpec TabletopFamily::observation_spec(const std::string&, int image_width, int image_height) const {
+  return TabletopObservationSpec(image_width, image_height);
+}
+
+std::string TabletopFamily::video_camera() const { return kAgentviewCamera; }
+
+Result<std::unique_ptr<Env>> TabletopFamily::MakeEnv(const WorldRequest& r) const {
+  auto embodiment = ResolveEmbodiment(r.embodiment);
+  if (!embodiment.ok()) return embodiment.error();
+  return MakeTabletopEnv(*r.suite, *r.task, r.image_width, r.image_height, r.shadows, r.world, r.world_states);
+}
+
+Status TabletopFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const {
+  return tabletop::WriteInitStates(suite, task);
+}
+
+Result<TaskFileInfo> TabletopFamily::ReadTaskFile(const std::string& path) const {
+  auto bddl = LoadBddlFile(path);
+  if (!bddl.ok()) return bddl.error();
+  return TaskFileInfo{bddl.value().language};
+}
+
+Status RegisterFamily(FamilyRegistry& registry) { return registry.Register(std::make_unique<TabletopFamily>()); }
+
 }  // namespace gauntlet::envs::tabletop

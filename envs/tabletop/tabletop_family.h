@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "harness/env.h"
+#include "harness/family.h"
+#include "harness/family_registry.h"
 #include "harness/suite_spec.h"
 
 namespace gauntlet::envs::tabletop {
@@ -27,5 +29,24 @@ Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task);
 
 // Seed of a task's initial-state generator.
 std::uint64_t InitStateSeed(const SuiteSpec& suite, const TaskSpec& task);
+
+// The family as the harness sees it: a Franka Panda on LIBERO's 7-d
+// end-effector delta interface, agentview + wrist cameras, tasks in LIBERO's
+// BDDL dialect, single-goal episodes (chains of tasks that share a world run
+// too: each subtask's goal is compiled against the first task's world).
+class TabletopFamily : public Family {
+ public:
+  std::string name() const override { return kFamilyName; }
+  std::vector<std::string> embodiments() const override { return {"panda"}; }
+  ActionSpec action_spec(const std::string& embodiment) const override;
+  ObservationSpec observation_spec(const std::string& embodiment, int image_width, int image_height) const override;
+  std::string video_camera() const override;
+  Result<std::unique_ptr<Env>> MakeEnv(const WorldRequest& request) const override;
+  Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const override;
+  std::vector<std::string> task_file_extensions() const override { return {".bddl"}; }
+  Result<TaskFileInfo> ReadTaskFile(const std::string& path) const override;
+};
+
+Status RegisterFamily(FamilyRegistry& registry);
 
 }  // namespace gauntlet::envs::tabletop

@@ -11,11 +11,14 @@
 #include <sstream>
 
 #include "harness/run_metadata.h"
-#include "policies/merged/merge_artifact.h"
-#include "policies/merged/module_tensors.h"
+#include "merging/merge_artifact.h"
+#include "merging/module_tensors.h"
 #include "policies/torchscript/torchscript_actor.h"
 
 namespace gauntlet::policies::merged {
+
+// The merge library (merging/) is what this policy is a client of.
+using namespace gauntlet::merging;
 
 namespace {
 

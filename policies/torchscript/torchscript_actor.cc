@@ -2,7 +2,7 @@
 
 #include <ATen/Parallel.h>
 
-#include "policies/torchscript/torch_errors.h"
+#include "merging/torch_errors.h"
 
 namespace gauntlet::policies {
 
@@ -23,7 +23,7 @@ auto Guarded(const std::string& source, const std::string& call, Body&& body) ->
   } catch (const PolicyError&) {
     throw;
   } catch (const std::exception& e) {
-    throw PolicyError(source + ": " + call + " failed: " + TorchErrorReason(e));
+    throw PolicyError(source + ": " + call + " failed: " + merging::TorchErrorReason(e));
   }
 }
 
@@ -59,7 +59,7 @@ Result<std::map<std::string, std::string>> ReadMetadata(torch::jit::Module& modu
       metadata[entry.key().toStringRef()] = entry.value().toStringRef();
     }
   } catch (const std::exception& e) {
-    return Error{source + ": metadata() failed: " + TorchErrorReason(e)};
+    return Error{source + ": metadata() failed: " + merging::TorchErrorReason(e)};
   }
   return metadata;
 }

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/run_metadata.h"
-#include "policies/torchscript/torch_errors.h"
+#include "merging/torch_errors.h"
 #include "policies/torchscript/torchscript_actor.h"
 
 namespace gauntlet::policies {
@@ -39,7 +39,7 @@ Result<std::unique_ptr<Policy>> MakeTorchScriptPolicy(const std::string& path, P
   try {
     module = torch::jit::load(source, torch::kCPU);
   } catch (const std::exception& e) {
-    return Error{source + ": not a TorchScript module (" + TorchErrorReason(e) +
+    return Error{source + ": not a TorchScript module (" + merging::TorchErrorReason(e) +
                  "); write one with torch.jit.script(model).save(path), as scripts/export_torchscript_policy.py does"};
   }
   auto actor = TorchScriptActor::Create(std::move(module), source, options);

@@ -1,11 +1,13 @@
 // The episode loop on a real tabletop world: outcomes, bad actions, policy
-// failures, chunk execution modes and determinism.
+// failures, chunk execution modes, determinism and instruction chains.
 #include "harness/episode_runner.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "harness/gl_context.h"
 #include "policies/noop_policy.h"
@@ -223,6 +225,110 @@ TEST(EpisodeRunner, SameEpisodeTwiceGivesTheSameStateHash) {
   EXPECT_EQ(a.status, b.status);
   EXPECT_EQ(a.state_hash, b.state_hash);
   EXPECT_EQ(a.state_hash.size(), 16u);
+}
+
+// ---- Instruction chains -----------------------------------------------------
+
+// The expert, recording every context it is reset with.
+class RecordingExpert : public policies::OraclePolicy {
+ public:
+  void reset(const EpisodeContext& context) override {
+    contexts.push_back(context);
+    OraclePolicy::reset(context);
+  }
+  ActionChunk act(const Observation& obs) override {
+    instructions.insert(obs.instruction);
+    return OraclePolicy::act(obs);
+  }
+  std::vector<EpisodeContext> contexts;
+  std::set<std::string> instructions;
+};
+
+// A two-subtask chain in LIBERO-Goal's kitchen (the world of its first task).
+EpisodeSpec GoalChain(const SuiteSpec& goal, const std::string& first, const std::string& second, int init = 0) {
+  auto index = [&](const std::string& name) {
+    for (const TaskSpec& t : goal.tasks) {
+      if (t.name == name) return t.index;
+    }
+    throw std::runtime_error("no task " + name);
+  };
+  EpisodeSpec spec = testing::TabletopEpisode(goal, index(first), init);
+  spec.key.task = first + "+" + second;
+  for (const std::string& name : {first, second}) {
+    const TaskSpec& t = goal.tasks[index(name)];
+    spec.chain.push_back({t.name, t.file, t.instruction, goal.protocol.max_steps});
+  }
+  return spec;
+}
+
+int SubtaskEvents(const EpisodeOutcome& o, int* done) {
+  int n = 0;
+  *done = 0;
+  for (const Event& e : o.events) {
+    if (e.kind != "subtask") continue;
+    ++n;
+    *done += nlohmann::json::parse(e.payload_json).at("success").get<int>();
+  }
+  return n;
+}
+
+TEST(EpisodeRunnerChains, EachSubtaskGetsItsInstructionAndResetAndARow) {
+  const SuiteSpec goal = testing::TabletopSuite("libero_goal");
+  // suites/libero_goal_chains.yaml's drawer_then_wine_on_rack.
+  const EpisodeSpec spec =
+      GoalChain(goal, "open_the_middle_drawer_of_the_cabinet", "put_the_wine_bottle_on_the_rack", 5);
+  auto env = testing::TabletopEnvOf(goal, spec.task_index);
+  RecordingExpert expert;
+  EpisodeContext context = Context();
+  context.instruction = spec.chain[0].instruction;
+  EpisodeOutcome o = RunEpisode(*env, expert, spec, context, {});
+  ASSERT_EQ(o.status, EpisodeStatus::kSuccess) << o.termination;
+  // Reset once per subtask, each time with that subtask's instruction, and
+  // the observations carried each instruction in turn.
+  ASSERT_EQ(expert.contexts.size(), 2u);
+  EXPECT_EQ(expert.contexts[0].instruction, "open the middle drawer of the cabinet");
+  EXPECT_EQ(expert.contexts[1].instruction, "put the wine bottle on the rack");
+  EXPECT_EQ(expert.contexts[1].subtask, 1);
+  EXPECT_EQ(expert.instructions,
+            (std::set<std::string>{"open the middle drawer of the cabinet", "put the wine bottle on the rack"}));
+  int done = 0;
+  EXPECT_EQ(SubtaskEvents(o, &done), 2);
+  EXPECT_EQ(done, 2);
+  // The world was not reset between subtasks: the drawer the first subtask
+  // opened is still out when the chain ends.
+  const char* drawer = "wooden_cabinet_1_middle_drawer_joint";
+  const double end = env->privileged_state().joints.at(drawer);
+  ASSERT_TRUE(env->Reset(spec).ok());
+  EXPECT_GT(std::abs(end - env->privileged_state().joints.at(drawer)), 0.03) << end;
+}
+
+TEST(EpisodeRunnerChains, TheChainStopsAtTheFirstFailedSubtask) {
+  const SuiteSpec goal = testing::TabletopSuite("libero_goal");
+  EpisodeSpec spec = GoalChain(goal, "turn_on_the_stove", "put_the_bowl_on_the_plate");
+  spec.chain[0].max_steps = 15;  // too few for the expert to reach the dial
+  auto env = testing::TabletopEnvOf(goal, spec.task_index);
+  policies::OraclePolicy expert;
+  EpisodeOutcome o = RunEpisode(*env, expert, spec, Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kFailure);
+  EXPECT_EQ(o.termination, "subtask 0 (turn_on_the_stove): max_steps");
+  EXPECT_EQ(o.steps, 15);
+  int done = 0;
+  EXPECT_EQ(SubtaskEvents(o, &done), 1);
+  EXPECT_EQ(done, 0);
+}
+
+TEST(EpisodeRunnerChains, ASubtaskWhoseObjectsAreNotInTheWorldIsAnError) {
+  const SuiteSpec goal = testing::TabletopSuite("libero_goal");
+  const SuiteSpec object = testing::TabletopSuite("libero_object");
+  EpisodeSpec spec = GoalChain(goal, "turn_on_the_stove", "put_the_bowl_on_the_plate");
+  const TaskSpec& foreign = object.tasks[0];  // LIBERO-Object: soup and basket, not in this kitchen
+  spec.chain[1] = {foreign.name, foreign.file, foreign.instruction, 50};
+  spec.chain[0].max_steps = 300;
+  auto env = testing::TabletopEnvOf(goal, spec.task_index);
+  policies::OraclePolicy expert;
+  EpisodeOutcome o = RunEpisode(*env, expert, spec, Context(), {});
+  EXPECT_EQ(o.status, EpisodeStatus::kError) << o.termination;
+  EXPECT_NE(o.termination.find("subtask 1"), std::string::npos) << o.termination;
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <map>
 
-#include "harness/cli/episode_plan.h"
+#include "app/episode_plan.h"
 #include "harness/suite_spec.h"
 #include "tests/test_support.h"
 
@@ -51,7 +51,7 @@ TEST(PerturbationGrid, LiberoPlusExpandsToItsProportionsWithStableIds) {
   std::map<std::string, int> per_dimension;
   int baseline = 0;
   for (const SuiteSpec& s : set.value().suites) {
-    auto plan = cli::PlanEpisodes(s, AllTasks(s), s.protocol.trials);
+    auto plan = app::PlanEpisodes(s, AllTasks(s), s.protocol.trials);
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     for (const auto& e : plan.value()) {
       if (e.perturbation) ++per_dimension[e.perturbation->dimension];
@@ -68,8 +68,8 @@ TEST(PerturbationGrid, LiberoPlusExpandsToItsProportionsWithStableIds) {
   EXPECT_EQ(baseline, 120);  // tasks x initial states 0-2 (the language grid's)
   // Expanding again gives the same variants with the same parameters.
   const SuiteSpec& spatial = set.value().suites[0];
-  auto a = cli::PlanEpisodes(spatial, AllTasks(spatial), 50);
-  auto b = cli::PlanEpisodes(spatial, AllTasks(spatial), 50);
+  auto a = app::PlanEpisodes(spatial, AllTasks(spatial), 50);
+  auto b = app::PlanEpisodes(spatial, AllTasks(spatial), 50);
   ASSERT_EQ(a.value().size(), b.value().size());
   for (size_t i = 0; i < a.value().size(); ++i) {
     EXPECT_EQ(a.value()[i].variant, b.value()[i].variant);
@@ -83,7 +83,7 @@ TEST(PerturbationGrid, LanguageVariantsComeFromThePoolAndFaithfulModeAppendsTheV
                                   "  - {dimension: light, levels: [2], tasks: [0]}\n"));
   ASSERT_TRUE(set.ok()) << set.error().message;
   const SuiteSpec& s = set.value().suites[0];
-  auto plan = cli::PlanEpisodes(s, AllTasks(s), 50);
+  auto plan = app::PlanEpisodes(s, AllTasks(s), 50);
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   ASSERT_EQ(plan.value().size(), 2u);
   const auto& language = plan.value()[0];

@@ -22,14 +22,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "policies/merged/merge_artifact.h"
-#include "policies/merged/merge_methods.h"
-#include "policies/merged/parameter_map.h"
+#include "merging/merge_artifact.h"
+#include "merging/merge_methods.h"
+#include "merging/parameter_map.h"
 #include "tests/cli/cli_support.h"
-#include "tests/merged/merged_test_support.h"
+#include "tests/merging/merge_test_support.h"
 #include "tests/test_support.h"
 
 namespace gauntlet::policies::merged {
+using namespace gauntlet::merging;
+using namespace gauntlet::merging::merge_testing;
 namespace {
 
 constexpr int kD = 32;

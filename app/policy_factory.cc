@@ -1,0 +1,109 @@
+#include "app/policy_factory.h"
+
+#include <mutex>
+
+#include "harness/family_registry.h"
+#include "policies/adapted_policy.h"
+#include "policies/policy_registry.h"
+#include "policies/probe_policy.h"
+#include "policies/remote/remote_policy.h"
+#include "policies/replay_policy.h"
+#include "policies/merged/merged_policy.h"
+#include "policies/torchscript/torchscript_policy.h"
+#include "results/run_reader.h"
+
+namespace gauntlet::app {
+
+namespace {
+
+PythonPolicyMaker& PythonMaker() {
+  static PythonPolicyMaker maker;
+  return maker;
+}
+
+using RawMaker = PolicyMaker;  // one unadapted policy from the request
+
+Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& family_action) {
+  const std::string& spec = request.spec;
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string target = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  auto options = policies::PolicyOptions::Parse(request.options);
+  if (!options.ok()) return options.error();
+  const policies::PolicyOptions opts = options.value();
+  if (colon != std::string::npos && target.empty()) return Error{"--policy " + spec + ": nothing after '" + kind + ":'"};
+
+  if (kind == "torchscript") {
+    return RawMaker([target, opts] { return policies::MakeTorchScriptPolicy(target, opts); });
+  }
+  if (kind == "merged") {
+    return RawMaker([target, opts] { return policies::merged::MakeMergedPolicy(target, opts); });
+  }
+  if (kind == "remote") {
+    return RawMaker([target, opts] { return policies::MakeRemotePolicy(target, opts); });
+  }
+  if (kind == "python") {
+    if (!PythonMaker()) return Error{"--policy python:...: this program cannot run Python policies"};
+    return RawMaker([target, opts] { return PythonMaker()(target, opts); });
+  }
+  if (colon != std::string::npos) {
+    return Error{"--policy " + spec + ": unknown kind '" + kind + "' (plug-ins: torchscript:PATH.pt, "
+                 "merged:PATH.gmerge, remote:ws://HOST:PORT, python:module:Class)"};
+  }
+  if (kind == "oracle") {
+    const std::string family = request.family;
+    return RawMaker([family] { return Families().MakeExpert(family); });
+  }
+  if (kind == "probe") return RawMaker([opts] { return policies::ProbePolicy::Create(opts); });
+  if (!request.options.empty()) {
+    return Error{"--policy-opt: the built-in policy '" + kind + "' takes no settings"};
+  }
+  if (kind == "replay") {
+    if (request.replay_run.empty()) return Error{"--policy replay needs --replay-run NAME (and --replay-db if not --db)"};
+    auto reader = results::RunReader::Open(request.replay_db);
+    if (!reader.ok()) return reader.error();
+    auto stored = reader.value().EpisodeActions(request.replay_run);
+    if (!stored.ok()) return stored.error();
+    auto recordings = std::make_shared<policies::ReplayPolicy::Recordings>();
+    for (auto& e : stored.value()) (*recordings)[{e.key.task, e.key.init_state}] = std::move(e.actions);
+    const std::string source = "run '" + request.replay_run + "' in " + request.replay_db;
+    return RawMaker([recordings, source, family_action]() -> Result<std::unique_ptr<Policy>> {
+      return std::unique_ptr<Policy>(new policies::ReplayPolicy(family_action, *recordings, source));
+    });
+  }
+  return RawMaker([kind, family_action] { return policies::MakePolicy(kind, family_action); });
+}
+
+}  // namespace
+
+void SetPythonPolicyMaker(PythonPolicyMaker maker) { PythonMaker() = std::move(maker); }
+
+std::string PolicyHelp() {
+  return "oracle, noop, random, probe, replay, torchscript:PATH.pt, merged:PATH.gmerge, remote:ws://HOST:PORT or "
+         "python:module:Class";
+}
+
+Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& family_action,
+                                const ObservationSpec& family_offer) {
+  auto raw = RawPolicyMaker(request, family_action);
+  if (!raw.ok()) return raw.error();
+  return ComposePolicy(raw.value(), request.adapters, family_action, family_offer);
+}
+
+Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::string>& adapter_items,
+                                  const ActionSpec& family_action, const ObservationSpec& family_offer) {
+  auto adapters = policies::ParseAdapters(adapter_items);
+  if (!adapters.ok()) return adapters.error();
+  PolicyFactory factory = [maker = std::move(make), adapters = adapters.value(), family_action,
+                           family_offer]() -> Result<std::unique_ptr<Policy>> {
+    auto policy = maker();
+    if (!policy.ok()) return policy.error();
+    if (adapters.empty()) return policy;
+    return policies::Adapt(std::move(policy).value(), adapters, family_action, family_offer);
+  };
+  auto first = factory();
+  if (!first.ok()) return first.error();
+  return PolicyBuild{factory, first.value()->info()};
+}
+
+}  // namespace gauntlet::app

@@ -1,0 +1,30 @@
+#include "app/suite_paths.h"
+
+#include <filesystem>
+
+#include "gauntlet_build_paths.h"
+
+namespace fs = std::filesystem;
+
+namespace gauntlet::app {
+
+std::string ResolveSuitePath(const std::string& arg) {
+  if (arg.size() > 5 && arg.substr(arg.size() - 5) == ".yaml") return arg;
+  for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
+    if (fs::exists(base / (arg + ".yaml"))) return (base / (arg + ".yaml")).string();
+  }
+  return arg + ".yaml";
+}
+
+Result<std::pair<SuiteSpec, int>> ResolveTask(const std::string& target, const std::string& command) {
+  const auto slash = target.find('/');
+  if (slash == std::string::npos) return Error{command + ": expected <suite>/<task>, e.g. libero_spatial/3"};
+  auto suite = LoadSuite(ResolveSuitePath(target.substr(0, slash)));
+  if (!suite.ok()) return suite.error();
+  auto tasks = suite.value().SelectTasks(target.substr(slash + 1));
+  if (!tasks.ok()) return tasks.error();
+  if (tasks.value().size() != 1) return Error{command + ": name exactly one task"};
+  return std::make_pair(std::move(suite).value(), tasks.value()[0]);
+}
+
+}  // namespace gauntlet::app

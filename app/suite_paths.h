@@ -1,0 +1,19 @@
+// Where suite names and task targets on the command line point.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "harness/suite_spec.h"
+
+namespace gauntlet::app {
+
+// "libero_spatial" -> suites/libero_spatial.yaml (in the working directory's
+// suites/ or the source tree's); a path ending in .yaml is taken as it is.
+std::string ResolveSuitePath(const std::string& arg);
+
+// "<suite>/<task index or name>" -> the suite and the task's index; `command`
+// names the verb in errors.
+Result<std::pair<SuiteSpec, int>> ResolveTask(const std::string& target, const std::string& command);
+
+}  // namespace gauntlet::app

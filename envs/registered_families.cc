@@ -1,0 +1,17 @@
+#include "envs/registered_families.h"
+
+#include "envs/tabletop/tabletop_family.h"
+#include "harness/check.h"
+
+namespace gauntlet::envs {
+
+void RegisterFamilies(FamilyRegistry& registry) {
+  auto add = [&](const char* name, Status (*register_family)(FamilyRegistry&)) {
+    if (registry.Find(name).ok()) return;
+    const Status status = register_family(registry);
+    GAUNTLET_CHECK(status.ok(), status.message());
+  };
+  add(tabletop::kFamilyName, tabletop::RegisterFamily);
+}
+
+}  // namespace gauntlet::envs

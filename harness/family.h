@@ -1,0 +1,89 @@
+// A task family: one kind of world with its robots, tasks and protocol
+// (tabletop = LIBERO-style suites, playtable = CALVIN-style chains, dualarm =
+// RoboTwin-style bimanual tasks). Everything above envs/ reaches a family
+// through this interface and the registry (harness/family_registry.h), never
+// by its concrete type, so a new family is one class and one registration.
+//
+// What a family implements:
+//   name()                 the `family:` value of its suite files
+//   embodiments()          the robots it can build, the default first
+//   action_spec(e)         what its Env takes for embodiment e (checked
+//                          against a policy's declared spec before a run)
+//   observation_spec(e,..) cameras and state keys it offers at an image size
+//   video_camera()         the third-person camera of videos and `show`
+//   protocol()             single-goal episodes or instruction chains
+//   MakeEnv(request)       one compiled world for a task (or a chain's world)
+//   WriteInitStates(...)   generate a task's fixed initial states
+// and, optionally, ReadTaskFile (run a task definition file outside a suite).
+// Its scripted expert registers beside it from policies/ (RegisterExpert), so
+// envs/ and policies/ never include each other.
+//
+// Thread-safety: a Family is immutable after registration and shared by all
+// workers; MakeEnv may be called from several threads at once.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/env.h"
+#include "harness/suite_spec.h"
+
+namespace gauntlet {
+
+enum class EpisodeProtocol {
+  kSingleGoal,  // one instruction, one goal, up to max_steps (LIBERO, RoboTwin)
+  kChain,       // several instructions in a row in one world (CALVIN)
+};
+const char* ToString(EpisodeProtocol protocol);
+
+// Everything MakeEnv needs to build one task's world for one worker.
+struct WorldRequest {
+  const SuiteSpec* suite = nullptr;
+  const TaskSpec* task = nullptr;  // a chain's world: its first subtask's task
+  std::string embodiment;          // one of embodiments(); "" = the default
+  int image_width = 128;           // camera images, pixels
+  int image_height = 128;
+  bool shadows = false;
+  // Set when a perturbation changes the world itself (ChangesWorld): the
+  // family builds that variant's world and its initial states on the spot.
+  std::optional<Perturbation> world;
+  int world_states = 1;            // initial states such a world needs
+};
+
+// A task definition file run outside a suite (`gauntlet run --task-file`).
+struct TaskFileInfo {
+  std::string instruction;  // what the file says the policy is told
+};
+
+class Family {
+ public:
+  virtual ~Family() = default;
+
+  virtual std::string name() const = 0;
+  virtual std::vector<std::string> embodiments() const = 0;
+  std::string default_embodiment() const { return embodiments().front(); }
+  virtual ActionSpec action_spec(const std::string& embodiment) const = 0;
+  virtual ObservationSpec observation_spec(const std::string& embodiment, int image_width,
+                                           int image_height) const = 0;
+  virtual std::string video_camera() const = 0;
+  virtual EpisodeProtocol protocol() const { return EpisodeProtocol::kSingleGoal; }
+
+  virtual Result<std::unique_ptr<Env>> MakeEnv(const WorldRequest& request) const = 0;
+
+  // Writes suite.protocol.trials initial states of `task` to task.init_states
+  // (deterministic: the same suite and task give the same bytes).
+  virtual Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const = 0;
+
+  // Task definition files a user can run outside a suite (`--task-file`):
+  // the file name endings the family reads, and what a file says. Families
+  // without task files keep the defaults.
+  virtual std::vector<std::string> task_file_extensions() const { return {}; }
+  virtual Result<TaskFileInfo> ReadTaskFile(const std::string& path) const;
+
+  // An embodiment name checked against embodiments(); "" = the default.
+  Result<std::string> ResolveEmbodiment(const std::string& embodiment) const;
+};
+
+}  // namespace gauntlet

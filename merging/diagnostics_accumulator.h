@@ -1,0 +1,59 @@
+// Builds MergeDiagnostics (merge_diagnostics.h) one merged tensor at a time:
+// it keeps sums per group (counts, squared norms, dot products), never the
+// tensors, so its memory does not grow with the model. Per tensor it holds
+// M + 2 float64 copies of that tensor (the task vectors, the base, the merged
+// update) and costs M(M + 1)/2 + 2M dot products.
+//
+// Copy and move: a value type. Not thread-safe.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "merging/merge_diagnostics.h"
+
+namespace gauntlet::merging {
+
+class DiagnosticsAccumulator {
+ public:
+  // `tasks` labels the experts; `method_lambda` is the λ of the method's own
+  // masks when it has them (mask_source "method"), else ignored.
+  DiagnosticsAccumulator(std::vector<std::string> tasks, const DiagnosticsOptions& options,
+                         bool method_masks, double method_lambda);
+
+  // One merged parameter: the base tensor, each expert's task vector and the
+  // merged task vector (all in one compute dtype), and the method's task
+  // masks (M bool tensors) or none, then the diagnostic masks are computed.
+  void Add(const std::string& name, const at::Tensor& base, const std::vector<at::Tensor>& task_vectors,
+           const at::Tensor& merged_task_vector, const std::vector<at::Tensor>& task_masks);
+
+  MergeDiagnostics Finish() const;
+
+ private:
+  struct Sums {
+    std::string group;
+    int64_t elements = 0, tensors = 0;
+    std::vector<int64_t> active;         // M: elements with S_m = 1
+    std::vector<int64_t> active_count;   // M + 1: elements kept by c masks
+    std::vector<double> expert_sq_norm;  // M: ‖θ_m‖²
+    Matrix task_dot;                     // M x M: ⟨τ_a, τ_b⟩ (diagonal: ‖τ_a‖²)
+    double merged_sq_norm = 0;
+  };
+  Sums EmptySums(std::string group) const;
+  Sums& GroupOf(const std::string& name);
+  GroupDiagnostics Summarise(const Sums& sums) const;
+
+  std::vector<std::string> tasks_;
+  DiagnosticsOptions options_;
+  bool method_masks_;
+  double lambda_;
+  Sums total_;
+  std::vector<Sums> groups_;
+};
+
+// The group of a parameter name (merge_diagnostics.h).
+std::string GroupOfName(const std::string& name, int depth);
+
+}  // namespace gauntlet::merging

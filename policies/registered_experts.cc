@@ -1,0 +1,17 @@
+#include "policies/registered_experts.h"
+
+#include "harness/check.h"
+#include "policies/oracle_policy.h"
+
+namespace gauntlet::policies {
+
+void RegisterExperts(FamilyRegistry& registry) {
+  auto add = [&](const char* family, ExpertMaker make) {
+    if (registry.HasExpert(family)) return;
+    const Status status = registry.RegisterExpert(family, std::move(make));
+    GAUNTLET_CHECK(status.ok(), status.message());
+  };
+  add("tabletop", [] { return std::unique_ptr<Policy>(new OraclePolicy()); });
+}
+
+}  // namespace gauntlet::policies

@@ -1,0 +1,79 @@
+// The masks of the sparsifying methods: exact top-k counts with ties broken
+// by position (within a tensor and across a model), the Breadcrumbs band,
+// DARE's seeded Bernoulli draws.
+#include "merging/sparsify.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+namespace gauntlet::merging {
+namespace {
+
+at::Tensor Values(std::vector<double> values) { return at::tensor(values, at::kDouble); }
+
+std::vector<int> Bits(const at::Tensor& mask) {
+  const at::Tensor flat = mask.reshape({-1}).to(at::kInt).contiguous();
+  return std::vector<int>(flat.data_ptr<int>(), flat.data_ptr<int>() + flat.numel());
+}
+
+TEST(KeepCount, FloorsButForgivesRoundingError) {
+  EXPECT_EQ(KeepCount(0.2, 5), 1);
+  EXPECT_EQ(KeepCount(0.2, 4), 0);   // ⌊0.8⌋
+  EXPECT_EQ(KeepCount(0.29, 100), 29);  // 0.29·100 = 28.999999999999996 in binary
+  EXPECT_EQ(KeepCount(0.7, 10), 7);
+  EXPECT_EQ(KeepCount(1.0, 12), 12);
+  EXPECT_EQ(KeepCount(0.0, 12), 0);
+}
+
+TEST(TopMagnitudeMask, KeepsExactlyKWithTiesToTheEarliest) {
+  // |.| = [2, 1, 1, 1, 0]: keep 3 → 2 and the first two 1s.
+  EXPECT_EQ(Bits(TopMagnitudeMask(Values({2, 1, 1, 1, 0}), 3)), (std::vector<int>{1, 1, 1, 0, 0}));
+  EXPECT_EQ(Bits(TopMagnitudeMask(Values({1, 1, 1, 1}), 2)), (std::vector<int>{1, 1, 0, 0}));
+  EXPECT_EQ(Bits(TopMagnitudeMask(Values({3, 5, 4}), 0)), (std::vector<int>{0, 0, 0}));
+  EXPECT_EQ(Bits(TopMagnitudeMask(Values({3, 5, 4}), 3)), (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ(Bits(TopMagnitudeMask(Values({3, 5, 4}), 1)), (std::vector<int>{0, 1, 0}));
+  // Shape is kept; flat order is row-major.
+  const at::Tensor mask = TopMagnitudeMask(Values({1, 9, 8, 1}).reshape({2, 2}), 2);
+  EXPECT_EQ(mask.sizes(), at::IntArrayRef({2, 2}));
+  EXPECT_EQ(Bits(mask), (std::vector<int>{0, 1, 1, 0}));
+}
+
+TEST(TopCut, AcrossTensorsTiesGoToTheEarliestTensor) {
+  // Two tensors ranked together: [5, 1] and [1, 1, 0]; keep 3 → 5 and the
+  // first two 1s in visiting order: the first tensor's, then the second's first.
+  const at::Tensor a = Values({5, 1}), b = Values({1, 1, 0});
+  TopCut cut = FindTopCut(at::cat({a, b}), 3);
+  EXPECT_EQ(Bits(ApplyTopCut(a, cut)), (std::vector<int>{1, 1}));
+  EXPECT_EQ(Bits(ApplyTopCut(b, cut)), (std::vector<int>{1, 0, 0}));
+  EXPECT_EQ(cut.ties_left, 0);
+}
+
+TEST(MagnitudeBandMask, DropsTheTopAndKeepsTheNextBand) {
+  // Ranks by magnitude: 10 (pos 0), 9, 8, ..., 1 (pos 1): skip 1, keep 6 → 9..4.
+  EXPECT_EQ(Bits(MagnitudeBandMask(Values({10, 1, 2, 3, 4, 5, 6, 7, 8, 9}), 1, 6)),
+            (std::vector<int>{0, 0, 0, 0, 1, 1, 1, 1, 1, 1}));
+  // Equal magnitudes keep flat order (a stable ranking).
+  EXPECT_EQ(Bits(MagnitudeBandMask(Values({1, 1, 1, 1}), 1, 2)), (std::vector<int>{0, 1, 1, 0}));
+}
+
+TEST(BernoulliKeepMask, SameSeedSameBitsOtherSeedOtherBits) {
+  const at::Tensor a = BernoulliKeepMask({1000}, 0.5, 7);
+  const at::Tensor b = BernoulliKeepMask({1000}, 0.5, 7);
+  const at::Tensor c = BernoulliKeepMask({1000}, 0.5, 8);
+  EXPECT_TRUE(at::equal(a, b));
+  EXPECT_FALSE(at::equal(a, c));
+  EXPECT_TRUE(BernoulliKeepMask({50}, 0.0, 1).all().item<bool>());
+  const double kept = BernoulliKeepMask({100000}, 0.3, 3).to(at::kDouble).mean().item<double>();
+  EXPECT_NEAR(kept, 0.7, 0.01);
+}
+
+TEST(DeriveSeed, DependsOnSeedNameAndTask) {
+  const uint64_t s = DeriveSeed(1, "fc.weight", 0);
+  EXPECT_EQ(s, DeriveSeed(1, "fc.weight", 0));
+  EXPECT_NE(s, DeriveSeed(2, "fc.weight", 0));
+  EXPECT_NE(s, DeriveSeed(1, "fc.bias", 0));
+  EXPECT_NE(s, DeriveSeed(1, "fc.weight", 1));
+}
+
+}  // namespace
+}  // namespace gauntlet::merging
