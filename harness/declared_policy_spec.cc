@@ -154,16 +154,20 @@ const char* BoolText(bool value) { return value ? "true" : "false"; }
 // Rows in the order they are read: a row may use the ones above it.
 const std::vector<Row>& Rows() {
   static const std::vector<Row> rows = {
-      {{"action_kind", SpecValueType::kChoice, "eef_delta", "action", "kind", true},
+      {{"action_kind", SpecValueType::kChoice, "eef_delta", "action", "kind", true,
+        "what an action commands: eef_delta, eef_abs, joint_pos or dual_joint_pos"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetChoice(t, ParseActionKind, s.action.kind); },
        [](const DeclaredPolicySpec& s) -> std::string { return ToString(s.action.kind); }},
-      {{"action_dim", SpecValueType::kInteger, "7", "action", "dim", true},
+      {{"action_dim", SpecValueType::kInteger, "7", "action", "dim", true,
+        "floats per action"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetInteger(t, 1, s.action.dim); },
        [](const DeclaredPolicySpec& s) { return std::to_string(s.action.dim); }},
-      {{"action_low", SpecValueType::kNumbers, "-1", "action", "low", true},
+      {{"action_low", SpecValueType::kNumbers, "-1", "action", "low", true,
+        "lower bound: one value for every dimension or one per dimension; empty: none"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetBound(t, s.action, s.action.low); },
        [](const DeclaredPolicySpec& s) { return FormatNumbers(s.action.low); }},
-      {{"action_high", SpecValueType::kNumbers, "1", "action", "high", true},
+      {{"action_high", SpecValueType::kNumbers, "1", "action", "high", true,
+        "upper bound, as action_low"},
        [](const std::string& t, DeclaredPolicySpec& s) -> Status {
          if (Status st = SetBound(t, s.action, s.action.high); !st.ok()) return st;
          const std::vector<double>& low = s.action.low;
@@ -177,27 +181,33 @@ const std::vector<Row>& Rows() {
          return Status::Ok();
        },
        [](const DeclaredPolicySpec& s) { return FormatNumbers(s.action.high); }},
-      {{"gripper", SpecValueType::kChoice, "-1open/+1close", "action", "gripper", true},
+      {{"gripper", SpecValueType::kChoice, "-1open/+1close", "action", "gripper", true,
+        "how the gripper value reads: -1open/+1close, +1open/-1close or 1open/0close"},
        [](const std::string& t, DeclaredPolicySpec& s) {
          return SetChoice(t, ParseGripperConvention, s.action.gripper);
        },
        [](const DeclaredPolicySpec& s) -> std::string { return ToString(s.action.gripper); }},
-      {{"rotation", SpecValueType::kChoice, "axis_angle", "action", "rotation", true},
+      {{"rotation", SpecValueType::kChoice, "axis_angle", "action", "rotation", true,
+        "rotation format: none, axis_angle, quat_wxyz, quat_xyzw or euler_xyz"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetChoice(t, ParseRotationFormat, s.action.rotation); },
        [](const DeclaredPolicySpec& s) -> std::string { return ToString(s.action.rotation); }},
-      {{"normalized", SpecValueType::kBool, "false", "action", "normalized", true},
+      {{"normalized", SpecValueType::kBool, "false", "action", "normalized", true,
+        "actions are in a normalised space (needs --adapt denorm)"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetBool(t, s.action.normalized); },
        [](const DeclaredPolicySpec& s) -> std::string { return BoolText(s.action.normalized); }},
-      {{"chunk", SpecValueType::kInteger, "0", "action", "chunk_length", true},
+      {{"chunk", SpecValueType::kInteger, "0", "action", "chunk_length", true,
+        "actions per query; 0: not fixed"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetInteger(t, 0, s.action.chunk_length); },
        [](const DeclaredPolicySpec& s) { return std::to_string(s.action.chunk_length); }},
-      {{"cameras", SpecValueType::kNames, "agentview,wrist", "needs", "cameras", true},
+      {{"cameras", SpecValueType::kNames, "agentview,wrist", "needs", "cameras", true,
+        "cameras read; empty: state-only"},
        [](const std::string& t, DeclaredPolicySpec& s) {
          s.needs.cameras = ParseNames(t);
          return Status::Ok();
        },
        [](const DeclaredPolicySpec& s) { return JoinText(s.needs.cameras, ","); }},
-      {{"image_size", SpecValueType::kSize, "0", "needs", "", true},
+      {{"image_size", SpecValueType::kSize, "0", "needs", "", true,
+        "image size read: N or WxH pixels; 0: any (the run's)"},
        [](const std::string& t, DeclaredPolicySpec& s) -> Status {
          auto size = ParseSize(t);
          if (!size.ok()) return Error{size.error().message};
@@ -206,24 +216,29 @@ const std::vector<Row>& Rows() {
          return Status::Ok();
        },
        [](const DeclaredPolicySpec& s) { return FormatSize(s.needs.image_width, s.needs.image_height); }},
-      {{"orientation", SpecValueType::kChoice, "upright", "needs", "orientation", true},
+      {{"orientation", SpecValueType::kChoice, "upright", "needs", "orientation", true,
+        "images upright or rotated180"},
        [](const std::string& t, DeclaredPolicySpec& s) {
          return SetChoice(t, ParseImageOrientation, s.needs.orientation);
        },
        [](const DeclaredPolicySpec& s) -> std::string { return ToString(s.needs.orientation); }},
-      {{"state_keys", SpecValueType::kNames, "eef_pos,eef_axis_angle,gripper_qpos", "needs", "state_keys", true},
+      {{"state_keys", SpecValueType::kNames, "eef_pos,eef_axis_angle,gripper_qpos", "needs", "state_keys", true,
+        "state keys read"},
        [](const std::string& t, DeclaredPolicySpec& s) {
          s.needs.state_keys = ParseNames(t);
          return Status::Ok();
        },
        [](const DeclaredPolicySpec& s) { return JoinText(s.needs.state_keys, ","); }},
-      {{"task_id", SpecValueType::kBool, "false", "needs", "task_id", true},
+      {{"task_id", SpecValueType::kBool, "false", "needs", "task_id", true,
+        "reset receives the task's name and index"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetBool(t, s.needs.task_id); },
        [](const DeclaredPolicySpec& s) -> std::string { return BoolText(s.needs.task_id); }},
-      {{"instruction", SpecValueType::kBool, "true", "needs", "instruction", false},
+      {{"instruction", SpecValueType::kBool, "true", "needs", "instruction", false,
+        "reads the instruction (decided by the policy kind)"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetBool(t, s.needs.instruction); },
        [](const DeclaredPolicySpec& s) -> std::string { return BoolText(s.needs.instruction); }},
-      {{"privileged", SpecValueType::kBool, "false", "needs", "privileged", false},
+      {{"privileged", SpecValueType::kBool, "false", "needs", "privileged", false,
+        "reads the simulator's state (scripted experts only)"},
        [](const std::string& t, DeclaredPolicySpec& s) { return SetBool(t, s.needs.privileged); },
        [](const DeclaredPolicySpec& s) -> std::string { return BoolText(s.needs.privileged); }},
   };
@@ -328,7 +343,9 @@ Result<ResolvedPolicySpec> ResolveDeclaredPolicySpec(const std::vector<SpecLayer
       from = i;
       break;
     }
-    if (Status s = row.set(value.text, spec); !s.ok()) return Error{Quoted(key, value.text, value.source) + ": " + s.message()};
+    if (Status s = row.set(value.text, spec); !s.ok()) {
+      return Error{Quoted(key, value.text, value.source) + ": " + s.message()};
+    }
     if (from < layers.size() && layers[from].fixed) {
       // Lower layers may repeat a fixed value (in any spelling) but not change it.
       for (size_t i = from + 1; i < layers.size(); ++i) {
@@ -410,7 +427,8 @@ Result<DeclaredPolicySpec> ParsePrintedPolicySpec(const Json& printed) {
       text = parsed.value();
     }
     if (Status s = row.set(text, spec); !s.ok()) {
-      return Error{where + (row.key.printed.empty() ? row.key.key : row.key.printed) + "='" + text + "': " + s.message()};
+      const std::string field = row.key.printed.empty() ? row.key.key : row.key.printed;
+      return Error{where + field + "='" + text + "': " + s.message()};
     }
   }
   return spec;

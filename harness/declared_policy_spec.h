@@ -68,6 +68,7 @@ struct DeclaredSpecKey {
   std::string section;  // of the printed form: "action" or "needs"
   std::string printed;  // field name there ("" for the size: image_width and image_height)
   bool declarable;      // false: printed only
+  std::string meaning;  // one line, for help texts
 };
 const std::vector<DeclaredSpecKey>& DeclaredSpecKeys();
 

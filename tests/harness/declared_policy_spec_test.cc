@@ -79,6 +79,7 @@ TEST(DeclaredPolicySpec, DefaultsAreTheTabletopInterface) {
   EXPECT_EQ(spec.needs.image_width, 0);
   EXPECT_FALSE(spec.needs.task_id);
   for (const DeclaredSpecKey& key : DeclaredSpecKeys()) {
+    EXPECT_FALSE(key.meaning.empty()) << key.key;
     if (!key.declarable) continue;
     EXPECT_EQ(resolved.value().in_force.at(key.key).source, "default") << key.key;
     EXPECT_EQ(resolved.value().in_force.at(key.key).text, key.default_text) << key.key;
