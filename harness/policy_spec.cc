@@ -1,5 +1,8 @@
 #include "harness/policy_spec.h"
 
+#include "harness/declared_policy_spec.h"
+#include "harness/text_join.h"
+
 namespace gauntlet {
 
 const char* ToString(ImageOrientation orientation) {
@@ -15,32 +18,13 @@ Result<ImageOrientation> ParseImageOrientation(const std::string& text) {
 
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info) {
   if (!info.declared_spec_json.empty()) return nlohmann::json::parse(info.declared_spec_json);
-  const ActionSpec& a = info.action_spec;
-  const ObservationNeeds& n = info.needs;
-  return {{"action",
-           {{"kind", ToString(a.kind)},
-            {"dim", a.dim},
-            {"gripper", ToString(a.gripper)},
-            {"rotation", ToString(a.rotation)},
-            {"normalized", a.normalized},
-            {"chunk_length", a.chunk_length}}},
-          {"needs",
-           {{"cameras", n.cameras},
-            {"image_width", n.image_width},
-            {"image_height", n.image_height},
-            {"orientation", ToString(n.orientation)},
-            {"state_keys", n.state_keys},
-            {"instruction", n.instruction},
-            {"task_id", n.task_id},
-            {"privileged", n.privileged}}}};
+  return PrintDeclaredPolicySpec(DeclaredPolicySpec{info.action_spec, info.needs});
 }
 
 namespace {
 
 std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out.empty() ? "none" : out;
+  return items.empty() ? "none" : JoinText(items, ", ");
 }
 
 }  // namespace

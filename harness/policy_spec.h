@@ -10,8 +10,8 @@
 
 namespace gauntlet {
 
-// {"action": {kind, dim, gripper, rotation, normalized, chunk_length},
-//  "needs": {cameras, image_width, image_height, orientation, state_keys, ...}}
+// The policy's spec in the printed form of declared_policy_spec.h
+// ({"action": {kind, dim, low, high, ...}, "needs": {cameras, image_width, ...}})
 // as the policy declares it (for an adapted policy: the wrapped one's).
 nlohmann::json DeclaredSpecJson(const PolicyInfo& info);
 

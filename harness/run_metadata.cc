@@ -9,10 +9,13 @@
 #include <ctime>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <vector>
+
 #include "gauntlet_build_paths.h"
+#include "harness/hashing.h"
 
 namespace gauntlet {
 
@@ -66,20 +69,14 @@ std::string UtcNow() {
 }
 
 std::string HashFiles(const std::vector<std::string>& paths) {
-  std::uint64_t h = 14695981039346656037ull;
+  std::uint64_t h = kFnv1aOffsetBasis;
   for (const auto& p : paths) {
     std::ifstream in(p, std::ios::binary);
-    char c;
-    while (in.get(c)) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // file boundary
-    h *= 1099511628211ull;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const unsigned char boundary = 0xff;  // between files
+    h = Fnv1a64Bytes(&boundary, 1, Fnv1a64(bytes, h));
   }
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << h;
-  return out.str();
+  return Hex16(h);
 }
 
 Result<std::string> Sha256File(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/check.h"
+#include "harness/hashing.h"
 
 namespace gauntlet::merging {
 
@@ -101,25 +102,8 @@ at::Tensor BernoulliKeepMask(at::IntArrayRef sizes, double drop, uint64_t seed) 
   return mask;
 }
 
-namespace {
-
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t Fnv1a(const std::string& text) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
-  return hash;
-}
-
-}  // namespace
-
 uint64_t DeriveSeed(uint64_t seed, const std::string& name, uint64_t task) {
-  return SplitMix64(SplitMix64(SplitMix64(seed) ^ Fnv1a(name)) ^ task);
+  return SplitMix64(SplitMix64(SplitMix64(seed) ^ Fnv1a64(name)) ^ task);
 }
 
 }  // namespace gauntlet::merging

@@ -8,7 +8,7 @@
 #include "harness/policy_spec.h"
 #include "policies/action_denormalizer.h"
 #include "policies/image_transforms.h"
-#include "policies/rotation_conversions.h"
+#include "harness/rotation_conversions.h"
 
 namespace gauntlet::policies {
 

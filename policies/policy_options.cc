@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "harness/text_join.h"
+
 namespace gauntlet::policies {
 
 Result<PolicyOptions> PolicyOptions::Parse(const std::vector<std::string>& items) {
@@ -74,14 +76,23 @@ Result<bool> PolicyOptions::Bool(const std::string& key, bool fallback) {
   return value;
 }
 
+std::optional<std::string> PolicyOptions::Given(const std::string& key) {
+  known_.insert(key);
+  auto it = given_.find(key);
+  if (it == given_.end()) return std::nullopt;
+  return it->second;
+}
+
+void PolicyOptions::Record(const std::string& key, nlohmann::json value) { resolved_[key] = std::move(value); }
+
 Status PolicyOptions::CheckAllKnown(const std::string& kind) const {
-  std::string unknown, known;
+  std::vector<std::string> unknown;
   for (const auto& [key, value] : given_) {
-    if (!known_.count(key)) unknown += (unknown.empty() ? "'" : ", '") + key + "'";
+    if (!known_.count(key)) unknown.push_back("'" + key + "'");
   }
   if (unknown.empty()) return Status::Ok();
-  for (const auto& key : known_) known += (known.empty() ? "" : ", ") + key;
-  return Error{"--policy-opt " + unknown + ": not a setting of " + kind + " policies (known: " +
+  const std::string known = JoinText(std::vector<std::string>(known_.begin(), known_.end()), ", ");
+  return Error{"--policy-opt " + JoinText(unknown, ", ") + ": not a setting of " + kind + " policies (known: " +
                (known.empty() ? "none" : known) + ")"};
 }
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ class PolicyOptions {
   Result<double> Double(const std::string& key, double fallback);
   Result<int> Int(const std::string& key, int fallback);
   Result<bool> Bool(const std::string& key, bool fallback);  // true/false/1/0
+
+  // The text given for `key`, if any; marks the key as known but records
+  // nothing: the caller parses it and Records the value in force.
+  std::optional<std::string> Given(const std::string& key);
+  void Record(const std::string& key, nlohmann::json value);
 
   // Error naming every key given but never asked for, and the known ones.
   Status CheckAllKnown(const std::string& kind) const;

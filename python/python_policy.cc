@@ -1,12 +1,10 @@
 #include "python/python_policy.h"
 
-#include "harness/policy_spec.h"
-
 #include <pybind11/stl.h>
 
 #include <atomic>
-#include <set>
 
+#include "harness/declared_policy_spec.h"
 #include "harness/run_metadata.h"
 #include "python/numpy_conversion.h"
 
@@ -85,103 +83,64 @@ std::string TypeName(py::handle value) {
   return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
 }
 
-// spec[key] as a T, `fallback` when absent; the error names the key.
-template <class T>
-Result<T> SpecValue(const py::dict& spec, const char* key, T fallback, const char* expected) {
-  if (!spec.contains(key)) return fallback;
-  py::object value = spec[key];
-  try {
-    return value.cast<T>();
-  } catch (const py::cast_error&) {
-    return Error{"spec['" + std::string(key) + "'] is " + py::repr(value).cast<std::string>() + ", expected " +
-                 expected};
+constexpr const char* kSpecSource = "Python attribute spec";
+
+// A value of the spec dict as JSON: str, bool, int, float, NumPy scalars and
+// arrays (as their Python values), lists and tuples of them.
+Result<nlohmann::json> JsonOf(py::handle value, const std::string& key) {
+  if (py::isinstance<py::str>(value)) return nlohmann::json(value.cast<std::string>());
+  if (py::isinstance<py::bool_>(value)) return nlohmann::json(value.cast<bool>());
+  if (py::isinstance<py::int_>(value)) return nlohmann::json(value.cast<long long>());
+  if (py::isinstance<py::float_>(value)) return nlohmann::json(value.cast<double>());
+  if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+    nlohmann::json items = nlohmann::json::array();
+    for (py::handle item : value) {
+      auto converted = JsonOf(item, key);
+      if (!converted.ok()) return converted;
+      items.push_back(std::move(converted).value());
+    }
+    return items;
   }
+  const py::object numpy_generic = py::module_::import("numpy").attr("generic");
+  const py::object numpy_array = py::module_::import("numpy").attr("ndarray");
+  if (py::isinstance(value, numpy_generic) || py::isinstance(value, numpy_array)) {
+    return JsonOf(value.attr("tolist")(), key);
+  }
+  return Error{key + "=" + py::repr(value).cast<std::string>() + " (from " + kSpecSource + "): a " + TypeName(value) +
+               ", expected a str, number, bool or a list of them"};
 }
 
-#define GAUNTLET_SPEC(var, type, key, fallback, expected)               \
-  auto var##_r = SpecValue<type>(spec, key, fallback, expected);        \
-  if (!var##_r.ok()) return var##_r.error();                            \
-  const type var = var##_r.value()
-
-// The declared spec (absent keys: the tabletop family's conventions, both
-// cameras at the run's size, every state key) as a PolicyInfo's action spec
-// and needs. `all_state` is set when state_keys is absent.
+// The declared spec (harness/declared_policy_spec.h; a key outside it is an
+// error, and without state_keys the policy sees every state key) as a
+// PolicyInfo's action spec and needs. `all_state` is set when state_keys is
+// absent.
 Result<PolicyInfo> ReadSpec(py::handle instance, bool* all_state) {
   py::object declared = py::getattr(instance, "spec", py::none());
   if (!declared.is_none() && PyCallable_Check(declared.ptr())) declared = declared();
-  py::dict spec;
+  nlohmann::json spec = nlohmann::json::object();
   if (!declared.is_none()) {
     if (!py::isinstance<py::dict>(declared)) return Error{"spec is a " + TypeName(declared) + ", expected a dict"};
-    spec = py::reinterpret_borrow<py::dict>(declared);
-  }
-  static const std::set<std::string> known = {"action_kind", "action_dim", "gripper",     "rotation",
-                                              "chunk",       "normalized", "cameras",     "image_size",
-                                              "orientation", "state_keys", "task_id"};
-  for (auto item : spec) {
-    const std::string key = py::str(item.first).cast<std::string>();
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Error{"spec: unknown key '" + key + "' (known: " + list + ")"};
+    for (auto item : py::reinterpret_borrow<py::dict>(declared)) {
+      if (!py::isinstance<py::str>(item.first)) {
+        return Error{"spec has the key " + py::repr(item.first).cast<std::string>() + ", expected str keys"};
+      }
+      const std::string key = item.first.cast<std::string>();
+      auto value = JsonOf(item.second, key);
+      if (!value.ok()) return value.error();
+      spec[key] = std::move(value).value();
     }
   }
-  GAUNTLET_SPEC(kind, std::string, "action_kind", "eef_delta", "a string such as 'eef_delta'");
-  GAUNTLET_SPEC(dim, int, "action_dim", 7, "an int");
-  GAUNTLET_SPEC(gripper, std::string, "gripper", "-1open/+1close", "a string such as '-1open/+1close'");
-  GAUNTLET_SPEC(rotation, std::string, "rotation", "axis_angle", "a string such as 'axis_angle'");
-  GAUNTLET_SPEC(chunk, int, "chunk", 0, "an int (0: any length)");
-  GAUNTLET_SPEC(normalized, bool, "normalized", false, "a bool");
-  GAUNTLET_SPEC(cameras, std::vector<std::string>, "cameras", (std::vector<std::string>{"agentview", "wrist"}),
-                "a list of camera names");
-  GAUNTLET_SPEC(orientation, std::string, "orientation", "upright", "'upright' or 'rotated180'");
-  GAUNTLET_SPEC(state_keys, std::vector<std::string>, "state_keys", {}, "a list of state keys");
-  GAUNTLET_SPEC(task_id, bool, "task_id", false, "a bool");
-  std::vector<int> size{0, 0};
-  if (spec.contains("image_size")) {
-    if (py::isinstance<py::int_>(spec["image_size"])) {
-      GAUNTLET_SPEC(square, int, "image_size", 0, "an int or [width, height]");
-      size.assign(2, square);
-    } else {
-      GAUNTLET_SPEC(pair, std::vector<int>, "image_size", {}, "an int or [width, height]");
-      if (pair.size() != 2) return Error{"spec['image_size'] has " + std::to_string(pair.size()) + " values, expected [width, height]"};
-      size = pair;
-    }
-  }
-
+  auto layer = SpecLayerFromJson(spec, kSpecSource, UnknownSpecKeys::kReject);
+  if (!layer.ok()) return layer.error();
+  *all_state = !layer.value().values.count("state_keys");
+  auto resolved = ResolveDeclaredPolicySpec({layer.value(), SpecLayer{"the Python default", {{"state_keys", ""}}}});
+  if (!resolved.ok()) return resolved.error();
   PolicyInfo info;
   info.kind = "python";
-  ActionSpec& a = info.action_spec;
-  auto parsed_kind = ParseActionKind(kind);
-  if (!parsed_kind.ok()) return Error{"spec['action_kind']: " + parsed_kind.error().message};
-  auto parsed_gripper = ParseGripperConvention(gripper);
-  if (!parsed_gripper.ok()) return Error{"spec['gripper']: " + parsed_gripper.error().message};
-  auto parsed_rotation = ParseRotationFormat(rotation);
-  if (!parsed_rotation.ok()) return Error{"spec['rotation']: " + parsed_rotation.error().message};
-  if (dim < 1) return Error{"spec['action_dim'] is " + std::to_string(dim) + ", expected at least 1"};
-  if (chunk < 0) return Error{"spec['chunk'] is " + std::to_string(chunk) + ", expected 0 (any) or more"};
-  if (size[0] < 0 || size[1] < 0) return Error{"spec['image_size'] must not be negative"};
-  auto parsed_orientation = ParseImageOrientation(orientation);
-  if (!parsed_orientation.ok()) return Error{"spec['orientation']: " + parsed_orientation.error().message};
-  a.kind = parsed_kind.value();
-  a.dim = dim;
-  a.low.assign(dim, -1.0);
-  a.high.assign(dim, 1.0);
-  a.gripper = parsed_gripper.value();
-  a.rotation = parsed_rotation.value();
-  a.normalized = normalized;
-  a.chunk_length = chunk;
-  ObservationNeeds& n = info.needs;
-  n.cameras = cameras;
-  n.image_width = size[0];
-  n.image_height = size[1];
-  n.orientation = parsed_orientation.value();
-  n.state_keys = state_keys;
-  n.task_id = task_id;
-  *all_state = !spec.contains("state_keys");
+  info.action_spec = resolved.value().spec.action;
+  info.needs = resolved.value().spec.needs;
   return info;
 }
-
-#undef GAUNTLET_SPEC
 
 // The policy around `object`, an instance of `class_name` from `module_name`:
 // its declared spec, and where it came from (the module's file and its hash).

@@ -15,8 +15,8 @@ double ExactMcNemarP(int b, int c);
 // q_(i) = min_{j >= i} min(1, p_(j) m / j) over p sorted ascending.
 std::vector<double> BenjaminiHochberg(const std::vector<double>& p);
 
-// Quantile of the standard normal distribution (Acklam's rational
-// approximation refined by one Halley step; |error| < 1e-12 on (0, 1)).
+// Quantile of the standard normal distribution (Boost.Math's, through the
+// inverse complementary error function: exact to a few ulps on (0, 1)).
 double NormalQuantile(double probability);
 
 // One cluster of paired episodes (e.g. all seeds of one task and initial state).

@@ -1,10 +1,10 @@
 #include "results/config_diff.h"
 
-#include <cstdint>
-#include <cstdio>
 #include <map>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/hashing.h"
 
 namespace gauntlet::results {
 
@@ -47,16 +47,7 @@ Result<std::string> CanonicalizeConfig(const std::string& config_json) {
   return config.dump();
 }
 
-std::string HashConfig(const std::string& canonical_config) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis and prime
-  for (unsigned char c : canonical_config) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
-}
+std::string HashConfig(const std::string& canonical_config) { return Hex16(Fnv1a64(canonical_config)); }
 
 std::string DescribeConfigChanges(const std::string& before_json, const std::string& after_json) {
   // key -> (before, after); a leaf's JSON text is never empty, so "" = absent.

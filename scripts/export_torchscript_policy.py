@@ -21,12 +21,15 @@ model of your own into a policy file:
      metadata() -> Dict[str, str]             optional: what the policy is
 
    metadata() declares the interface, each key with a default: action_kind
-   (eef_delta), action_dim (7), gripper (-1open/+1close), rotation
-   (axis_angle), chunk (0 = any length), normalized (false), cameras
-   (agentview,wrist), image_size (0 = any), orientation (upright or
-   rotated180), state_keys (eef_pos,eef_axis_angle,gripper_qpos), task_id
-   (false). Any other key is recorded with the run as it is (a checkpoint
-   name, a training step). `--policy-opt key=value` overrides a key at run time.
+   (eef_delta), action_dim (7), action_low and action_high (-1 and 1: one
+   value for every dimension, or one per dimension, comma-separated), gripper
+   (-1open/+1close), rotation (axis_angle), chunk (0 = any length),
+   normalized (false), cameras (agentview,wrist), image_size (N or WxH, 0 =
+   any), orientation (upright or rotated180), state_keys
+   (eef_pos,eef_axis_angle,gripper_qpos), task_id (false); the schema is
+   harness/declared_policy_spec.h. Any other key is recorded with the run as
+   it is (a checkpoint name, a training step). `--policy-opt key=value`
+   overrides a key at run time.
 
 2. Compile it with torch.jit.script (not torch.jit.trace: tracing drops the
    control flow and cannot take the instruction string). Preprocessing that

@@ -4,17 +4,11 @@
 #include <random>
 
 #include "harness/check.h"
+#include "harness/hashing.h"
 
 namespace gauntlet::envs {
 
-std::uint64_t SeedOf(const std::string& text) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+std::uint64_t SeedOf(const std::string& text) { return Fnv1a64(text); }
 
 namespace {
 

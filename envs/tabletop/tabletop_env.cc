@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <iomanip>
-#include <sstream>
 
 #include "envs/perturbations/image_noise.h"
 #include "envs/tabletop/panda_robot.h"
+#include "harness/hashing.h"
 
 namespace gauntlet::envs::tabletop {
 
@@ -22,15 +21,6 @@ std::array<double, 4> MatToQuat(const double* mat) {
   mjtNum q[4];
   mju_mat2Quat(q, mat);
   return {q[0], q[1], q[2], q[3]};
-}
-
-// FNV-1a over raw bytes: stable for the same binary and CPU family.
-void HashBytes(std::uint64_t* h, const void* data, size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < n; ++i) {
-    *h ^= p[i];
-    *h *= 1099511628211ull;
-  }
 }
 
 // The joints of fixture `f` with what an expert needs to work them: axis,
@@ -351,15 +341,13 @@ PrivilegedState TabletopEnv::privileged_state() const {
 std::string TabletopEnv::state_hash() const {
   const mjModel* m = model_.get();
   const mjData* d = data_.get();
-  std::uint64_t h = 14695981039346656037ull;
-  HashBytes(&h, &d->time, sizeof(double));
-  HashBytes(&h, d->qpos, sizeof(double) * m->nq);
-  HashBytes(&h, d->qvel, sizeof(double) * m->nv);
-  HashBytes(&h, d->qacc_warmstart, sizeof(double) * m->nv);
-  HashBytes(&h, d->ctrl, sizeof(double) * m->nu);
-  std::ostringstream out;
-  out << std::hex << std::setw(16) << std::setfill('0') << h;
-  return out.str();
+  // FNV-1a over the raw bytes: stable for the same binary and CPU family.
+  std::uint64_t h = Fnv1a64Bytes(&d->time, sizeof(double));
+  h = Fnv1a64Bytes(d->qpos, sizeof(double) * m->nq, h);
+  h = Fnv1a64Bytes(d->qvel, sizeof(double) * m->nv, h);
+  h = Fnv1a64Bytes(d->qacc_warmstart, sizeof(double) * m->nv, h);
+  h = Fnv1a64Bytes(d->ctrl, sizeof(double) * m->nu, h);
+  return Hex16(h);
 }
 
 }  // namespace gauntlet::envs::tabletop

@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "harness/text_join.h"
+
 namespace gauntlet::policies::remote {
 
 namespace {
@@ -51,9 +53,7 @@ const std::vector<std::string>& ObservationKeyMap::PresetNames() {
 Result<ObservationKeyMap> ObservationKeyMap::Preset(const std::string& name) {
   auto it = PresetTexts().find(name);
   if (it == PresetTexts().end()) {
-    std::string known;
-    for (const auto& n : PresetNames()) known += (known.empty() ? "" : ", ") + n;
-    return Error{"unknown preset '" + name + "' (known: " + known + "; or keymap=FILE.json)"};
+    return Error{"unknown preset '" + name + "' (known: " + JoinText(PresetNames(), ", ") + "; or keymap=FILE.json)"};
   }
   return FromJson(nlohmann::ordered_json::parse(it->second), "preset " + name);
 }

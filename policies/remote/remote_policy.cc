@@ -1,14 +1,14 @@
 #include "policies/remote/remote_policy.h"
 
-#include "harness/policy_spec.h"
-
 #include <optional>
 
+#include "policies/declared_spec.h"
 #include "policies/remote/episode_messages.h"
 #include "policies/remote/msgpack_numpy.h"
 #include "policies/remote/observation_keys.h"
 #include "policies/remote/openpi_connection.h"
 #include "policies/remote/request_timing.h"
+#include "policies/remote/server_spec.h"
 
 namespace gauntlet::policies {
 
@@ -23,7 +23,8 @@ struct RemoteSettings {
   remote::ConnectOptions connect;
   double timeout_s = 30;
   bool extended = true;  // use the extended protocol when the server offers it
-  int action_dim = 7;
+  std::string preset;
+  int action_dim = 7;  // from the declared spec (ApplySpec)
   int chunk = 0;
 };
 
@@ -203,6 +204,26 @@ class RemotePolicy : public Policy {
   int episode_reconnects_ = 0;
 };
 
+// The declared spec (server_spec.h: the key map's cameras and state keys,
+// --policy-opt, the server's metadata, remote defaults) into `s` and `info`,
+// and the settings in force into info.settings_json.
+Status ApplySpec(const msgpack::object& metadata, PolicyOptions& options, RemoteSettings& s, PolicyInfo& info) {
+  auto server = remote::ServerSpecLayer(metadata);
+  if (!server.ok()) return Error{server.error().message};
+  auto spec = ResolveDeclaredSpec(remote::RemoteSpecLayers(s.keys, s.preset, std::move(server).value()), options);
+  if (!spec.ok()) return Error{spec.error().message};
+  s.action_dim = spec.value().action.dim;
+  s.chunk = spec.value().action.chunk_length;
+  info.action_spec = spec.value().action;
+  info.needs = spec.value().needs;
+  info.needs.instruction = s.keys.instruction();
+  nlohmann::json settings = options.resolved();
+  if (!settings.value("api_key", "").empty()) settings["api_key"] = "(set)";  // never stored
+  settings["wire_keys"] = nlohmann::json::parse(s.keys.json().dump());
+  info.settings_json = settings.dump();
+  return Status::Ok();
+}
+
 Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& options, PolicyInfo& info) {
   RemoteSettings s;
   s.url = url;
@@ -217,19 +238,10 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
   if (!keymap.empty()) {
     if (auto known = remote::ObservationKeyMap::Preset(preset); !known.ok()) return known.error();
   }
-  auto image_size = options.Int("image_size", 224);
-  if (!image_size.ok()) return image_size.error();
-  if (image_size.value() < 0) return Error{"--policy-opt image_size must be 0 (any) or positive"};
-  auto orientation = ParseImageOrientation(options.String("orientation", preset == "libero" ? "rotated180" : "upright"));
-  if (!orientation.ok()) return Error{"--policy-opt orientation: " + orientation.error().message};
-  auto action_dim = options.Int("action_dim", 7);
-  if (!action_dim.ok()) return action_dim.error();
-  if (action_dim.value() < 1) return Error{"--policy-opt action_dim must be at least 1"};
-  auto chunk = options.Int("chunk", 0);
-  if (!chunk.ok()) return chunk.error();
-  if (chunk.value() < 0) return Error{"--policy-opt chunk must be 0 (not fixed) or positive"};
-  auto task_id = options.Bool("task_id", false);
-  if (!task_id.ok()) return task_id.error();
+  s.preset = preset;
+  // Checked here without the server's declaration, so that a bad value
+  // stops the run before connecting; ApplySpec reads it again with it.
+  if (Status st = ApplySpec(msgpack::object(), options, s, info); !st.ok()) return Error{st.message()};
   auto timeout = options.Double("timeout_s", 30);
   if (!timeout.ok()) return timeout.error();
   auto connect_timeout = options.Double("connect_timeout_s", 10);
@@ -252,8 +264,6 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
 
   s.timeout_s = timeout.value();
   s.extended = extended == "auto";
-  s.action_dim = action_dim.value();
-  s.chunk = chunk.value();
   s.connect.timeout_s = connect_timeout.value();
   s.connect.retries = retries.value();
   s.connect.websocket.url = url;
@@ -262,25 +272,6 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
 
   info.name = info.kind = "remote";
   info.source = url;
-  ActionSpec& a = info.action_spec;
-  a.kind = ActionKind::kEefDelta;
-  a.dim = s.action_dim;
-  a.low.assign(a.dim, -1.0);
-  a.high.assign(a.dim, 1.0);
-  a.gripper = GripperConvention::kNegOpenPosClose;
-  a.rotation = RotationFormat::kAxisAngle;
-  a.chunk_length = s.chunk;
-  ObservationNeeds& n = info.needs;
-  n.cameras = s.keys.cameras();
-  n.image_width = n.image_height = image_size.value();
-  n.orientation = orientation.value();
-  n.state_keys = s.keys.state_keys();
-  n.instruction = s.keys.instruction();
-  n.task_id = task_id.value();
-  nlohmann::json settings = options.resolved();
-  if (!api_key.empty()) settings["api_key"] = "(set)";  // never stored
-  settings["wire_keys"] = nlohmann::json::parse(s.keys.json().dump());
-  info.settings_json = settings.dump();
   return s;
 }
 
@@ -295,6 +286,9 @@ Result<std::unique_ptr<Policy>> MakeRemotePolicy(const std::string& url, PolicyO
     return Error{"remote " + url + ": " + s.message};
   }
   info.metadata_json = MetadataJson(connection->metadata());
+  if (Status s = ApplySpec(connection->metadata(), options, settings.value(), info); !s.ok()) {
+    return Error{"remote " + url + ": " + s.message()};
+  }
   return std::unique_ptr<Policy>(new RemotePolicy(std::move(settings).value(), info, std::move(connection)));
 }
 

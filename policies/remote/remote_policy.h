@@ -5,11 +5,15 @@
 // Settings (--policy-opt key=value):
 //   preset=libero|droid|aloha   wire keys and defaults (observation_keys.h); default libero
 //   keymap=FILE.json            wire keys from a file instead of the preset's
-//   image_size=N                image side the server expects; default 224; 0 = any
+//   the declared spec's keys (harness/declared_policy_spec.h), over what the
+//   server's metadata declares (server_spec.h) and the remote defaults:
+//   image_size=N      image side the server expects; default 224; 0 = any
 //   orientation=upright|rotated180   default rotated180 for libero (openpi's LIBERO
-//                               models were trained on 180-degree-turned frames), else upright
+//                     models were trained on 180-degree-turned frames), else upright
 //   action_dim=N (7)  chunk=H (0: not fixed; else every reply must hold H actions)
 //   task_id=false     declare that the task's identity is needed (sent in episode_start)
+//   action_kind, action_low, action_high, gripper, rotation, normalized as for
+//   any policy; cameras and state_keys are the key map's (repeating them is allowed)
 //   timeout_s=30      per request; a late reply ends the episode as `timeout`
 //   connect_timeout_s=10  connect_retries=3  max_message_mb=64
 //   api_key=KEY       sent as `Authorization: Api-Key KEY` (recorded only as "(set)")

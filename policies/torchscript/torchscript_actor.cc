@@ -66,7 +66,7 @@ Result<std::map<std::string, std::string>> ReadMetadata(torch::jit::Module& modu
 
 }  // namespace
 
-TorchScriptActor::TorchScriptActor(torch::jit::Module module, std::string source, DeclaredSpec spec,
+TorchScriptActor::TorchScriptActor(torch::jit::Module module, std::string source, DeclaredPolicySpec spec,
                                    std::map<std::string, std::string> metadata, bool has_reset, bool has_hidden_states)
     : module_(std::move(module)),
       source_(std::move(source)),
@@ -92,7 +92,7 @@ Result<std::unique_ptr<TorchScriptActor>> TorchScriptActor::Create(torch::jit::M
 
   auto metadata = ReadMetadata(module, source);
   if (!metadata.ok()) return metadata.error();
-  auto spec = ResolveDeclaredSpec(metadata.value(), "metadata()", options);
+  auto spec = ResolveDeclaredSpec({SpecLayer{"metadata()", metadata.value()}}, options);
   if (!spec.ok()) return Error{source + ": " + spec.error().message};
   auto threads = options.Int("threads", 1);
   if (!threads.ok()) return Error{source + ": " + threads.error().message};

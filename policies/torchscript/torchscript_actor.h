@@ -18,7 +18,7 @@
 
 #include "harness/policy.h"
 #include "policies/policy_options.h"
-#include "policies/torchscript/declared_spec.h"
+#include "policies/declared_spec.h"
 
 namespace gauntlet::policies {
 
@@ -32,7 +32,7 @@ class TorchScriptActor {
                                                           PolicyOptions& options);
 
   const std::string& source() const { return source_; }
-  const DeclaredSpec& spec() const { return spec_; }
+  const DeclaredPolicySpec& spec() const { return spec_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   bool has_hidden_states() const { return has_hidden_states_; }
   torch::jit::Module& module() { return module_; }
@@ -44,14 +44,14 @@ class TorchScriptActor {
   std::map<std::string, at::Tensor> HiddenStates(const Observation& observation);
 
  private:
-  TorchScriptActor(torch::jit::Module module, std::string source, DeclaredSpec spec,
+  TorchScriptActor(torch::jit::Module module, std::string source, DeclaredPolicySpec spec,
                    std::map<std::string, std::string> metadata, bool has_reset, bool has_hidden_states);
   std::vector<c10::IValue> Inputs(const Observation& observation) const;
   std::vector<Action> ToActions(const at::Tensor& out) const;
 
   torch::jit::Module module_;
   std::string source_;
-  DeclaredSpec spec_;
+  DeclaredPolicySpec spec_;
   std::map<std::string, std::string> metadata_;
   bool has_reset_;
   bool has_hidden_states_;

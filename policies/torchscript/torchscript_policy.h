@@ -13,7 +13,7 @@
 //   reset(task: str, task_index: int)     its form when the spec says task_id=true
 //                                         (then required).
 //   metadata() -> Dict[str, str]          optional: the declared spec (keys and
-//                                         defaults: declared_spec.h) and anything
+//                                         defaults: harness/declared_policy_spec.h) and anything
 //                                         else; recorded with the run.
 // Every declared key may be overridden by `--policy-opt key=value`. Setting
 // `threads` (default 1): LibTorch's intra-op threads. at::set_num_threads is

@@ -73,6 +73,10 @@ TEST(DeriveSeed, DependsOnSeedNameAndTask) {
   EXPECT_NE(s, DeriveSeed(2, "fc.weight", 0));
   EXPECT_NE(s, DeriveSeed(1, "fc.bias", 0));
   EXPECT_NE(s, DeriveSeed(1, "fc.weight", 1));
+  // Values of the code before the hashes were shared (harness/hashing.h):
+  // stored merges depend on them.
+  EXPECT_EQ(DeriveSeed(0, "layer.0.weight", 1), 0x841bd470e3b460f6ull);
+  EXPECT_EQ(DeriveSeed(12345, "w", 0), 0xf87315131a0b9852ull);
 }
 
 }  // namespace

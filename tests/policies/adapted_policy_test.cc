@@ -10,7 +10,7 @@
 #include "envs/tabletop/tabletop_env.h"
 #include "policies/action_denormalizer.h"
 #include "policies/image_transforms.h"
-#include "policies/rotation_conversions.h"
+#include "harness/rotation_conversions.h"
 #include "tests/test_support.h"
 
 namespace gauntlet::policies {

@@ -96,10 +96,11 @@ def test_an_instance_cannot_serve_two_workers(tmp_path):
 
 @pytest.mark.parametrize("spec, message", [
     ({"action_dims": 7}, "unknown key 'action_dims'"),
-    ({"action_dim": "7"}, "spec['action_dim'] is '7', expected an int"),
-    ({"image_size": [64]}, "spec['image_size'] has 1 values"),
+    ({"action_dim": "7"}, 'action_dim="7" (from Python attribute spec): expected an integer'),
+    ({"image_size": [64]}, "image_size=[64] (from Python attribute spec): expected an integer or [width, height]"),
     ({"gripper": "open"}, "unknown gripper convention 'open'"),
-    ({"cameras": "wrist"}, "expected a list of camera names"),
+    ({"cameras": "wrist"}, "expected a list of names"),
+    ({"action_low": [-1, -1]}, "action_low='-1,-1' (from Python attribute spec): has 2 values"),
     ({"cameras": ["topdown"]}, "reads camera 'topdown'"),
 ])
 def test_a_bad_spec_stops_the_run(tmp_path, capfd, spec, message):

@@ -82,6 +82,14 @@ TEST(RemotePolicy, InfoComesFromTheOptionsAndTheServersMetadata) {
   EXPECT_EQ(info.action_spec.Describe(), "eef_delta[7] rotation=axis_angle gripper=-1open/+1close chunk=4")
       << "(the exact wording is ActionSpec::Describe's)";
   EXPECT_EQ(info.action_spec.chunk_length, 4);
+  // What the server's metadata declares (chunk, action_dim) holds unless --policy-opt says otherwise.
+  auto declared = MakeOrFail(server.url(), {});
+  ASSERT_TRUE(declared);
+  EXPECT_EQ(declared->info().action_spec.chunk_length, 4);
+  EXPECT_EQ(nlohmann::json::parse(declared->info().settings_json)["chunk"], 4);
+  auto overridden = MakeOrFail(server.url(), {"chunk=0"});
+  ASSERT_TRUE(overridden);
+  EXPECT_EQ(overridden->info().action_spec.chunk_length, 0);
   auto droid = MakeOrFail(server.url(), {"preset=droid", "image_size=0"});
   ASSERT_TRUE(droid);
   EXPECT_EQ(droid->info().needs.orientation, ImageOrientation::kUpright);
@@ -208,7 +216,8 @@ INSTANTIATE_TEST_SUITE_P(
         Fault{"hang", "no reply to request 2 within 1 s; the connection was dropped", true},
         Fault{"slow", "no reply to request 2 within 1 s; the connection was dropped", true},
         Fault{"garbage", "request 2: reply: malformed msgpack"},
-        Fault{"wrong_shape", "reply 'actions' has shape (4, 6); expected (H, 7)"},
+        // The test server declares chunk=4 in its metadata.
+        Fault{"wrong_shape", "reply 'actions' has shape (4, 6); expected (4, 7)"},
         Fault{"wrong_dtype", "reply 'actions' has dtype <i8; expected float32 or float64"},
         Fault{"missing_actions", "the reply has no 'actions' (keys: action, server_timing)"},
         Fault{"oversize", "an incoming message exceeded max_message_mb (1 MB)"}),

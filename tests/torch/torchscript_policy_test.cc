@@ -198,7 +198,8 @@ TEST(TorchScriptPolicy, DeclaresTheSpecOfItsMetadataAndRecordsWhereItCameFrom) {
   EXPECT_EQ(settings["threads"], 1);
   EXPECT_EQ(settings["chunk"], 4);
   EXPECT_EQ(settings["normalized"], false);
-  EXPECT_EQ(settings["cameras"], "agentview, wrist");
+  EXPECT_EQ(settings["cameras"], nlohmann::json::parse(R"(["agentview", "wrist"])"));  // in its JSON form
+  EXPECT_EQ(settings["action_low"], nlohmann::json(std::vector<double>(7, -1.0)));
 
   // --policy-opt overrides what the module declares.
   auto overridden = Load(path, {"image_size=64", "orientation=rotated180", "cameras=wrist", "normalized=true",

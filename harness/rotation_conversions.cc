@@ -1,8 +1,9 @@
-#include "policies/rotation_conversions.h"
+#include "harness/rotation_conversions.h"
 
+#include <algorithm>
 #include <cmath>
 
-namespace gauntlet::policies {
+namespace gauntlet {
 
 std::array<double, 3> QuatWxyzToAxisAngle(std::array<double, 4> q) {
   const double norm = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
@@ -24,4 +25,15 @@ std::array<double, 3> EulerXyzToAxisAngle(double roll, double pitch, double yaw)
                               cr * sp * cy + sr * cp * sy, cr * cp * sy - sr * sp * cy});
 }
 
-}  // namespace gauntlet::policies
+std::array<double, 3> LiberoQuatToAxisAngle(const std::array<double, 4>& q) {
+  const double w = std::clamp(q[0], -1.0, 1.0), sign = w < 0 ? -1.0 : 1.0;
+  const double angle = 2 * std::acos(std::abs(w));
+  const double s = std::sqrt(std::max(0.0, 1 - w * w));
+  std::array<double, 3> aa = {0, 0, 0};
+  if (s > 1e-9) {
+    for (int i = 0; i < 3; ++i) aa[i] = sign * q[1 + i] / s * angle;
+  }
+  return aa;
+}
+
+}  // namespace gauntlet
