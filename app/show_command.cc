@@ -12,7 +12,7 @@
 #include "harness/family_registry.h"
 #include "harness/gl_context.h"
 #include "harness/image_io.h"
-#include "harness/strings.h"
+#include "harness/text_join.h"
 
 namespace fs = std::filesystem;
 
@@ -43,7 +43,7 @@ int Show(const ShowArgs& a) {
   for (const std::string& camera : cameras) views.push_back(obs.images.at(camera));
   if (Status s = WritePng(a.out, TileHorizontally(views)); !s.ok()) return Fail(s.message());
   std::cout << "wrote " << a.out << " (" << task.name << ", initial state " << a.init
-            << "; left to right: " << Join(cameras, ", ") << ")\n"
+            << "; left to right: " << JoinText(cameras, ", ") << ")\n"
             << "instruction: " << task.instruction << "\n";
   return 0;
 }
@@ -55,7 +55,7 @@ int Show(const ShowArgs& a) {
 int ShowPerturbed(const ShowArgs& a) {
   const auto& dims = PerturbationDimensions();
   if (std::find(dims.begin(), dims.end(), a.perturb) == dims.end()) {
-    return Fail("show --perturb: unknown dimension '" + a.perturb + "' (dimensions: " + Join(dims, ", ") + ")");
+    return Fail("show --perturb: unknown dimension '" + a.perturb + "' (dimensions: " + JoinText(dims, ", ") + ")");
   }
   auto resolved = ResolveTask(a.target, "show");
   if (!resolved.ok()) return Fail(resolved.error().message);

@@ -1,6 +1,6 @@
 #include "harness/family_registry.h"
 
-#include "harness/strings.h"
+#include "harness/text_join.h"
 
 namespace gauntlet {
 
@@ -19,7 +19,7 @@ Result<std::string> Family::ResolveEmbodiment(const std::string& embodiment) con
     if (e == embodiment) return e;
   }
   return Error{"embodiment '" + embodiment + "' is not one of the " + name() + " family's (" +
-               Join(known, ", ") + ")"};
+               JoinText(known, ", ") + ")"};
 }
 
 Status FamilyRegistry::Register(std::unique_ptr<Family> family) {
@@ -44,7 +44,7 @@ std::vector<std::string> FamilyRegistry::names() const {
 Result<const Family*> FamilyRegistry::Find(const std::string& name) const {
   auto it = families_.find(name);
   if (it != families_.end()) return it->second.get();
-  return Error{"unknown family '" + name + "' (registered: " + Join(names(), ", ") + ")"};
+  return Error{"unknown family '" + name + "' (registered: " + JoinText(names(), ", ") + ")"};
 }
 
 Result<const Family*> FamilyRegistry::FamilyOf(const SuiteSpec& suite) const {
@@ -63,7 +63,7 @@ Result<const Family*> FamilyRegistry::FamilyForTaskFile(const std::string& path)
       known.push_back(ending + " (" + name + ")");
     }
   }
-  return Error{path + ": no family reads task files of this kind (known: " + Join(known, ", ") + ")"};
+  return Error{path + ": no family reads task files of this kind (known: " + JoinText(known, ", ") + ")"};
 }
 
 Result<std::unique_ptr<Policy>> FamilyRegistry::MakeExpert(const std::string& family) const {

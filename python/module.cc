@@ -15,7 +15,7 @@
 #include "envs/registered_families.h"
 #include "harness/family_registry.h"
 #include "harness/gl_context.h"
-#include "harness/strings.h"
+#include "harness/text_join.h"
 #include "policies/adapted_policy.h"
 #include "python/numpy_conversion.h"
 #include "policies/registered_experts.h"
@@ -54,7 +54,7 @@ class TaskEnv {
     cameras_ = cameras ? *cameras : offer.cameras;
     for (const std::string& camera : cameras_) {
       if (std::find(offer.cameras.begin(), offer.cameras.end(), camera) == offer.cameras.end()) {
-        throw py::value_error("camera '" + camera + "' is not offered (cameras: " + Join(offer.cameras, ", ") + ")");
+        throw py::value_error("camera '" + camera + "' is not offered (cameras: " + JoinText(offer.cameras, ", ") + ")");
       }
     }
     if (!cameras_.empty()) {
