@@ -82,11 +82,8 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
   collector.events = &out.events;
   // The variant's parameters go to the perturbations table with the episode.
   if (spec.perturbation) {
-    out.events.push_back({"perturbation", 0,
-                          nlohmann::json{{"dimension", spec.perturbation->dimension},
-                                         {"level", spec.perturbation->level},
-                                         {"params", spec.perturbation->params.dump()}}
-                              .dump()});
+    out.events.push_back(PerturbationApplied{spec.perturbation->dimension, spec.perturbation->level,
+                                             spec.perturbation->params.dump()});
   }
   bool reset_done = false;
   auto finish = [&](EpisodeStatus status, const std::string& why) {
@@ -96,7 +93,7 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
       try {
         policy.on_event(collector, spec.key);
       } catch (const std::exception& e) {
-        out.events.push_back({"policy_error", out.steps, nlohmann::json{{"on_event", e.what()}}.dump()});
+        out.events.push_back(NoteEvent{"policy_error", out.steps, nlohmann::json{{"on_event", e.what()}}.dump()});
       }
     }
     out.wall_s = Seconds(start);

@@ -1,5 +1,6 @@
-// Events: anything worth a row beyond the episode outcome (routing decisions,
-// timings, subtask results) goes through one sink into the results store.
+// Where a policy reports its events (harness/event.h) at the end of an
+// episode; the episode runner collects them into the outcome, which the
+// results store writes with the episode.
 #pragma once
 
 #include <string>

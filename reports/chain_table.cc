@@ -80,12 +80,13 @@ Result<ChainTable> BuildChainTable(const std::string& db_path) {
     if (!subtasks.ok()) return subtasks.error();
     if (subtasks.value().empty()) continue;
     // Ordered by position within an episode: a chain's length grows while
-    // its next position is recorded as a success.
+    // its next position (a chain of length l continues at position l) is
+    // recorded as a success.
     std::map<EpisodeKey, int> length;
     for (const SubtaskRow& s : subtasks.value()) {
-      table.positions = std::max(table.positions, s.position);
+      table.positions = std::max(table.positions, s.position + 1);
       int& l = length[s.key];
-      if (s.success && s.position == l + 1) l = s.position;
+      if (s.success && s.position == l) l = s.position + 1;
     }
     auto episodes = reader.value().Episodes(run.info.run_id);
     if (!episodes.ok()) return episodes.error();

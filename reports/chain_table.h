@@ -2,10 +2,10 @@
 // of subtasks given one after the other (CALVIN: 5), and a policy is scored
 // by how far it gets. Per run: the share of chains whose first 1, 2, ..., N
 // subtasks all succeeded, each with its interval, and the average successful
-// length, the mean number of consecutive successes from position 1 (CALVIN's
-// "Avg. Len.", between 0 and N).
+// length, the mean number of consecutive successes from the first subtask
+// (CALVIN's "Avg. Len.", between 0 and N).
 //
-// Counted from `subtasks` rows (position 1..N, success) of the run's
+// Counted from `subtasks` rows (position 0..N-1, success) of the run's
 // episodes: a chain is an episode row, so an episode that ended (failure,
 // error, timeout) before a subtask row was written counts as length 0, and
 // a missing position ends the chain there. Every run with subtask rows is

@@ -47,7 +47,7 @@ struct RoutingDecision {
 
 struct SubtaskRow {
   EpisodeKey key;
-  int position = 0;  // 1 for a chain's first subtask
+  int position = 0;  // 0 for a chain's first subtask
   bool success = false;
 };
 

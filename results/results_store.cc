@@ -1,8 +1,7 @@
 #include "results/results_store.h"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <variant>
 
 #include "results/config_diff.h"
 #include "results/schema.h"
@@ -10,8 +9,6 @@
 namespace gauntlet::results {
 
 namespace {
-
-using Json = nlohmann::json;
 
 // SQLite integers are signed 64-bit; a uint64 trial seed is stored with its
 // bits reinterpreted and read back the same way.
@@ -29,84 +26,109 @@ void BindEpisodeKey(Statement& statement, std::int64_t run_id, const EpisodeKey&
       .BindInt(6, SeedToColumn(key.trial_seed));
 }
 
-void BindJson(Statement& statement, int index, const Json& value) {
-  switch (value.type()) {
-    case Json::value_t::null: statement.BindNull(index); break;
-    case Json::value_t::boolean: statement.BindInt(index, value.get<bool>() ? 1 : 0); break;
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: statement.BindInt(index, value.get<std::int64_t>()); break;
-    case Json::value_t::number_float: statement.BindReal(index, value.get<double>()); break;
-    case Json::value_t::string: statement.BindText(index, value.get<std::string>()); break;
-    default: statement.BindText(index, value.dump()); break;  // objects and arrays as JSON text
+void BindOptional(Statement& statement, int index, const std::optional<double>& value) {
+  if (value) {
+    statement.BindReal(index, *value);
+  } else {
+    statement.BindNull(index);
   }
 }
 
-struct EventColumns {
-  const char* kind;
-  const char* insert_sql;           // ?1..?6 episode key, ?7 step, then the payload fields
-  std::vector<std::string> fields;  // payload fields in column order
-};
-
-const std::vector<EventColumns>& PerEpisodeEventTables() {
-  static const std::vector<EventColumns> tables = {
-      {"router_decision",
-       "INSERT INTO router_decisions (run_id, suite, task, variant, init_state, seed, step, "
-       "candidate, score, probability, chosen, true_task) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-       {"candidate", "score", "probability", "chosen", "true_task"}},
-      {"subtask",
-       "INSERT INTO subtasks (run_id, suite, task, variant, init_state, seed, step, "
-       "position, subtask, success, steps) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-       {"position", "subtask", "success", "steps"}},
-  };
-  return tables;
-}
-
-const std::vector<std::string> kPerturbationFields = {"dimension", "level", "params"};
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string joined;
-  for (const std::string& item : items) joined += (joined.empty() ? "" : ", ") + item;
-  return joined;
-}
-
-// A routed event's payload values in `fields` order. The fields must match
-// exactly: a missing one would silently become NULL and an unknown one would
-// be dropped, both hiding a producer's mistake. Null is a value, for what a
-// producer cannot know.
-Result<std::vector<Json>> ReadPayloadFields(const std::vector<std::string>& fields,
-                                            const std::string& db_path, const EpisodeKey& key,
-                                            const Event& event) {
-  auto fail = [&](const std::string& what) {
-    return Error{db_path + ": '" + event.kind + "' event at step " + std::to_string(event.step) +
-                 " of " + key.ToString() + ": " + what + " (expected fields: " + Join(fields) +
-                 ")"};
-  };
-  Json payload = Json::parse(event.payload_json, nullptr, /*allow_exceptions=*/false);
-  if (payload.is_discarded() || !payload.is_object()) {
-    return fail("payload is not a JSON object: " + event.payload_json);
+void BindOptional(Statement& statement, int index, const std::optional<std::string>& value) {
+  if (value) {
+    statement.BindText(index, *value);
+  } else {
+    statement.BindNull(index);
   }
-  for (const auto& [name, value] : payload.items()) {
-    if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
-      return fail("unknown field '" + name + "'");
+}
+
+// Writes one episode's events, a visitor over Event: the kinds with a table
+// of their own go there, the rest to `events` with their JSON payload. Every
+// per-episode INSERT starts with ?1..?6 the episode key, ?7 episode_id, ?8 step.
+class EventRowWriter {
+ public:
+  EventRowWriter(const Database& db, std::int64_t run_id, std::int64_t episode_id, const EpisodeKey& key)
+      : db_(db), run_id_(run_id), episode_id_(episode_id), key_(key) {}
+
+  Status operator()(const RouterDecision& d) const {
+    return Insert("INSERT INTO router_decisions (run_id, suite, task, variant, init_state, seed, episode_id, step, "
+                  "candidate, score, probability, chosen, true_task) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                  d.step, [&](Statement& st) {
+                    st.BindText(9, d.candidate);
+                    BindOptional(st, 10, d.score);
+                    BindOptional(st, 11, d.probability);
+                    st.BindInt(12, d.chosen ? 1 : 0);
+                    BindOptional(st, 13, d.true_task);
+                  });
+  }
+
+  Status operator()(const SubtaskResult& s) const {
+    return Insert("INSERT INTO subtasks (run_id, suite, task, variant, init_state, seed, episode_id, step, "
+                  "position, subtask, instruction, success, steps) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                  s.start_step, [&](Statement& st) {
+                    st.BindInt(9, s.position)
+                        .BindText(10, s.subtask)
+                        .BindText(11, s.instruction)
+                        .BindInt(12, s.success ? 1 : 0)
+                        .BindInt(13, s.steps);
+                  });
+  }
+
+  // Perturbations describe a variant, not an episode: the first event for a
+  // variant writes its row, later ones must agree with it, or episodes under
+  // one variant name would have been perturbed differently.
+  Status operator()(const PerturbationApplied& p) const {
+    auto bind = [&](Statement& st) -> Statement& {
+      return st.BindText(1, key_.variant).BindText(2, p.dimension).BindInt(3, p.level).BindText(4, p.params_json);
+    };
+    Result<Statement> insert = db_.Prepare(
+        "INSERT INTO perturbations (variant, dimension, level, params_json) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (variant) DO NOTHING");
+    if (!insert.ok()) return insert.error();
+    if (Status s = bind(insert.value()).Run(); !s.ok()) return s;
+
+    Result<Statement> same = db_.Prepare(
+        "SELECT count(*) FROM perturbations WHERE variant = ?1 "
+        "AND dimension IS ?2 AND level IS ?3 AND params_json IS ?4");
+    if (!same.ok()) return same.error();
+    Result<bool> row = bind(same.value()).Step();
+    if (!row.ok()) return row.error();
+    if (same.value().ColumnInt(0) == 0) {
+      return Error{db_.path() + ": variant '" + key_.variant +
+                   "' is already recorded with a different perturbation than " + PayloadJson(p) +
+                   "; give the new perturbation its own variant name"};
     }
+    return Status::Ok();
   }
-  std::vector<Json> values;
-  for (const std::string& field : fields) {
-    auto it = payload.find(field);
-    if (it == payload.end()) return fail("missing field '" + field + "'");
-    values.push_back(*it);
-  }
-  return values;
-}
 
-// Binds values[i] to parameter ?(first + i).
-void BindJsonValues(Statement& statement, int first, const std::vector<Json>& values) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    BindJson(statement, first + static_cast<int>(i), values[i]);
+  Status operator()(const PolicyTiming& t) const { return InsertIntoEvents(t); }
+  Status operator()(const NoteEvent& n) const { return InsertIntoEvents(n); }
+
+ private:
+  Status InsertIntoEvents(const Event& event) const {
+    return Insert("INSERT INTO events (run_id, suite, task, variant, init_state, seed, episode_id, step, kind, "
+                  "payload_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                  StepOf(event), [&](Statement& st) { st.BindText(9, KindOf(event)).BindText(10, PayloadJson(event)); });
   }
-}
+
+  template <class BindFields>
+  Status Insert(const char* sql, int step, BindFields bind_fields) const {
+    Result<Statement> insert = db_.Prepare(sql);
+    if (!insert.ok()) return insert.error();
+    Statement& statement = insert.value();
+    BindEpisodeKey(statement, run_id_, key_);
+    statement.BindInt(7, episode_id_).BindInt(8, step);
+    bind_fields(statement);
+    return statement.Run();
+  }
+
+  const Database& db_;
+  std::int64_t run_id_;
+  std::int64_t episode_id_;
+  const EpisodeKey& key_;
+};
 
 }  // namespace
 
@@ -266,8 +288,9 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
                    " episodes was written"};
     }
     // The policy's events land with their episode, in the same transaction.
+    const EventRowWriter write(db_, run.run_id, db_.LastInsertId(), outcome.key);
     for (const Event& event : outcome.events) {
-      if (Status s = WriteEvent(run.run_id, outcome.key, event); !s.ok()) return s;
+      if (Status s = std::visit(write, event); !s.ok()) return s;
     }
   }
   return transaction.value().Commit();
@@ -278,63 +301,30 @@ Status ResultsStore::WriteEvents(const RunHandle& run,
   Result<Transaction> transaction = Transaction::Begin(db_);
   if (!transaction.ok()) return transaction.error();
   for (const auto& [key, event] : events) {
-    if (Status s = WriteEvent(run.run_id, key, event); !s.ok()) return s;
+    Result<std::optional<std::int64_t>> episode_id = FindEpisode(run.run_id, key);
+    if (!episode_id.ok()) return episode_id.error();
+    if (!episode_id.value()) {
+      return Error{db_.path() + ": '" + KindOf(event) + "' event at step " + std::to_string(StepOf(event)) +
+                   " of " + key.ToString() + ": the episode is not recorded for run " + std::to_string(run.run_id) +
+                   "; write the episode first. None of this batch of " + std::to_string(events.size()) +
+                   " events was written"};
+    }
+    const EventRowWriter write(db_, run.run_id, *episode_id.value(), key);
+    if (Status s = std::visit(write, event); !s.ok()) return s;
   }
   return transaction.value().Commit();
 }
 
-Status ResultsStore::WriteEvent(std::int64_t run_id, const EpisodeKey& key, const Event& event) {
-  if (event.kind == "perturbation") return WritePerturbation(key, event);
-  const auto& tables = PerEpisodeEventTables();
-  auto table = std::find_if(tables.begin(), tables.end(),
-                            [&](const EventColumns& t) { return event.kind == t.kind; });
-  Result<Statement> insert = db_.Prepare(
-      table != tables.end()
-          ? table->insert_sql
-          : "INSERT INTO events (run_id, suite, task, variant, init_state, seed, step, kind, "
-            "payload_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!insert.ok()) return insert.error();
-  Statement& statement = insert.value();
-  BindEpisodeKey(statement, run_id, key);
-  statement.BindInt(7, event.step);
-  if (table != tables.end()) {
-    Result<std::vector<Json>> values = ReadPayloadFields(table->fields, db_.path(), key, event);
-    if (!values.ok()) return values.error();
-    BindJsonValues(statement, 8, values.value());
-  } else {
-    statement.BindText(8, event.kind).BindText(9, event.payload_json);
-  }
-  return statement.Run();
-}
-
-// Perturbations describe a variant, not an episode: the first event for a
-// variant writes its row, later ones must agree with it, or episodes under
-// one variant name would have been perturbed differently.
-Status ResultsStore::WritePerturbation(const EpisodeKey& key, const Event& event) {
-  Result<std::vector<Json>> values = ReadPayloadFields(kPerturbationFields, db_.path(), key, event);
-  if (!values.ok()) return values.error();
-  Result<Statement> insert = db_.Prepare(
-      "INSERT INTO perturbations (variant, dimension, level, params_json) "
-      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (variant) DO NOTHING");
-  if (!insert.ok()) return insert.error();
-  insert.value().BindText(1, key.variant);
-  BindJsonValues(insert.value(), 2, values.value());
-  if (Status s = insert.value().Run(); !s.ok()) return s;
-
-  Result<Statement> same = db_.Prepare(
-      "SELECT count(*) FROM perturbations WHERE variant = ?1 "
-      "AND dimension IS ?2 AND level IS ?3 AND params_json IS ?4");
-  if (!same.ok()) return same.error();
-  same.value().BindText(1, key.variant);
-  BindJsonValues(same.value(), 2, values.value());
-  Result<bool> row = same.value().Step();
-  if (!row.ok()) return row.error();
-  if (same.value().ColumnInt(0) == 0) {
-    return Error{db_.path() + ": variant '" + key.variant +
-                 "' is already recorded with a different perturbation than " +
-                 event.payload_json + "; give the new perturbation its own variant name"};
-  }
-  return Status::Ok();
+Result<std::optional<std::int64_t>> ResultsStore::FindEpisode(std::int64_t run_id, const EpisodeKey& key) const {
+  Result<Statement> find = db_.Prepare(
+      "SELECT episode_id FROM episodes "
+      "WHERE run_id = ?1 AND suite = ?2 AND task = ?3 AND variant = ?4 AND init_state = ?5 AND seed = ?6");
+  if (!find.ok()) return find.error();
+  BindEpisodeKey(find.value(), run_id, key);
+  Result<bool> found = find.value().Step();
+  if (!found.ok()) return found.error();
+  if (!found.value()) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(find.value().ColumnInt(0));
 }
 
 Status ResultsStore::FinishRun(const RunHandle& run, bool completed) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -64,12 +65,13 @@ class ResultsStore {
   // All or nothing: an episode key already recorded for the run is an error
   // naming it, and none of the batch is written.
   Status WriteEpisodes(const RunHandle& run, const std::vector<EpisodeOutcome>& outcomes);
-  // All or nothing. Kinds with a table of their own: "router_decision"
-  // (payload: candidate, score, probability, chosen, true_task), "subtask"
-  // (position, subtask, success, steps) and "perturbation" (dimension, level,
-  // params; one row per variant, which must not change meaning). Their payload
-  // must have exactly those fields, null where unknown. Any other kind goes to
-  // `events` with its payload as given.
+  // All or nothing: events of episodes already written for the run (an
+  // unrecorded episode is an error naming it). RouterDecision, SubtaskResult
+  // and PerturbationApplied go to router_decisions, subtasks and
+  // perturbations (one row per variant, which must not change meaning: a
+  // different perturbation under a recorded variant is an error); any other
+  // kind to `events` with PayloadJson. Episode rows get their events through
+  // WriteEpisodes (EpisodeOutcome::events) instead.
   Status WriteEvents(const RunHandle& run,
                      const std::vector<std::pair<EpisodeKey, Event>>& events);
   // completed = false marks the run interrupted; rerunning resumes it.
@@ -79,8 +81,8 @@ class ResultsStore {
   explicit ResultsStore(Database db) : db_(std::move(db)) {}
 
   Result<std::int64_t> FindOrAddPolicy(const PolicyRecord& policy);
-  Status WriteEvent(std::int64_t run_id, const EpisodeKey& key, const Event& event);
-  Status WritePerturbation(const EpisodeKey& key, const Event& event);
+  // The episode's episode_id; empty when the run has no such episode.
+  Result<std::optional<std::int64_t>> FindEpisode(std::int64_t run_id, const EpisodeKey& key) const;
 
   Database db_;
 };

@@ -135,6 +135,65 @@ INSERT INTO policies_v2
 DROP TABLE policies;
 ALTER TABLE policies_v2 RENAME TO policies;
 )sql",
+      // 3: episodes get an id of their own (each keeps its rowid), which the
+      // per-episode tables reference; their key columns stay for readers.
+      // Rows written before an episode row had none to reference keep NULL.
+      // A subtask row also records the instruction given (subtasks.step is
+      // the step the subtask began at, position counts from 0).
+      R"sql(
+CREATE TABLE episodes_v3 (
+  episode_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (run_id),
+  suite TEXT NOT NULL,
+  task TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  init_state INTEGER NOT NULL,
+  seed INTEGER NOT NULL,
+  policy_id INTEGER NOT NULL REFERENCES policies (policy_id),
+  status TEXT NOT NULL CHECK (status IN ('success', 'failure', 'error', 'timeout')),
+  success INTEGER NOT NULL CHECK (success = (status = 'success')),
+  steps INTEGER NOT NULL,
+  wall_s REAL NOT NULL,
+  termination TEXT NOT NULL,
+  state_hash TEXT NOT NULL,
+  video_path TEXT NOT NULL,
+  policy_queries INTEGER NOT NULL,
+  policy_s REAL NOT NULL,
+  render_s REAL NOT NULL,
+  action_dim INTEGER NOT NULL DEFAULT 0,
+  actions BLOB,  -- executed policy actions: steps x action_dim float64, little-endian, row-major
+  finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+INSERT INTO episodes_v3 (episode_id, run_id, suite, task, variant, init_state, seed, policy_id, status, success,
+                         steps, wall_s, termination, state_hash, video_path, policy_queries, policy_s, render_s,
+                         action_dim, actions, finished_at)
+  SELECT rowid, run_id, suite, task, variant, init_state, seed, policy_id, status, success, steps, wall_s,
+         termination, state_hash, video_path, policy_queries, policy_s, render_s, action_dim, actions, finished_at
+  FROM episodes;
+DROP TABLE episodes;
+ALTER TABLE episodes_v3 RENAME TO episodes;
+CREATE UNIQUE INDEX episodes_by_key ON episodes (run_id, suite, task, variant, init_state, seed);
+
+ALTER TABLE subtasks ADD COLUMN episode_id INTEGER REFERENCES episodes (episode_id);
+ALTER TABLE subtasks ADD COLUMN instruction TEXT;
+ALTER TABLE router_decisions ADD COLUMN episode_id INTEGER REFERENCES episodes (episode_id);
+ALTER TABLE events ADD COLUMN episode_id INTEGER REFERENCES episodes (episode_id);
+UPDATE subtasks SET episode_id = (
+  SELECT e.episode_id FROM episodes e WHERE e.run_id = subtasks.run_id AND e.suite = subtasks.suite
+    AND e.task = subtasks.task AND e.variant = subtasks.variant AND e.init_state = subtasks.init_state
+    AND e.seed = subtasks.seed);
+UPDATE router_decisions SET episode_id = (
+  SELECT e.episode_id FROM episodes e WHERE e.run_id = router_decisions.run_id AND e.suite = router_decisions.suite
+    AND e.task = router_decisions.task AND e.variant = router_decisions.variant
+    AND e.init_state = router_decisions.init_state AND e.seed = router_decisions.seed);
+UPDATE events SET episode_id = (
+  SELECT e.episode_id FROM episodes e WHERE e.run_id = events.run_id AND e.suite = events.suite
+    AND e.task = events.task AND e.variant = events.variant AND e.init_state = events.init_state
+    AND e.seed = events.seed);
+CREATE INDEX subtasks_by_episode_id ON subtasks (episode_id);
+CREATE INDEX router_decisions_by_episode_id ON router_decisions (episode_id);
+CREATE INDEX events_by_episode_id ON events (episode_id);
+)sql",
   };
   return migrations;
 }

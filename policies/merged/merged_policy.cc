@@ -91,7 +91,7 @@ class MergedPolicy : public Policy {
   }
 
   void on_event(EventSink& sink, const EpisodeKey& key) override {
-    for (const Event& event : decisions_) sink.Emit(key, event);
+    for (const RouterDecision& decision : decisions_) sink.Emit(key, decision);
     decisions_.clear();
   }
 
@@ -142,13 +142,11 @@ class MergedPolicy : public Policy {
         if (r[m] > r[chosen]) chosen = m;
       }
     }
+    std::optional<std::string> true_task;
+    if (true_task_) true_task = artifact_.tasks[*true_task_];
     for (size_t m = 0; m < artifact_.tasks.size(); ++m) {
-      nlohmann::json payload = {{"candidate", artifact_.tasks[m]},
-                                {"score", scores[m] ? nlohmann::json(*scores[m]) : nlohmann::json(nullptr)},
-                                {"probability", probabilities[m] ? nlohmann::json(*probabilities[m]) : nlohmann::json(nullptr)},
-                                {"chosen", m == chosen ? 1 : 0},
-                                {"true_task", true_task_ ? nlohmann::json(artifact_.tasks[*true_task_]) : nlohmann::json(nullptr)}};
-      decisions_.push_back(Event{"router_decision", observation.step, payload.dump()});
+      decisions_.push_back(
+          RouterDecision{observation.step, artifact_.tasks[m], scores[m], probabilities[m], m == chosen, true_task});
     }
     if (Status s = SwitchTo(chosen); !s.ok()) throw PolicyError(s.message());
     routed_ = true;
@@ -214,7 +212,7 @@ class MergedPolicy : public Policy {
   std::optional<size_t> true_task_;
   bool routed_ = false;
   int last_route_step_ = 0;
-  std::vector<Event> decisions_;
+  std::vector<RouterDecision> decisions_;
 };
 
 // The router's pairs with their bases, from "PARAM=KEY,..." and rank k.

@@ -35,9 +35,9 @@
 // Options: route, k, router_values, route_every, lookup_key, lookup, and
 // every key of the TorchScript policy (threads, the declared spec).
 //
-// Every decision becomes a `router_decision` event per candidate (candidate,
-// score, probability — null for oracle and lookup —, chosen, true_task: the
-// label the oracle would pick, null when none matches), stored in
+// Every decision becomes a RouterDecision event per candidate (candidate,
+// score, probability — empty for oracle and lookup —, chosen, true_task: the
+// label the oracle would pick, empty when none matches), stored in
 // router_decisions. The policy declares task_id so that it can name the true
 // task; the routers never read it. Oracle or lookup without a matching task
 // ends the episode as `error` naming the episode and the labels.

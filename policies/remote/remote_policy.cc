@@ -77,10 +77,11 @@ class RemotePolicy : public Policy {
 
   void on_event(EventSink& sink, const EpisodeKey& key) override {
     in_episode_ = false;
-    nlohmann::json timing = timing_.ToJson();
-    timing["reconnects"] = episode_reconnects_;
-    timing["extended"] = extended_version_ > 0;
-    sink.Emit(key, Event{"policy_timing", last_step_, timing.dump()});
+    PolicyTiming timing = timing_.Summary();
+    timing.step = last_step_;
+    timing.reconnects = episode_reconnects_;
+    timing.extended = extended_version_ > 0;
+    sink.Emit(key, timing);
     if (!episode_started_ || !connection_) return;
     episode_started_ = false;
     msgpack::sbuffer message;

@@ -22,7 +22,7 @@
 // The server is connected to when the policy is made (to read its metadata),
 // and again after any failure, at the next episode or request. Every failure
 // is a PolicyError (or PolicyTimeout) naming the URL; the connection is then
-// dropped. At each episode's end an event "policy_timing" reports the
+// dropped. At each episode's end a PolicyTiming event reports the
 // episode's request latencies (request_timing.h).
 #pragma once
 

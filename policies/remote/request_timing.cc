@@ -28,20 +28,21 @@ void RequestTiming::Clear() {
   server_infer_ms_.clear();
 }
 
-nlohmann::json RequestTiming::ToJson() const {
-  nlohmann::json out = {{"requests", requests()}, {"client_ms", nullptr}, {"server_infer_ms", nullptr}};
+PolicyTiming RequestTiming::Summary() const {
+  PolicyTiming out;
+  out.requests = requests();
   if (!client_ms_.empty()) {
     std::vector<double> sorted = client_ms_;
     std::sort(sorted.begin(), sorted.end());
-    out["client_ms"] = {{"mean", Mean(sorted)},
-                        {"p50", Percentile(sorted, 0.50)},
-                        {"p95", Percentile(sorted, 0.95)},
-                        {"max", sorted.back()}};
+    out.client_mean_ms = Mean(sorted);
+    out.client_p50_ms = Percentile(sorted, 0.50);
+    out.client_p95_ms = Percentile(sorted, 0.95);
+    out.client_max_ms = sorted.back();
   }
+  out.server_infer_requests = static_cast<int>(server_infer_ms_.size());
   if (!server_infer_ms_.empty()) {
-    out["server_infer_ms"] = {{"mean", Mean(server_infer_ms_)},
-                              {"max", *std::max_element(server_infer_ms_.begin(), server_infer_ms_.end())},
-                              {"requests", server_infer_ms_.size()}};
+    out.server_infer_mean_ms = Mean(server_infer_ms_);
+    out.server_infer_max_ms = *std::max_element(server_infer_ms_.begin(), server_infer_ms_.end());
   }
   return out;
 }

@@ -3,9 +3,10 @@
 // (openpi's reply["server_timing"]["infer_ms"]), the server's inference time.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
+
+#include "harness/event.h"
 
 namespace gauntlet::policies::remote {
 
@@ -16,11 +17,9 @@ class RequestTiming {
   void Clear();
   int requests() const { return static_cast<int>(client_ms_.size()); }
 
-  // {"requests": n,
-  //  "client_ms": {"mean", "p50", "p95", "max"} or null when n = 0,
-  //  "server_infer_ms": {"mean", "max", "requests"} or null when no reply carried it}.
-  // Percentiles are nearest-rank: the ceil(p * n)-th smallest value.
-  nlohmann::json ToJson() const;
+  // The requests, client and server fields of PolicyTiming (the rest is the
+  // caller's). Percentiles are nearest-rank: the ceil(p * n)-th smallest value.
+  PolicyTiming Summary() const;
 
  private:
   std::vector<double> client_ms_;

@@ -23,11 +23,7 @@ void Fill(ResultsFile& file) {
     std::vector<std::pair<EpisodeKey, Event>> decisions;
     for (int i = 0; i < 4; ++i) {
       outcomes.push_back(ResultsFile::Outcome(suite, "task_a", i, i < 3));
-      decisions.push_back({outcomes.back().key,
-                           {"router_decision", 0,
-                            nlohmann::json{{"candidate", i < 3 ? suite : "other"}, {"score", 1.0}, {"probability", 1.0},
-                                           {"chosen", true}, {"true_task", suite}}
-                                .dump()}});
+      decisions.push_back({outcomes.back().key, RouterDecision{0, i < 3 ? suite : "other", 1.0, 1.0, true, suite}});
     }
     file.Write(run, outcomes);
     file.Write(run, decisions);

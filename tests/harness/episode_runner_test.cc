@@ -174,7 +174,10 @@ class SilentAfterPolicy : public ScriptedPolicy {
     return ScriptedPolicy::act(obs);
   }
   void on_event(EventSink& sink, const EpisodeKey& key) override {
-    sink.Emit(key, Event{"policy_timing", queries_, "{\"requests\": " + std::to_string(queries_) + "}"});
+    PolicyTiming timing;
+    timing.step = queries_;
+    timing.requests = queries_;
+    sink.Emit(key, timing);
   }
 
  private:
@@ -189,8 +192,8 @@ TEST(EpisodeRunner, ASilentPolicyEndsTheEpisodeAsTimeoutAndItsEventsAreKept) {
   EXPECT_EQ(o.steps, 4);
   EXPECT_NE(o.termination.find("no answer within 0.5 s"), std::string::npos) << o.termination;
   ASSERT_EQ(o.events.size(), 1u);
-  EXPECT_EQ(o.events[0].kind, "policy_timing");
-  EXPECT_EQ(o.events[0].payload_json, "{\"requests\": 4}");  // the silent query never returned
+  ASSERT_TRUE(std::holds_alternative<PolicyTiming>(o.events[0]));
+  EXPECT_EQ(std::get<PolicyTiming>(o.events[0]).requests, 4);  // the silent query never returned
 }
 
 TEST(EpisodeRunner, ReplanningBeyondTheDeclaredChunkIsRefused) {

@@ -205,7 +205,7 @@ TEST_P(RemotePolicyFault, EndsTheRequestWithAReasonAndTheNextEpisodeWorks) {
   EXPECT_EQ(policy->act(next).actions, ProbeActions(next, 4));
   policy->on_event(recorder, EpisodeKey{});
   ASSERT_EQ(recorder.events.size(), 2u);
-  EXPECT_EQ(nlohmann::json::parse(recorder.events[1].payload_json)["reconnects"], 1);
+  EXPECT_EQ(std::get<PolicyTiming>(recorder.events[1]).reconnects, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -295,7 +295,7 @@ TEST(RemotePolicy, ExtendedModeFramesEachEpisodeOnlyWhenTheServerOffersIt) {
     EXPECT_EQ(start["episode"]["task_index"], episode);
     EXPECT_EQ(end["requests"], episode + 1);
     EXPECT_EQ(end["observed"], episode + 1);
-    EXPECT_EQ(nlohmann::json::parse(recorder.events[episode].payload_json)["extended"], true);
+    EXPECT_TRUE(std::get<PolicyTiming>(recorder.events[episode]).extended);
   }
   // extended=off speaks plain openpi even to a server that offers more.
   auto plain = MakeOrFail(server.url(), {"extended=off"});
@@ -318,15 +318,20 @@ TEST(RemotePolicy, EachEpisodeEndsWithItsRequestTimings) {
   policy->reset(Context(1));
   policy->on_event(recorder, EpisodeKey{});
   ASSERT_EQ(recorder.events.size(), 2u);
-  EXPECT_EQ(recorder.events[0].kind, "policy_timing");
-  EXPECT_EQ(recorder.events[0].step, 8);  // the last query's step
-  const auto timing = nlohmann::json::parse(recorder.events[0].payload_json);
-  EXPECT_EQ(timing["requests"], 3);
-  for (const char* k : {"mean", "p50", "p95", "max"}) EXPECT_TRUE(timing["client_ms"][k].is_number()) << k;
-  EXPECT_LE(timing["client_ms"]["p50"].get<double>(), timing["client_ms"]["max"].get<double>());
-  EXPECT_TRUE(timing["server_infer_ms"]["mean"].is_number());
-  EXPECT_EQ(timing["server_infer_ms"]["requests"], 3);
-  const auto empty = nlohmann::json::parse(recorder.events[1].payload_json);
+  ASSERT_TRUE(std::holds_alternative<PolicyTiming>(recorder.events[0]));
+  const auto& timing = std::get<PolicyTiming>(recorder.events[0]);
+  EXPECT_EQ(timing.step, 8);  // the last query's step
+  EXPECT_EQ(timing.requests, 3);
+  EXPECT_GT(timing.client_mean_ms, 0);
+  EXPECT_LE(timing.client_p50_ms, timing.client_p95_ms);
+  EXPECT_LE(timing.client_p95_ms, timing.client_max_ms);
+  EXPECT_EQ(timing.server_infer_requests, 3);
+  EXPECT_LE(timing.server_infer_mean_ms, timing.server_infer_max_ms);
+  // The stored payload keeps the layout readers of `events` know.
+  const auto payload = nlohmann::json::parse(PayloadJson(recorder.events[0]));
+  for (const char* k : {"mean", "p50", "p95", "max"}) EXPECT_TRUE(payload["client_ms"][k].is_number()) << k;
+  EXPECT_EQ(payload["server_infer_ms"]["requests"], 3);
+  const auto empty = nlohmann::json::parse(PayloadJson(recorder.events[1]));
   EXPECT_EQ(empty["requests"], 0);
   EXPECT_TRUE(empty["client_ms"].is_null());
   EXPECT_TRUE(empty["server_infer_ms"].is_null());

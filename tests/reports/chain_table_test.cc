@@ -16,15 +16,12 @@ using nlohmann::json;
 
 class ChainTableTest : public ::testing::Test {
  protected:
-  // Subtask rows as a chain family writes them: positions 1.. in order,
+  // Subtask rows as a chain runner writes them: positions 0.. in order,
   // successes up to `length`, then the failed one (none after 5).
   static void Chain(std::vector<std::pair<EpisodeKey, Event>>& events, const EpisodeKey& key, int length) {
-    for (int position = 1; position <= std::min(length + 1, 5); ++position) {
-      events.push_back({key,
-                        {"subtask", 40 * position,
-                         json{{"position", position}, {"subtask", "step" + std::to_string(position)},
-                              {"success", position <= length}, {"steps", 40}}
-                             .dump()}});
+    for (int position = 0; position < std::min(length + 1, 5); ++position) {
+      const std::string name = "step" + std::to_string(position);
+      events.push_back({key, SubtaskResult{position, name, "do " + name, position < length, 40, 40 * position}});
     }
   }
 
@@ -39,8 +36,8 @@ class ChainTableTest : public ::testing::Test {
     }
     // A first subtask failed and a second that succeeded: length 0 all the same.
     outcomes.push_back(testing::ResultsFile::Outcome("calvin_d", "chain", 9, false));
-    events.push_back({outcomes.back().key, {"subtask", 40, R"({"position": 1, "subtask": "a", "success": false, "steps": 40})"}});
-    events.push_back({outcomes.back().key, {"subtask", 80, R"({"position": 2, "subtask": "b", "success": true, "steps": 40})"}});
+    events.push_back({outcomes.back().key, SubtaskResult{0, "a", "do a", false, 40, 0}});
+    events.push_back({outcomes.back().key, SubtaskResult{1, "b", "do b", true, 40, 40}});
     // An episode that ended (an error) before any subtask row: length 0.
     outcomes.push_back(testing::ResultsFile::Outcome("calvin_d", "chain", 10, false));
     outcomes.back().status = EpisodeStatus::kError;

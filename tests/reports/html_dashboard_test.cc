@@ -98,8 +98,7 @@ class HtmlDashboardTest : public ::testing::Test {
       o.termination = e.success ? "goal" : "max_steps";
       if (videos) o.video_path = (fs::path(dir_) / "videos" / ("episode " + std::to_string(i) + ".mp4")).string();
       if (!e.dimension.empty()) {
-        o.events.push_back({"perturbation", 0,
-                            json{{"dimension", e.dimension}, {"level", e.level}, {"params", "{}"}}.dump()});
+        o.events.push_back(PerturbationApplied{e.dimension, e.level, "{}"});
       }
       outcomes.push_back(o);
     }
@@ -136,10 +135,8 @@ class HtmlDashboardTest : public ::testing::Test {
       const std::string true_task = i < 3 ? task_a : "task_b";
       for (const std::string& candidate : {"expert " + kInjected, std::string("expert_b")}) {
         const bool chosen = (candidate == "expert_b") == (i >= 2);  // the third episode is misrouted
-        decisions.push_back({{"libero_spatial", true_task, "default", i, 7},
-                             {"router_decision", 0,
-                              json{{"candidate", candidate}, {"score", 0.5}, {"probability", 0.5},
-                                   {"chosen", chosen}, {"true_task", true_task}}.dump()}});
+        decisions.push_back(
+            {{"libero_spatial", true_task, "default", i, 7}, RouterDecision{0, candidate, 0.5, 0.5, chosen, true_task}});
       }
     }
     ASSERT_TRUE(store_->WriteEvents(routed, decisions).ok());

@@ -44,8 +44,7 @@ class PerturbationTableTest : public ::testing::Test {
         o.key = EpisodeKey{suite, "task_a", variant, k, 7};
         o.status = k < successes ? EpisodeStatus::kSuccess : EpisodeStatus::kFailure;
         if (!dimension.empty()) {
-          o.events.push_back({"perturbation", 0,
-                              nlohmann::json{{"dimension", dimension}, {"level", 1}, {"params", "{}"}}.dump()});
+          o.events.push_back(PerturbationApplied{dimension, 1, "{}"});
         }
         outcomes.push_back(o);
       }

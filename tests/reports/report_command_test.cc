@@ -33,17 +33,14 @@ class ReportCommandTest : public ::testing::Test {
               {{"embodiment", "ur5e"}});
     const auto plus = file_.Begin("plus", "libero_spatial", F::Policy("mergevla"), {{"perturbations", {{"set", "plus"}}}});
     EpisodeOutcome perturbed = F::Outcome("libero_spatial", "task_a", 0, true, 7, "camera-L1-0");
-    perturbed.events.push_back({"perturbation", 0, R"({"dimension": "camera", "level": 1, "params": {}})"});
+    perturbed.events.push_back(PerturbationApplied{"camera", 1, "{}"});
     file_.Write(plus, std::vector<EpisodeOutcome>{perturbed, F::Outcome("libero_spatial", "task_a", 0, true)});
     const auto routed = file_.Begin("routed", "libero_spatial", F::Policy("router_m", "merged"));
     const EpisodeKey key{"libero_spatial", "task_a", "default", 0, 7};
-    file_.Write(routed, std::vector<std::pair<EpisodeKey, Event>>{
-                            {key, {"router_decision", 0,
-                                   R"({"candidate": "task_a", "score": 1, "probability": 0.9, "chosen": true,
-                                       "true_task": "task_a"})"}}});
     file_.Write(routed, std::vector<EpisodeOutcome>{F::Outcome("libero_spatial", "task_a", 0, true)});
     file_.Write(routed, std::vector<std::pair<EpisodeKey, Event>>{
-                            {key, {"subtask", 5, R"({"position": 1, "subtask": "a", "success": true, "steps": 5})"}}});
+                            {key, RouterDecision{0, "task_a", 1.0, 0.9, true, "task_a"}},
+                            {key, SubtaskResult{0, "a", "do a", true, 5, 0}}});
   }
 
   ReportCommand Command(const std::string& table, const std::string& format) const {

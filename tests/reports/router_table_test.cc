@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "tests/reports/results_file.h"
 
@@ -17,13 +19,11 @@ class RouterTableTest : public ::testing::Test {
  protected:
   // Decision rows as a router writes them: one per candidate per decision step.
   static void Decide(std::vector<std::pair<EpisodeKey, Event>>& events, const EpisodeKey& key, int step,
-                     const std::string& chosen, const json& true_task) {
+                     const std::string& chosen, const std::optional<std::string>& true_task) {
     for (const std::string candidate : {"task_a", "task_b"}) {
-      events.push_back({key,
-                        {"router_decision", step,
-                         json{{"candidate", candidate}, {"score", candidate == chosen ? 2.0 : 1.0},
-                              {"probability", nullptr}, {"chosen", candidate == chosen}, {"true_task", true_task}}
-                             .dump()}});
+      events.push_back(
+          {key, RouterDecision{step, candidate, candidate == chosen ? 2.0 : 1.0, std::nullopt, candidate == chosen,
+                               true_task}});
     }
   }
 
@@ -39,7 +39,12 @@ class RouterTableTest : public ::testing::Test {
     Decide(events, key("task_a", 1), 20, "task_b", "task_a");
     Decide(events, key("task_b", 0), 0, "task_b", "task_b");
     Decide(events, key("task_b", 1), 0, "task_b", "task_b");
-    Decide(events, key("task_c", 0), 0, "task_a", nullptr);    // no true task: not scored
+    Decide(events, key("task_c", 0), 0, "task_a", std::nullopt);  // no true task: not scored
+    std::set<EpisodeKey> episodes;
+    for (const auto& event : events) episodes.insert(event.first);
+    std::vector<EpisodeOutcome> outcomes;
+    for (const EpisodeKey& k : episodes) outcomes.push_back(testing::ResultsFile::Outcome(k.suite, k.task, k.init_state, true));
+    file_.Write(routed, outcomes);
     file_.Write(routed, events);
     file_.Run("unrouted", "libero_spatial", testing::ResultsFile::Policy("oracle"), 5, 5);  // no decisions
   }

@@ -185,20 +185,14 @@ TEST_F(ResultsStoreTest, EventsAreRoutedByKind) {
   RunHandle run = Begin("baseline");
   EpisodeKey key = Key("a", 1);
   key.variant = "light_dim";
+  ASSERT_TRUE(store_->WriteEpisodes(run, {Outcome(key, EpisodeStatus::kSuccess)}).ok());
   std::vector<std::pair<EpisodeKey, Event>> events = {
-      {key, {"router_decision", 0,
-             R"({"candidate": "a", "score": 2.5, "probability": 0.8, "chosen": true,
-                 "true_task": "a"})"}},
-      {key, {"router_decision", 0,
-             R"({"candidate": "b", "score": 1.0, "probability": null, "chosen": false,
-                 "true_task": "a"})"}},
-      {key, {"subtask", 40, R"({"position": 0, "subtask": "open_drawer", "success": true,
-                                "steps": 40})"}},
-      {key, {"perturbation", 0,
-             R"({"dimension": "lighting", "level": 2, "params": {"scale": 0.5}})"}},
-      {key, {"perturbation", 0,  // the same variant again: one row
-             R"({"dimension": "lighting", "level": 2, "params": {"scale": 0.5}})"}},
-      {key, {"timing", 7, R"({"act_ms": 12})"}},
+      {key, RouterDecision{0, "a", 2.5, 0.8, true, "a"}},
+      {key, RouterDecision{0, "b", 1.0, std::nullopt, false, "a"}},
+      {key, SubtaskResult{0, "open_drawer", "open the drawer", true, 40, 0}},
+      {key, PerturbationApplied{"lighting", 2, R"({"scale":0.5})"}},
+      {key, PerturbationApplied{"lighting", 2, R"({"scale":0.5})"}},  // the same variant again: one row
+      {key, NoteEvent{"timing", 7, R"({"act_ms": 12})"}},
   };
   Status s = store_->WriteEvents(run, events);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -219,13 +213,54 @@ TEST_F(ResultsStoreTest, EventsAreRoutedByKind) {
             R"(timing 7 {"act_ms": 12})");
 }
 
-TEST_F(ResultsStoreTest, MalformedRoutedEventRollsBackItsBatch) {
+// Every typed field reaches its column, and every row names its episode.
+TEST_F(ResultsStoreTest, TypedEventsRoundTripToTheirTables) {
   RunHandle run = Begin("baseline");
-  Status s = store_->WriteEvents(
-      run, {{Key("a", 1), {"timing", 0, "{}"}},
-            {Key("a", 1), {"subtask", 3, R"({"position": 0, "subtask": "x", "sucess": true})"}}});
+  EpisodeOutcome first = Outcome(Key("a", 1), EpisodeStatus::kSuccess);
+  EpisodeOutcome second = Outcome(Key("a", 2), EpisodeStatus::kFailure);
+  second.events = {
+      RouterDecision{3, "pick", 0.25, 0.75, true, std::nullopt},
+      RouterDecision{3, "place", std::nullopt, std::nullopt, false, "place"},
+      SubtaskResult{0, "open_drawer", "open the drawer", true, 40, 0},
+      SubtaskResult{1, "push_block", "push the block left", false, 60, 40},
+      PolicyTiming{99, 3, 10.5, 10, 12, 13, 2, 4.5, 5, 1, true},
+      PolicyTiming{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false},
+      NoteEvent{"policy_error", 100, R"({"on_event": "boom"})"},
+  };
+  ASSERT_TRUE(store_->WriteEpisodes(run, {first, second}).ok());
+  const std::string id = Query("SELECT episode_id FROM episodes WHERE seed = 2");
+  EXPECT_NE(id, Query("SELECT episode_id FROM episodes WHERE seed = 1"));
+
+  EXPECT_EQ(Query("SELECT group_concat(row, '; ') FROM (SELECT episode_id || ' ' || step || ' ' || candidate || ' ' "
+                  "|| coalesce(score, 'null') || ' ' || coalesce(probability, 'null') || ' ' || chosen || ' ' || "
+                  "coalesce(true_task, 'null') AS row FROM router_decisions ORDER BY candidate)"),
+            id + " 3 pick 0.25 0.75 1 null; " + id + " 3 place null null 0 place");
+  EXPECT_EQ(Query("SELECT group_concat(row, '; ') FROM (SELECT episode_id || ' ' || step || ' ' || position || ' ' "
+                  "|| subtask || ' ' || instruction || ' ' || success || ' ' || steps AS row FROM subtasks "
+                  "ORDER BY position)"),
+            id + " 0 0 open_drawer open the drawer 1 40; " + id + " 40 1 push_block push the block left 0 60");
+  EXPECT_EQ(Query("SELECT group_concat(row, '; ') FROM (SELECT episode_id || ' ' || kind || ' ' || step || ' ' || "
+                  "payload_json AS row FROM events ORDER BY rowid)"),
+            id + R"( policy_timing 99 {"client_ms":{"max":13.0,"mean":10.5,"p50":10.0,"p95":12.0},"extended":true,)"
+                 R"("reconnects":1,"requests":3,"server_infer_ms":{"max":5.0,"mean":4.5,"requests":2}}; )" +
+                id + R"( policy_timing 0 {"client_ms":null,"extended":false,"reconnects":0,"requests":0,)"
+                     R"("server_infer_ms":null}; )" +
+                id + R"( policy_error 100 {"on_event": "boom"})");
+  EXPECT_EQ(Query("SELECT count(*) FROM subtasks s JOIN episodes e USING (episode_id) "
+                  "WHERE e.run_id = s.run_id AND e.seed = s.seed AND e.task = s.task"),
+            "2");
+}
+
+TEST_F(ResultsStoreTest, EventOfAnUnrecordedEpisodeRollsBackItsBatch) {
+  RunHandle run = Begin("baseline");
+  ASSERT_TRUE(store_->WriteEpisodes(run, {Outcome(Key("a", 1), EpisodeStatus::kSuccess)}).ok());
+  Status s = store_->WriteEvents(run, {{Key("a", 1), NoteEvent{"timing", 0, "{}"}},
+                                       {Key("a", 2), SubtaskResult{0, "x", "do x", true, 3, 0}}});
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("unknown field 'sucess'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("'subtask' event at step 0 of " + Key("a", 2).ToString() +
+                             ": the episode is not recorded"),
+            std::string::npos)
+      << s.message();
   EXPECT_EQ(Query("SELECT count(*) FROM events"), "0");
 }
 
@@ -233,16 +268,13 @@ TEST_F(ResultsStoreTest, VariantCannotChangeItsPerturbation) {
   RunHandle run = Begin("baseline");
   EpisodeKey key = Key("a", 1);
   key.variant = "light_dim";
-  ASSERT_TRUE(store_
-                  ->WriteEvents(run, {{key, {"perturbation", 0,
-                                             R"({"dimension": "lighting", "level": 2,
-                                                 "params": {"scale": 0.5}})"}}})
-                  .ok());
-  Status s = store_->WriteEvents(run, {{key, {"perturbation", 0,
-                                              R"({"dimension": "lighting", "level": 3,
-                                                  "params": {"scale": 0.25}})"}}});
+  ASSERT_TRUE(store_->WriteEpisodes(run, {Outcome(key, EpisodeStatus::kSuccess)}).ok());
+  ASSERT_TRUE(store_->WriteEvents(run, {{key, PerturbationApplied{"lighting", 2, R"({"scale":0.5})"}}}).ok());
+  Status s = store_->WriteEvents(run, {{key, PerturbationApplied{"lighting", 3, R"({"scale":0.25})"}}});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("variant 'light_dim'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(R"({"dimension":"lighting","level":3,"params":{"scale":0.25}})"), std::string::npos)
+      << s.message();
   EXPECT_EQ(Query("SELECT level FROM perturbations"), "2");
 }
 
