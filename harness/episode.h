@@ -84,6 +84,7 @@ struct EpisodeOutcome {
   double wall_s = 0;
   std::string termination;  // why it ended: "goal", "max_steps", or the error reason
   std::string state_hash;   // hex digest of the final simulator state
+  std::string embodiment;   // the robot the episode ran with (from its Env)
   std::string video_path;   // empty when no video was written
   int policy_queries = 0;
   double policy_s = 0;      // wall time spent inside Policy::act

@@ -74,6 +74,7 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
   const auto start = Clock::now();
   EpisodeOutcome out;
   out.key = spec.key;
+  out.embodiment = env.embodiment();
   // Events the policy reports when the episode ends, however it ends.
   struct Collector : EventSink {
     std::vector<Event>* events;
@@ -262,12 +263,8 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     const SubtaskSpec& subtask = spec.chain[position];
     const int begun_at = out.steps;
     auto record = [&](bool success) {
-      out.events.push_back({"subtask", begun_at,
-                            nlohmann::json{{"position", position},
-                                           {"subtask", subtask.task},
-                                           {"success", success ? 1 : 0},
-                                           {"steps", out.steps - begun_at}}
-                                .dump()});
+      out.events.push_back(SubtaskResult{static_cast<int>(position), subtask.task, subtask.instruction, success,
+                                         out.steps - begun_at, begun_at});
     };
     if (Status s = env.BeginSubtask(subtask); !s.ok()) {
       record(false);

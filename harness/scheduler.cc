@@ -44,9 +44,10 @@ struct Slot {
   Clock::time_point since;
 };
 
-EpisodeOutcome ErrorOutcome(const EpisodeKey& key, EpisodeStatus status, std::string why) {
+EpisodeOutcome ErrorOutcome(const EpisodeSpec& spec, EpisodeStatus status, std::string why) {
   EpisodeOutcome o;
-  o.key = key;
+  o.key = spec.key;
+  o.embodiment = spec.embodiment;
   o.status = status;
   o.termination = std::move(why);
   return o;
@@ -109,7 +110,7 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
       }
     }
     if (!env || !policy) {
-      post(ErrorOutcome(item.spec.key, EpisodeStatus::kError,
+      post(ErrorOutcome(item.spec, EpisodeStatus::kError,
                         !policy ? "policy: " + policy_error : "env: " + env_error));
       continue;
     }
@@ -120,7 +121,7 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
     } catch (const std::exception& e) {
       // An engine bug in one episode must not take the run down; the world is
       // rebuilt for the next episode in case its state is damaged.
-      post(ErrorOutcome(item.spec.key, EpisodeStatus::kError, std::string("internal: ") + e.what()));
+      post(ErrorOutcome(item.spec, EpisodeStatus::kError, std::string("internal: ") + e.what()));
       env.reset();
       env_task = -1;
     }
@@ -166,7 +167,7 @@ Status RunSchedule(const std::vector<WorkItem>& work, const SuiteSpec& suite,
       if (slot.abandoned || !slot.busy || Clock::now() - slot.since < limit) continue;
       slot.abandoned = true;
       shared->outcomes.push_back(ErrorOutcome(
-          shared->work[slot.item].spec.key, EpisodeStatus::kTimeout,
+          shared->work[slot.item].spec, EpisodeStatus::kTimeout,
           "watchdog: no result after " + std::to_string(static_cast<int>(limit.count())) +
               " s (a policy or render call did not return); its worker was replaced"));
       workers[w].thread.detach();

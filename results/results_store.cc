@@ -259,8 +259,8 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
     Result<Statement> insert = db_.Prepare(
         "INSERT INTO episodes (run_id, suite, task, variant, init_state, seed, policy_id, "
         "status, success, steps, wall_s, termination, state_hash, video_path, policy_queries, "
-        "policy_s, render_s, action_dim, actions) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+        "policy_s, render_s, action_dim, actions, embodiment) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
     if (!insert.ok()) return insert.error();
     Statement& statement = insert.value();
     BindEpisodeKey(statement, run.run_id, outcome.key);
@@ -280,6 +280,7 @@ Status ResultsStore::WriteEpisodes(const RunHandle& run,
     const int dim = outcome.actions.empty() ? 0 : static_cast<int>(outcome.actions.front().size());
     for (const auto& a : outcome.actions) flat.insert(flat.end(), a.begin(), a.end());
     statement.BindInt(18, dim).BindBlob(19, flat.data(), static_cast<int>(flat.size() * sizeof(double)));
+    statement.BindText(20, outcome.embodiment);
     if (Status s = statement.Run(); !s.ok()) {
       if (!statement.ViolatedUniqueConstraint()) return s;
       return Error{db_.path() + ": episode " + outcome.key.ToString() +

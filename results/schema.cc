@@ -194,6 +194,12 @@ CREATE INDEX subtasks_by_episode_id ON subtasks (episode_id);
 CREATE INDEX router_decisions_by_episode_id ON router_decisions (episode_id);
 CREATE INDEX events_by_episode_id ON events (episode_id);
 )sql",
+      // 4: the robot each episode ran with, from its family (multi-embodiment
+      // families run several in one run). Earlier rows were all the tabletop
+      // family's Franka Panda.
+      R"sql(
+ALTER TABLE episodes ADD COLUMN embodiment TEXT NOT NULL DEFAULT 'panda';
+)sql",
   };
   return migrations;
 }

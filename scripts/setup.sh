@@ -11,7 +11,7 @@ packages=(
   libmujoco-dev libqhull-dev            # MuJoCo 2.2.2 (its CMake config needs qhull headers)
   libegl-dev libegl1 libegl-mesa0 libgl1-mesa-dri libgl-dev libosmesa6-dev  # offscreen GL
   libyaml-cpp-dev libsqlite3-dev sqlite3 libopencv-dev libeigen3-dev
-  libcli11-dev libspdlog-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   libtorch-dev python3-torch            # TorchScript policies (LibTorch 1.13); export recipe
   libwebsocketpp-dev libasio-dev libboost-dev libmsgpack-cxx-dev  # remote policies (openpi protocol)

@@ -268,9 +268,11 @@ int SubtaskEvents(const EpisodeOutcome& o, int* done) {
   int n = 0;
   *done = 0;
   for (const Event& e : o.events) {
-    if (e.kind != "subtask") continue;
-    ++n;
-    *done += nlohmann::json::parse(e.payload_json).at("success").get<int>();
+    if (const auto* subtask = std::get_if<SubtaskResult>(&e)) {
+      EXPECT_EQ(subtask->position, n);
+      ++n;
+      *done += subtask->success;
+    }
   }
   return n;
 }
