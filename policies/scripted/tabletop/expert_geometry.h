@@ -1,16 +1,16 @@
-// What the scripted expert knows of shapes: the Panda hand's dimensions,
+// What the tabletop expert knows of shapes: the Panda hand's dimensions,
 // headings, footprints of bodies and handles, and where things fit. Pure
-// functions of privileged state; the expert's behaviour is in oracle_policy.
+// functions of privileged state; the expert's behaviour is in its skills
+// (pick_place_skill, articulated_joint_skill, door_skill).
 #pragma once
 
 #include <array>
 #include <string>
 
 #include "harness/observation.h"
+#include "policies/scripted/motion_primitives.h"
 
-namespace gauntlet::policies {
-
-using Vec3 = std::array<double, 3>;
+namespace gauntlet::policies::scripted::tabletop {
 
 inline constexpr double kPi = 3.14159265358979323846;
 // The Panda hand, from the tool centre point (TCP) between the fingertips.
@@ -22,13 +22,21 @@ inline constexpr double kOpenFingerReach = 0.046; // an open finger's centre fro
 inline constexpr double kWristRadius = 0.045;     // the last link, round the hand's axis, from 11.5 cm up
 inline constexpr const char* kWristJoint = "robot0_joint7";
 inline constexpr double kWristLimit = 2.8973, kWristMargin = 0.2;  // rad
+// Gripper opening below which the hand holds nothing: empty fingers close
+// past each other (about -0.017 m), a held 6 mm bowl wall reads ~8 mm and a
+// jolt can squeeze that to ~2 mm, which must not count as a lost grasp.
+inline constexpr double kEmptyGrip = 0.0;
+// Horizontal distances from the arm's base (m) between which a top-down grasp
+// keeps the arm well inside its workspace.
+inline constexpr double kReachNear = 0.40, kReachFar = 0.68;
+inline constexpr double kHandleHalfHeight = 0.015;  // a handle fin above its grip point
 
 // Heading of a body's x axis in the world's horizontal plane.
 double Yaw(const std::array<double, 4>& q);
 double WrapAngle(double a);
-// Rotation vector (world frame) taking orientation q to the hand pointing
-// down with its x axis at heading `yaw`.
-Vec3 RotationError(const std::array<double, 4>& q, double yaw);
+// Orientation of the hand pointing down with its x axis at heading `yaw`:
+// every grasp and push of the tabletop expert is top-down.
+Quat HandDown(double yaw);
 // Horizontal distance from (x, y) to a body's footprint (0 inside).
 double FootprintDistance(const PrivilegedState::Body& b, double x, double y);
 double Top(const PrivilegedState::Body& b);
@@ -37,9 +45,6 @@ std::array<double, 2> SiteLocal(const PrivilegedState::Site& site, double x, dou
 // Of `yaw` and `yaw + pi` (a two-finger grasp is the same), the heading the
 // last wrist joint reaches with margin, also after turning by `swing` more.
 double ChooseYaw(const PrivilegedState& s, double yaw, double swing = 0);
-// Turn for an elongated body that does not fit a box region as it stands to
-// lie along the region's long side (within a quarter turn); 0 if it fits.
-double AlignTurn(const PrivilegedState::Body& b, const PrivilegedState::Site& site);
 // Horizontal distance from a body's footprint to the palm centred over
 // (x, y), long along the unit finger axis (ux, uy).
 double PalmDistance(const PrivilegedState::Body& b, double x, double y, double ux, double uy);
@@ -53,4 +58,4 @@ double HandleDistance(const PrivilegedState::Articulation& a, double x, double y
 std::array<double, 2> FreeSpot(const PrivilegedState& s, const PrivilegedState::Site& site,
                                const std::string& object, int slot, int slots);
 
-}  // namespace gauntlet::policies
+}  // namespace gauntlet::policies::scripted::tabletop

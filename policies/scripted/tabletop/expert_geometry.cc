@@ -1,13 +1,12 @@
-#include "policies/expert_geometry.h"
+#include "policies/scripted/tabletop/expert_geometry.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace gauntlet::policies {
+namespace gauntlet::policies::scripted::tabletop {
 
 namespace {
 constexpr double kEnoughRoom = 0.02;  // room around a put-down spot beyond which more does not count
-constexpr double kElongated = 1.3;    // long / short side beyond which a body is turned to fit
 }  // namespace
 
 double Yaw(const std::array<double, 4>& q) {
@@ -22,10 +21,9 @@ double WrapAngle(double a) {
   return a;
 }
 
-// Rotation vector (world frame) taking the current tool orientation to a
-// downward-pointing one with hand x axis at heading `yaw`.
-Vec3 RotationError(const std::array<double, 4>& q, double yaw) {
-  // Desired: x = (c, s, 0), y = (s, -c, 0), z = (0, 0, -1) -> quaternion.
+// The hand pointing down with its x axis at heading `yaw`, as a quaternion.
+Quat HandDown(double yaw) {
+  // x = (c, s, 0), y = (s, -c, 0), z = (0, 0, -1) -> quaternion.
   const double c = std::cos(yaw), s = std::sin(yaw);
   const double r[9] = {c, s, 0, s, -c, 0, 0, 0, -1};  // row-major, columns are axes
   double qd[4];
@@ -43,17 +41,7 @@ Vec3 RotationError(const std::array<double, 4>& q, double yaw) {
     double k = 2 * std::sqrt(1 + r[8] - r[0] - r[4]);
     qd[0] = (r[3] - r[1]) / k; qd[1] = (r[2] + r[6]) / k; qd[2] = (r[5] + r[7]) / k; qd[3] = 0.25 * k;
   }
-  // q_err = q_d * conj(q)
-  const double w = q[0], x = -q[1], y = -q[2], z = -q[3];
-  double e[4] = {qd[0] * w - qd[1] * x - qd[2] * y - qd[3] * z,
-                 qd[0] * x + qd[1] * w + qd[2] * z - qd[3] * y,
-                 qd[0] * y - qd[1] * z + qd[2] * w + qd[3] * x,
-                 qd[0] * z + qd[1] * y - qd[2] * x + qd[3] * w};
-  if (e[0] < 0) for (double& v : e) v = -v;
-  const double sn = std::sqrt(e[1] * e[1] + e[2] * e[2] + e[3] * e[3]);
-  if (sn < 1e-12) return {0, 0, 0};
-  const double angle = 2 * std::atan2(sn, e[0]);
-  return {e[1] / sn * angle, e[2] / sn * angle, e[3] / sn * angle};
+  return {qd[0], qd[1], qd[2], qd[3]};
 }
 
 // Distance from point (x, y) to the footprint of a body (an oriented
@@ -100,27 +88,6 @@ double ChooseYaw(const PrivilegedState& s, double yaw, double swing) {
     }
   }
   return best;
-}
-
-// How far to turn an elongated body that does not fit a box region as it
-// stands (a book over a caddy's slot) for its long side to lie along the
-// region's (within a quarter turn: a box is the same turned half way round).
-double AlignTurn(const PrivilegedState::Body& b, const PrivilegedState::Site& site) {
-  const double long_side = std::max(b.half_extent[0], b.half_extent[1]);
-  const double short_side = std::min(b.half_extent[0], b.half_extent[1]);
-  if (long_side < kElongated * short_side) return 0;  // round or square: any way fits
-  // Fits as it is (a box of cheese in a basket): no need to turn the wrist.
-  const double rel = Yaw(b.pose.quat) - Yaw(site.pose.quat), c = std::abs(std::cos(rel)), sn = std::abs(std::sin(rel));
-  if (c * b.half_extent[0] + sn * b.half_extent[1] < site.half_size[0] - 0.01 &&
-      sn * b.half_extent[0] + c * b.half_extent[1] < site.half_size[1] - 0.01) {
-    return 0;
-  }
-  const double body = Yaw(b.pose.quat) + (b.half_extent[1] > b.half_extent[0] ? kPi / 2 : 0.0);
-  const double region = Yaw(site.pose.quat) + (site.half_size[1] > site.half_size[0] ? kPi / 2 : 0.0);
-  double turn = WrapAngle(region - body);
-  if (turn > kPi / 2) turn -= kPi;
-  if (turn < -kPi / 2) turn += kPi;
-  return turn;
 }
 
 // Horizontal distance from a body's footprint to the hand's palm (19 x 5 cm,
@@ -196,4 +163,4 @@ std::array<double, 2> FreeSpot(const PrivilegedState& s, const PrivilegedState::
   return best;
 }
 
-}  // namespace gauntlet::policies
+}  // namespace gauntlet::policies::scripted::tabletop
