@@ -50,13 +50,13 @@ Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& 
     return Error{"--policy " + spec + ": unknown kind '" + kind + "' (plug-ins: torchscript:PATH.pt, "
                  "merged:PATH.gmerge, remote:ws://HOST:PORT, python:module:Class)"};
   }
-  if (kind == "oracle") {
-    const std::string family = request.family;
-    return RawMaker([family] { return Families().MakeExpert(family); });
-  }
   if (kind == "probe") return RawMaker([opts] { return policies::ProbePolicy::Create(opts); });
   if (!request.options.empty()) {
     return Error{"--policy-opt: the built-in policy '" + kind + "' takes no settings"};
+  }
+  if (kind == "oracle") {
+    const std::string family = request.family;
+    return RawMaker([family] { return Families().MakeExpert(family); });
   }
   if (kind == "replay") {
     if (request.replay_run.empty()) return Error{"--policy replay needs --replay-run NAME (and --replay-db if not --db)"};

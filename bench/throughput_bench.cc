@@ -40,6 +40,7 @@
 #include <mujoco/mujoco.h>
 #include <unistd.h>
 
+#include "bench/raw_renderer.h"
 #include "envs/registered_families.h"
 #include "harness/episode.h"
 #include "harness/family_registry.h"
@@ -54,6 +55,7 @@ namespace {
 using gauntlet::Action;
 using gauntlet::DataPtr;
 using gauntlet::GlContext;
+using gauntlet::bench::RawRenderer;
 constexpr int kImageSize = 128;     // pixels, LIBERO's observation size
 constexpr int kEpisodeSteps = 200;  // control steps between resets
 constexpr int kReplanSteps = 5;     // CamerasEvery5: render on every 5th step
@@ -82,65 +84,6 @@ std::vector<Action> MakeActions(const gauntlet::ActionSpec& spec) {
   }
   return actions;
 }
-
-// The raw side's renderer, set up as harness/camera_renderer.cc sets up its own:
-// MuJoCo's default options, fixed cameras, no shadows, reflections or skybox,
-// the smallest font atlas, the offscreen framebuffer. Unlike CameraRenderer it
-// updates the scene once per camera (what a plain MuJoCo loop does) and does
-// not flip rows.
-class RawRenderer {
- public:
-  RawRenderer(const mjModel* m, const std::vector<std::string>& cameras) {
-    mjv_defaultOption(&option_);
-    mjv_defaultCamera(&camera_);
-    camera_.type = mjCAMERA_FIXED;
-    mjv_defaultScene(&scene_);
-    mjv_makeScene(m, &scene_, 2000);
-    scene_.flags[mjRND_SHADOW] = 0;
-    scene_.flags[mjRND_REFLECTION] = 0;
-    scene_.flags[mjRND_SKYBOX] = 0;
-    mjr_defaultContext(&context_);
-    mjr_makeContext(m, &context_, mjFONTSCALE_50);
-    for (const std::string& name : cameras) {
-      camera_ids_.push_back(mj_name2id(m, mjOBJ_CAMERA, name.c_str()));
-    }
-    pixels_.resize(static_cast<size_t>(kImageSize) * kImageSize * 3);
-  }
-  ~RawRenderer() {
-    mjr_freeContext(&context_);
-    mjv_freeScene(&scene_);
-  }
-  RawRenderer(const RawRenderer&) = delete;
-  RawRenderer& operator=(const RawRenderer&) = delete;
-
-  bool cameras_found() const {
-    for (int id : camera_ids_) {
-      if (id < 0) return false;
-    }
-    return true;
-  }
-
-  void RenderAll(const mjModel* m, mjData* d) {
-    // The harness's renderer shares this GL context and binds its own buffer.
-    mjr_setBuffer(mjFB_OFFSCREEN, &context_);
-    const mjrRect viewport = {0, 0, kImageSize, kImageSize};
-    for (int id : camera_ids_) {
-      camera_.fixedcamid = id;
-      mjv_updateScene(m, d, &option_, /*pert=*/nullptr, &camera_, mjCAT_ALL, &scene_);
-      mjr_render(viewport, &scene_, &context_);
-      mjr_readPixels(pixels_.data(), /*depth=*/nullptr, viewport, &context_);
-    }
-    benchmark::DoNotOptimize(pixels_.data());
-  }
-
- private:
-  mjvOption option_;
-  mjvCamera camera_;
-  mjvScene scene_;      // owned: mjv_makeScene / mjv_freeScene
-  mjrContext context_;  // owned: mjr_makeContext / mjr_freeContext
-  std::vector<int> camera_ids_;
-  std::vector<unsigned char> pixels_;
-};
 
 // Everything the benchmarks share, built once. Members are destroyed in reverse
 // order: the renderers (env's and raw) before the GL context they belong to.
@@ -232,7 +175,7 @@ World* GetWorld() {
     }
   }
   world->actions = MakeActions(world->env->action_spec());
-  if (world->gl) world->raw_renderer = std::make_unique<RawRenderer>(world->m, world->cameras);
+  if (world->gl) world->raw_renderer = std::make_unique<RawRenderer>(world->m, world->cameras, kImageSize);
   g_world = std::move(world);
   return g_world.get();
 }

@@ -20,7 +20,9 @@ ActionChunk OraclePolicy::act(const Observation& observation) {
   if (!observation.privileged) {
     throw PolicyError("oracle needs privileged state, but the environment gave none");
   }
-  return ActionChunk{{expert_.Act(*observation.privileged)}, {}};
+  ActionChunk chunk{{expert_.Act(*observation.privileged)}, {}};
+  chunk.metadata["phase"] = expert_.phase_name();  // what `gauntlet trace` prints
+  return chunk;
 }
 
 }  // namespace gauntlet::policies
