@@ -300,11 +300,12 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
       for (int i : g.init_states) world_states = std::max(world_states, i + 1);
     }
   }
-  auto make_env = [&](const TaskSpec& task, const std::optional<Perturbation>& world) {
+  auto make_env = [&](const TaskSpec& task, const std::optional<Perturbation>& world,
+                      const std::string& episode_embodiment) {
     WorldRequest request;
     request.suite = &suite;
     request.task = &task;
-    request.embodiment = embodiment;
+    request.embodiment = episode_embodiment;
     request.image_width = width;
     request.image_height = height;
     request.shadows = a.shadows;

@@ -84,6 +84,7 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
   }
   int env_task = -1;
   std::string env_world;  // variant id of a world built for one perturbation, "" otherwise
+  std::string env_embodiment;
   std::unique_ptr<Env> env;
   std::string env_error;
   for (size_t i = s.next++; i < s.work.size(); i = s.next++) {
@@ -97,12 +98,14 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
     const WorkItem& item = s.work[i];
     const bool own_world = item.spec.perturbation && ChangesWorld(*item.spec.perturbation);
     const std::string world = own_world ? item.spec.key.variant : "";
-    if (item.spec.task_index != env_task || world != env_world) {
+    if (item.spec.task_index != env_task || world != env_world || item.spec.embodiment != env_embodiment) {
       env.reset();
       env_error.clear();
       env_task = item.spec.task_index;
       env_world = world;
-      auto made = s.make_env(s.suite.tasks.at(env_task), own_world ? item.spec.perturbation : std::nullopt);
+      env_embodiment = item.spec.embodiment;
+      auto made = s.make_env(s.suite.tasks.at(env_task), own_world ? item.spec.perturbation : std::nullopt,
+                             env_embodiment);
       if (made.ok()) {
         env = std::move(made).value();
       } else {

@@ -23,9 +23,11 @@
 namespace gauntlet {
 
 // `world` is set when the episode's perturbation changes the world itself
-// (ChangesWorld): the family builds that variant's world.
-using EnvFactory =
-    std::function<Result<std::unique_ptr<Env>>(const TaskSpec& task, const std::optional<Perturbation>& world)>;
+// (ChangesWorld): the family builds that variant's world. `embodiment` is the
+// episode's robot (EpisodeSpec::embodiment; "" = the family's default). A
+// worker rebuilds its world when any of the three changes between episodes.
+using EnvFactory = std::function<Result<std::unique_ptr<Env>>(
+    const TaskSpec& task, const std::optional<Perturbation>& world, const std::string& embodiment)>;
 using PolicyFactory = std::function<Result<std::unique_ptr<Policy>>()>;
 
 struct WorkItem {

@@ -49,7 +49,7 @@ std::vector<WorkItem> Items(const SuiteSpec& suite, int task, int count, int max
 }
 
 EnvFactory SpatialEnvs(const SuiteSpec& suite) {
-  return [suite](const TaskSpec& task, const std::optional<Perturbation>& world) {
+  return [suite](const TaskSpec& task, const std::optional<Perturbation>& world, const std::string&) {
     return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
   };
 }
