@@ -7,12 +7,9 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <iomanip>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,9 +64,7 @@ struct World {
   std::unique_ptr<gauntlet::Env> env;
   tabletop::TabletopEnv* tabletop_env = nullptr;  // env, as its concrete type
   const mjModel* m = nullptr;     // env's compiled model; not owned
-  DataPtr init;                   // env's state right after Reset: the raw side's reset source
   DataPtr raw;                    // the raw side's state
-  std::vector<int> arm_actuator, arm_dof;  // for the raw side's gravity compensation
   std::vector<Action> actions;
   std::unique_ptr<RawRenderer> raw_renderer;
 };
@@ -112,18 +107,7 @@ World* GetWorld() {
     g_world_error = st.message();
     return nullptr;
   }
-  world->init = gauntlet::MakeData(world->m);
   world->raw = gauntlet::MakeData(world->m);
-  mj_copyData(world->init.get(), world->m, world->tabletop_env->data());
-  for (int i = 0; i < tabletop::PandaSpec::kArmDofs; ++i) {
-    const int joint = mj_name2id(world->m, mjOBJ_JOINT, tabletop::ArmJointName(i));
-    for (int a = 0; a < world->m->nu; ++a) {
-      if (world->m->actuator_trnid[2 * a] == joint) {
-        world->arm_actuator.push_back(a);
-        world->arm_dof.push_back(world->m->jnt_dofadr[joint]);
-      }
-    }
-  }
   world->actions = MakeActions();
   if (world->gl) world->raw_renderer = std::make_unique<RawRenderer>(world->m, kCameras, kImageSize);
   g_world = std::move(world);
