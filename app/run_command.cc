@@ -155,8 +155,9 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   std::vector<std::string> files{suite.path};
   nlohmann::json task_names = nlohmann::json::array();  // the resolved task list
   for (int t : tasks.value()) {
-    files.push_back(suite.tasks[t].file);
-    files.push_back(suite.tasks[t].init_states);
+    for (const std::string& f : {suite.tasks[t].file, suite.tasks[t].init_states}) {
+      if (!f.empty()) files.push_back(f);  // families with rules in code have neither
+    }
     task_names.push_back({{"index", t}, {"name", suite.tasks[t].name},
                           {"instruction", suite.tasks[t].instruction}});
   }
@@ -181,6 +182,7 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
       {"perturbations", PerturbationConfig(suite)},
       {"mujoco", MujocoVersion()}};
   if (!suite.chains.empty()) config["chains"] = ChainConfig(suite, plan.value());
+  if (!suite.world.empty()) config["world"] = suite.world;
   nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
                               {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout}};
 

@@ -1,5 +1,6 @@
 #include "envs/registered_families.h"
 
+#include "envs/playtable/playtable_family.h"
 #include "envs/tabletop/tabletop_family.h"
 #include "harness/check.h"
 
@@ -12,6 +13,7 @@ void RegisterFamilies(FamilyRegistry& registry) {
     GAUNTLET_CHECK(status.ok(), status.message());
   };
   add(tabletop::kFamilyName, tabletop::RegisterFamily);
+  add(playtable::kFamilyName, playtable::RegisterFamily);
 }
 
 }  // namespace gauntlet::envs

@@ -14,7 +14,7 @@
 //   protocol()             single-goal episodes or instruction chains
 //   MakeEnv(request)       one compiled world for a task (or a chain's world)
 //   WriteInitStates(...)   generate a task's fixed initial states
-// and, optionally, ReadTaskFile (run a task definition file outside a suite).
+// and, optionally, GenerateChains (a suite's chains from an algorithm) and ReadTaskFile (run a task definition file outside a suite).
 // Its scripted expert registers beside it from policies/ (RegisterExpert), so
 // envs/ and policies/ never include each other.
 //
@@ -75,6 +75,11 @@ class Family {
   // Writes suite.protocol.trials initial states of `task` to task.init_states
   // (deterministic: the same suite and task give the same bytes).
   virtual Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const = 0;
+
+  // Instruction chains the family generates for a suite (`chains:
+  // {generator: <name>, count: N}`): subtasks index suite.tasks by name.
+  virtual Result<std::vector<ChainSpec>> GenerateChains(const SuiteSpec& suite, const std::string& generator,
+                                                        int count) const;
 
   // Task definition files a user can run outside a suite (`--task-file`):
   // the file name endings the family reads, and what a file says. Families

@@ -12,6 +12,10 @@ Result<TaskFileInfo> Family::ReadTaskFile(const std::string& path) const {
   return Error{path + ": the " + name() + " family has no task files; run one of its suites instead"};
 }
 
+Result<std::vector<ChainSpec>> Family::GenerateChains(const SuiteSpec&, const std::string& generator, int) const {
+  return Error{"the " + name() + " family generates no chains (asked for generator '" + generator + "')"};
+}
+
 Result<std::string> Family::ResolveEmbodiment(const std::string& embodiment) const {
   const std::vector<std::string> known = embodiments();
   if (embodiment.empty()) return known.front();

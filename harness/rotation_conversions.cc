@@ -16,13 +16,25 @@ std::array<double, 3> QuatWxyzToAxisAngle(std::array<double, 4> q) {
   return {q[1] / s * angle, q[2] / s * angle, q[3] / s * angle};
 }
 
-std::array<double, 3> EulerXyzToAxisAngle(double roll, double pitch, double yaw) {
+std::array<double, 4> EulerXyzToQuatWxyz(double roll, double pitch, double yaw) {
   // q = q_z(yaw) * q_y(pitch) * q_x(roll)
   const double cr = std::cos(roll / 2), sr = std::sin(roll / 2);
   const double cp = std::cos(pitch / 2), sp = std::sin(pitch / 2);
   const double cy = std::cos(yaw / 2), sy = std::sin(yaw / 2);
-  return QuatWxyzToAxisAngle({cr * cp * cy + sr * sp * sy, sr * cp * cy - cr * sp * sy,
-                              cr * sp * cy + sr * cp * sy, cr * cp * sy - sr * sp * cy});
+  return {cr * cp * cy + sr * sp * sy, sr * cp * cy - cr * sp * sy, cr * sp * cy + sr * cp * sy,
+          cr * cp * sy - sr * sp * cy};
+}
+
+std::array<double, 3> QuatWxyzToEulerXyz(const std::array<double, 4>& q) {
+  const double w = q[0], x = q[1], y = q[2], z = q[3];
+  const double roll = std::atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
+  const double pitch = std::asin(std::clamp(2 * (w * y - z * x), -1.0, 1.0));
+  const double yaw = std::atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+  return {roll, pitch, yaw};
+}
+
+std::array<double, 3> EulerXyzToAxisAngle(double roll, double pitch, double yaw) {
+  return QuatWxyzToAxisAngle(EulerXyzToQuatWxyz(roll, pitch, yaw));
 }
 
 std::array<double, 3> LiberoQuatToAxisAngle(const std::array<double, 4>& q) {

@@ -6,6 +6,9 @@
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/family_registry.h"
+#include "harness/text_join.h"
+
 namespace gauntlet {
 
 namespace {
@@ -20,8 +23,7 @@ Status CheckKeys(const std::string& path, const YAML::Node& map, const std::set<
   for (const auto& kv : map) {
     const std::string key = kv.first.as<std::string>();
     if (!allowed.count(key)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      const std::string list = JoinText({allowed.begin(), allowed.end()}, ", ");
       return Error{At(path, kv.first) + "unknown key '" + key + "' in " + where + " (allowed: " + list + ")"};
     }
   }
@@ -111,9 +113,27 @@ Result<std::vector<PerturbationGrid>> ParseGrids(const std::string& path, const 
   return grids;
 }
 
+// `chains: {generator: <name>, count: N}`: the suite's family generates them
+// (CALVIN's evaluation chains are an algorithm, not a list to ship).
+Result<std::vector<ChainSpec>> GenerateSuiteChains(const std::string& path, const YAML::Node& node,
+                                                   const SuiteSpec& suite) {
+  if (auto s = CheckKeys(path, node, {"generator", "count"}, "chains"); !s.ok()) return Error{s.message()};
+  auto generator = Get<std::string>(path, node, "generator", true, "");
+  if (!generator.ok()) return generator.error();
+  auto count = Get<int>(path, node, "count", true, 0);
+  if (!count.ok()) return count.error();
+  if (count.value() <= 0) return Error{At(path, node["count"]) + "chains: count must be > 0"};
+  auto family = Families().Find(suite.family);
+  if (!family.ok()) return Error{At(path, node) + family.error().message};
+  auto chains = family.value()->GenerateChains(suite, generator.value(), count.value());
+  if (!chains.ok()) return Error{At(path, node) + chains.error().message};
+  return chains;
+}
+
 // `chains:` a list of {name, subtasks: [task names], init_state}; every
-// subtask must be a task of the suite.
+// subtask must be a task of the suite. A mapping asks the family to generate them.
 Result<std::vector<ChainSpec>> ParseChains(const std::string& path, const YAML::Node& list, const SuiteSpec& suite) {
+  if (list.IsMap()) return GenerateSuiteChains(path, list, suite);
   if (!list.IsSequence() || list.size() == 0) return Error{At(path, list) + "'chains' must be a non-empty list"};
   std::vector<ChainSpec> chains;
   std::set<std::string> names;
@@ -150,7 +170,7 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   if (!read.ok()) return read.error();
   const YAML::Node root = read.value();
   if (auto s = CheckKeys(path, root, {"name", "version", "family", "init_state_seed", "protocol",
-                                      "observation", "tasks", "chains"}, "the suite");
+                                      "observation", "world", "tasks", "chains"}, "the suite");
       !s.ok()) {
     return Error{s.message()};
   }
@@ -193,6 +213,13 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     suite.image_width = size[0];
     suite.image_height = size[1];
   }
+  if (const YAML::Node w = root["world"]) {
+    if (!w.IsMap()) return Error{At(path, w) + "'world' must be a mapping of the family's settings"};
+    for (const auto& kv : w) {
+      if (!kv.second.IsScalar()) return Error{At(path, kv.second) + "world settings are single values"};
+      suite.world[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+  }
   const YAML::Node tasks = root["tasks"];
   if (!tasks || !tasks.IsSequence() || tasks.size() == 0) {
     return Error{At(path, root) + "'tasks' must be a non-empty list"};
@@ -206,15 +233,17 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     task.index = static_cast<int>(suite.tasks.size());
     std::string file, init;
     GAUNTLET_GET(task.name, t, "name", std::string, true, "");
-    GAUNTLET_GET(file, t, "file", std::string, true, "");
+    // Families whose tasks are rules in code (the play table's) have no
+    // task files and derive their start scenes; the family checks.
+    GAUNTLET_GET(file, t, "file", std::string, false, "");
     GAUNTLET_GET(task.instruction, t, "instruction", std::string, true, "");
-    GAUNTLET_GET(init, t, "init_states", std::string, true, "");
+    GAUNTLET_GET(init, t, "init_states", std::string, false, "");
     if (!names.insert(task.name).second) {
       return Error{At(path, t) + "task '" + task.name + "' is listed twice"};
     }
-    task.file = (dir / file).lexically_normal().string();
-    task.init_states = (dir / init).lexically_normal().string();
-    if (!std::filesystem::exists(task.file)) {
+    if (!file.empty()) task.file = (dir / file).lexically_normal().string();
+    if (!init.empty()) task.init_states = (dir / init).lexically_normal().string();
+    if (!task.file.empty() && !std::filesystem::exists(task.file)) {
       return Error{At(path, t["file"]) + "task file not found: " + task.file};
     }
     suite.tasks.push_back(task);

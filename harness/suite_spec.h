@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,9 +15,9 @@ namespace gauntlet {
 struct TaskSpec {
   int index = 0;             // position in the suite (LIBERO task id)
   std::string name;
-  std::string file;          // task definition, absolute path
+  std::string file;          // task definition, absolute path ("" if the family has none)
   std::string instruction;   // what the policy is told
-  std::string init_states;   // fixed initial states, absolute path
+  std::string init_states;   // fixed initial states, absolute path ("" if derived)
 };
 
 struct ProtocolSpec {
@@ -54,6 +55,9 @@ struct SuiteSpec {
   ProtocolSpec protocol;
   std::vector<std::string> cameras;
   int image_width = 128, image_height = 128;
+  // `world:` settings the family reads (the play table's desk scene); the
+  // family rejects keys it does not know.
+  std::map<std::string, std::string> world;
   std::vector<TaskSpec> tasks;
   std::vector<ChainSpec> chains;  // non-empty: every episode is one of these chains
 
@@ -62,6 +66,8 @@ struct SuiteSpec {
 };
 
 // Errors name the file and line ("suites/x.yaml:12: unknown key 'max_step'").
+// A suite whose chains are generated (`chains: {generator, count}`) needs its
+// family registered (harness/family_registry.h) before it loads.
 Result<SuiteSpec> LoadSuite(const std::string& path);
 
 // Several suites run by one command (suites/libero.yaml: the four LIBERO

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 
 namespace gauntlet::envs::tabletop {
 

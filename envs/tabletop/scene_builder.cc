@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "envs/tabletop/backdrop.h"
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 
 namespace gauntlet::envs::tabletop {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "envs/perturbations/image_noise.h"
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 #include "harness/hashing.h"
 
 namespace gauntlet::envs::tabletop {

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "envs/tabletop/init_states.h"
-#include "envs/tabletop/osc_controller.h"
+#include "envs/robots/osc_controller.h"
 #include "envs/tabletop/predicates.h"
 #include "envs/tabletop/scene_builder.h"
 #include "envs/tabletop/scene_perturber.h"

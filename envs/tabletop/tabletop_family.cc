@@ -13,6 +13,8 @@ namespace gauntlet::envs::tabletop {
 Result<std::unique_ptr<Env>> MakeTabletopEnv(const SuiteSpec& suite, const TaskSpec& task,
                                              int image_width, int image_height, bool shadows,
                                              const std::optional<Perturbation>& world, int world_states) {
+  if (task.file.empty()) return Error{suite.path + ": task '" + task.name + "' needs a BDDL file ('file:')"};
+  if (!suite.world.empty()) return Error{suite.path + ": the tabletop family takes no 'world:' settings"};
   auto bddl = LoadBddlFile(task.file);
   if (!bddl.ok()) return bddl.error();
   TabletopOptions options;

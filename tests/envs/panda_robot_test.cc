@@ -1,7 +1,7 @@
 // The arm's kinematics are the Franka Panda's: the hand (flange) pose from our
 // MJCF equals the published modified Denavit-Hartenberg chain, and the joint
 // limits and start configuration are the published / LIBERO values.
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 
 #include <gtest/gtest.h>
 

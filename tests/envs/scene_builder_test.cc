@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "envs/tabletop/init_states.h"
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 #include "envs/tabletop/predicates.h"
 #include "harness/mujoco_handles.h"
 #include "tests/envs/env_fixture.h"

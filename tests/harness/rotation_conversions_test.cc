@@ -28,6 +28,26 @@ TEST(RotationConversions, KnownRotationsAndAntipodes) {
   ExpectNear(LiberoQuatToAxisAngle({1, 0, 0, 0}), {0, 0, 0});
 }
 
+// PyBullet's convention (CALVIN's states): R = Rz(yaw) Ry(pitch) Rx(roll).
+TEST(RotationConversions, EulerXyzQuaternionRoundTrip) {
+  const double h = std::sqrt(0.5);
+  const auto about_x = EulerXyzToQuatWxyz(M_PI, 0, 0);
+  EXPECT_NEAR(about_x[0], 0, 1e-12);
+  EXPECT_NEAR(about_x[1], 1, 1e-12);
+  const auto about_z = EulerXyzToQuatWxyz(0, 0, M_PI / 2);
+  EXPECT_NEAR(about_z[0], h, 1e-12);
+  EXPECT_NEAR(about_z[3], h, 1e-12);
+  // CALVIN's start tool orientation comes back unchanged.
+  ExpectNear(QuatWxyzToEulerXyz(EulerXyzToQuatWxyz(3.09045, -0.02909, 1.50014)), {3.09045, -0.02909, 1.50014});
+  ExpectNear(QuatWxyzToEulerXyz(EulerXyzToQuatWxyz(-0.4, 0.7, -2.9)), {-0.4, 0.7, -2.9});
+  // Extrinsic order: roll first, then pitch about the world's y. The x axis
+  // rotated by (0, pitch, yaw) = Rz(yaw) Ry(pitch) e_x.
+  const auto q = EulerXyzToQuatWxyz(0.3, 0.5, 0);
+  const double w = q[0], x = q[1], y = q[2], z = q[3];
+  const double r20 = 2 * (x * z - w * y);  // row 2, column 0 of R
+  EXPECT_NEAR(r20, -std::sin(0.5), 1e-12);
+}
+
 TEST(RotationConversions, LiberoConversionIsTheTabletopObservations) {
   auto env = testing::SpatialEnv(0);
   ASSERT_TRUE(env->Reset(testing::SpatialEpisode(0, 0)).ok());

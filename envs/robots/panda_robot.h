@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-namespace gauntlet::envs::tabletop {
+namespace gauntlet::envs {
 
 struct PandaSpec {
   static constexpr int kArmDofs = 7;
@@ -33,14 +33,19 @@ inline constexpr const char* kLeftFingerJoint = "robot0_finger_left";
 inline constexpr const char* kRightFingerJoint = "robot0_finger_right";
 inline const char* ArmJointName(int i);  // "robot0_joint1" ... "robot0_joint7"
 
-// The <body> tree of the robot, with its base (link0) at `base` in world.
-std::string PandaBodyMjcf(const std::array<double, 3>& base);
+// The <body> tree of the robot, with its base (link0) at `base` in world and
+// a camera in the hand named `hand_camera`, and fingers `finger_extension`
+// metres longer than the standard hand's (the tool centre point moves out
+// with their tips). Its geoms use the default classes "robot" and "finger",
+// which the including model defines.
+std::string PandaBodyMjcf(const std::array<double, 3>& base, const std::string& hand_camera = kWristCamera,
+                          double finger_extension = 0);
 // The <actuator> entries: 7 torque motors and 2 finger position servos.
 std::string PandaActuatorMjcf();
 
-}  // namespace gauntlet::envs::tabletop
+}  // namespace gauntlet::envs
 
-inline const char* gauntlet::envs::tabletop::ArmJointName(int i) {
+inline const char* gauntlet::envs::ArmJointName(int i) {
   static const char* names[] = {"robot0_joint1", "robot0_joint2", "robot0_joint3",
                                 "robot0_joint4", "robot0_joint5", "robot0_joint6",
                                 "robot0_joint7"};

@@ -17,7 +17,9 @@
 
 #include <mujoco/mujoco.h>
 
-namespace gauntlet::envs::tabletop {
+#include "envs/robots/panda_robot.h"
+
+namespace gauntlet::envs {
 
 struct OscGains {
   double kp = 150;        // robosuite osc_pose default
@@ -33,6 +35,10 @@ class OscController {
   // axis-angle rotation in radians applied in the world frame). Needs positions
   // computed for `d` (mj_kinematics or later).
   void SetDeltaGoal(const mjData* d, const std::array<double, 6>& delta);
+  // Sets an absolute goal: tool position (metres) and rotation (row-major 3x3), world frame.
+  void SetGoal(const std::array<double, 3>& pos, const std::array<double, 9>& rot);
+  // The joint configuration the nullspace term pulls toward (default: LIBERO's start pose).
+  void SetRestPose(const std::array<double, 7>& q) { rest_qpos_ = q; }
 
   // Writes the arm's torque controls for the current state. Needs mj_step1 (or
   // mj_forward) to have run for `d`.
@@ -46,8 +52,9 @@ class OscController {
   std::array<int, 7> qpos_adr_{}, dof_adr_{}, actuator_{};
   std::array<double, 3> goal_pos_{};
   std::array<double, 9> goal_rot_{};  // row-major 3x3
+  std::array<double, 7> rest_qpos_ = PandaSpec::kInitQpos;
   std::vector<int> arm_index_of_dof_;  // dof id -> 0..6 for the arm, -1 otherwise
   std::vector<double> jacp_, jacr_;    // scratch: 3 x nv each
 };
 
-}  // namespace gauntlet::envs::tabletop
+}  // namespace gauntlet::envs

@@ -1,8 +1,8 @@
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 
 #include <sstream>
 
-namespace gauntlet::envs::tabletop {
+namespace gauntlet::envs {
 
 namespace {
 
@@ -18,8 +18,9 @@ std::string Joint(int i, double damping) {
 
 }  // namespace
 
-std::string PandaBodyMjcf(const std::array<double, 3>& base) {
+std::string PandaBodyMjcf(const std::array<double, 3>& base, const std::string& hand_camera, double finger_extension) {
   std::ostringstream x;
+  const double e = finger_extension;
   x << "<body name=\"robot0_link0\" pos=\"" << base[0] << " " << base[1] << " " << base[2]
     << "\">\n"
     << R"(  <inertial pos="-0.04 0 0.06" mass="3.06" diaginertia="0.01 0.01 0.01"/>
@@ -56,17 +57,17 @@ std::string PandaBodyMjcf(const std::array<double, 3>& base) {
                 <body name="robot0_hand" pos="0 0 0.107" quat="0.92387953251128674 0 0 -0.38268343236508978">
                   <inertial pos="0 0 0.03" mass="0.73" diaginertia="0.002 0.0005 0.002"/>
                   <geom class="robot" type="box" size="0.025 0.095 0.025" pos="0 0 0.03" rgba="0.92 0.92 0.92 1"/>
-                  <site name="robot0_tcp" pos="0 0 0.1034" size="0.004" rgba="1 0 0 0" group="4"/>
-                  <camera name="wrist" pos="0.06 0 0.02" quat="0 0.7071068 0.7071068 0" fovy="75"/>
+                  <site name="robot0_tcp" pos="0 0 )" << PandaSpec::kTcpOffset + e << R"(" size="0.004" rgba="1 0 0 0" group="4"/>
+                  <camera name=")" << hand_camera << R"(" pos="0.06 0 0.02" quat="0 0.7071068 0.7071068 0" fovy="75"/>
                   <body name="robot0_finger_left_body" pos="0 0 0.0584">
                     <inertial pos="0 0.01 0.027" mass="0.015" diaginertia="2e-5 2e-5 1e-5"/>
                     <joint name="robot0_finger_left" type="slide" axis="0 1 0" range="0 0.04" damping="8" armature="0.01"/>
-                    <geom class="finger" size="0.011 0.006 0.026" pos="0 0.006 0.027"/>
+                    <geom class="finger" size="0.011 0.006 )" << 0.026 + e / 2 << R"(" pos="0 0.006 )" << 0.027 + e / 2 << R"("/>
                   </body>
                   <body name="robot0_finger_right_body" pos="0 0 0.0584">
                     <inertial pos="0 -0.01 0.027" mass="0.015" diaginertia="2e-5 2e-5 1e-5"/>
                     <joint name="robot0_finger_right" type="slide" axis="0 -1 0" range="0 0.04" damping="8" armature="0.01"/>
-                    <geom class="finger" size="0.011 0.006 0.026" pos="0 -0.006 0.027"/>
+                    <geom class="finger" size="0.011 0.006 )" << 0.026 + e / 2 << R"(" pos="0 -0.006 )" << 0.027 + e / 2 << R"("/>
                   </body>
                 </body>
               </body>
@@ -98,4 +99,4 @@ std::string PandaActuatorMjcf() {
   return x.str();
 }
 
-}  // namespace gauntlet::envs::tabletop
+}  // namespace gauntlet::envs

@@ -1,14 +1,14 @@
-#include "envs/tabletop/osc_controller.h"
+#include "envs/robots/osc_controller.h"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "envs/tabletop/panda_robot.h"
+#include "envs/robots/panda_robot.h"
 #include "harness/check.h"
 
-namespace gauntlet::envs::tabletop {
+namespace gauntlet::envs {
 
 namespace {
 
@@ -66,6 +66,11 @@ void OscController::SetDeltaGoal(const mjData* d, const std::array<double, 6>& d
   Eigen::Map<Eigen::Matrix<double, 3, 3, Eigen::RowMajor>>(goal_rot_.data()) = goal;
 }
 
+void OscController::SetGoal(const std::array<double, 3>& pos, const std::array<double, 9>& rot) {
+  goal_pos_ = pos;
+  goal_rot_ = rot;
+}
+
 void OscController::ApplyTorques(const mjModel* m, mjData* d) {
   constexpr int n = PandaSpec::kArmDofs;
   const int nv = m->nv;
@@ -98,7 +103,7 @@ void OscController::ApplyTorques(const mjModel* m, mjData* d) {
     }
     qd(c) = d->qvel[dof];
     q(c) = d->qpos[qpos_adr_[c]];
-    q0(c) = PandaSpec::kInitQpos[c];
+    q0(c) = rest_qpos_[c];
     bias(c) = d->qfrc_bias[dof];
   }
   const Eigen::Matrix<double, n, n> mass_inv = mass.llt().solve(Eigen::Matrix<double, n, n>::Identity());
@@ -135,4 +140,4 @@ void OscController::ApplyTorques(const mjModel* m, mjData* d) {
   }
 }
 
-}  // namespace gauntlet::envs::tabletop
+}  // namespace gauntlet::envs

@@ -1,0 +1,92 @@
+#include "envs/playtable/playtable_family.h"
+
+#include <cstdio>
+
+#include "envs/playtable/chain_generator.h"
+#include "envs/playtable/playtable_env.h"
+#include "envs/playtable/playtable_tasks.h"
+
+namespace gauntlet::envs::playtable {
+
+namespace {
+
+// The suite's `world:` settings, checked: only `scene` is known.
+Result<std::string> SceneOf(const SuiteSpec& suite) {
+  std::string scene = kEvaluationScene;
+  for (const auto& [key, value] : suite.world) {
+    if (key != "scene") return Error{suite.path + ": world: unknown setting '" + key + "' (known: scene)"};
+    scene = value;
+  }
+  auto layout = FindDeskLayout(scene);
+  if (!layout.ok()) return Error{suite.path + ": world: " + layout.error().message};
+  return scene;
+}
+
+}  // namespace
+
+ActionSpec PlaytableFamily::action_spec(const std::string&) const { return PlaytableActionSpec(); }
+
+ObservationSpec PlaytableFamily::observation_spec(const std::string&, int image_width, int image_height) const {
+  return PlaytableObservationSpec(image_width, image_height);
+}
+
+std::string PlaytableFamily::video_camera() const { return kStaticCamera; }
+
+Result<std::unique_ptr<Env>> PlaytableFamily::MakeEnv(const WorldRequest& r) const {
+  auto embodiment = ResolveEmbodiment(r.embodiment);
+  if (!embodiment.ok()) return embodiment.error();
+  if (r.world) return Error{"the playtable family has no world-changing perturbations yet"};
+  if (FindPlaytableTask(r.task->name) == nullptr) {
+    return Error{r.suite->path + ": task '" + r.task->name + "' is not one of the play table's 34 tasks"};
+  }
+  auto scene = SceneOf(*r.suite);
+  if (!scene.ok()) return scene.error();
+  PlaytableOptions options;
+  options.scene = scene.value();
+  options.render.width = r.image_width;
+  options.render.height = r.image_height;
+  options.render.shadows = r.shadows;
+  auto env = PlaytableEnv::Create(options);
+  if (!env.ok()) return env.error();
+  return std::unique_ptr<Env>(std::move(env).value());
+}
+
+Status PlaytableFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const {
+  return Error{suite.path + ": task '" + task.name +
+               "': the playtable family stores no initial states (each chain's start scene is derived from its "
+               "symbolic start state)"};
+}
+
+Result<std::vector<ChainSpec>> PlaytableFamily::GenerateChains(const SuiteSpec& suite, const std::string& generator,
+                                                               int count) const {
+  if (generator != kCalvinGenerator) {
+    return Error{"unknown chain generator '" + generator + "' (the playtable family has: " + kCalvinGenerator + ")"};
+  }
+  // Suite task index of each play-table task, by name.
+  std::vector<int> index_of(PlaytableTasks().size(), -1);
+  for (const TaskSpec& t : suite.tasks) {
+    const PlaytableTask* task = FindPlaytableTask(t.name);
+    if (task == nullptr) return Error{"task '" + t.name + "' is not one of the play table's 34 tasks"};
+    index_of[task->id] = t.index;
+  }
+  std::vector<ChainSpec> chains;
+  for (const EvaluationChain& g : playtable::GenerateChains(count)) {
+    ChainSpec chain;
+    char name[32];
+    std::snprintf(name, sizeof(name), "chain%04d", static_cast<int>(chains.size()));
+    chain.name = name;
+    chain.init_state = g.start_state_index;
+    for (int id : g.task_ids) {
+      if (index_of[id] < 0) {
+        return Error{chain.name + " needs task '" + PlaytableTasks()[id].name + "', which the suite does not list"};
+      }
+      chain.subtasks.push_back(index_of[id]);
+    }
+    chains.push_back(std::move(chain));
+  }
+  return chains;
+}
+
+Status RegisterFamily(FamilyRegistry& registry) { return registry.Register(std::make_unique<PlaytableFamily>()); }
+
+}  // namespace gauntlet::envs::playtable
