@@ -77,7 +77,10 @@ Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOption
   env->data_ = MakeData(env->model_.get());
   env->action_spec_ = PlaytableActionSpec();
   const mjModel* m = env->model_.get();
-  env->controller_ = std::make_unique<OscController>(m);
+  // Stiffer than LIBERO's OSC and coupled (osc_controller.h): CALVIN's
+  // position-controlled arm reaches a stored target within a step or two
+  // and holds it; so does this one (about 1.5 steps of lag at full speed).
+  env->controller_ = std::make_unique<OscController>(m, OscGains{400, 10, true});
   env->tcp_site_ = mj_name2id(m, mjOBJ_SITE, kTcpSite);
   const char* fingers[2] = {kLeftFingerJoint, kRightFingerJoint};
   for (int i = 0; i < 2; ++i) {

@@ -1,6 +1,8 @@
 #include "envs/playtable/playtable_family.h"
 
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 #include "envs/playtable/chain_generator.h"
 #include "envs/playtable/playtable_env.h"
@@ -20,6 +22,18 @@ Result<std::string> SceneOf(const SuiteSpec& suite) {
   auto layout = FindDeskLayout(scene);
   if (!layout.ok()) return Error{suite.path + ": world: " + layout.error().message};
   return scene;
+}
+
+// CALVIN's generator rejects millions of candidate chains to reproduce
+// numpy's stream (about 2 s for 1,000 on one core), so a process generates
+// each count once, whatever number of suites or tools load it.
+const std::vector<EvaluationChain>& CachedChains(int count) {
+  static std::mutex mutex;
+  static std::map<int, std::vector<EvaluationChain>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(count);
+  if (it == cache.end()) it = cache.emplace(count, playtable::GenerateChains(count)).first;
+  return it->second;
 }
 
 }  // namespace
@@ -70,7 +84,7 @@ Result<std::vector<ChainSpec>> PlaytableFamily::GenerateChains(const SuiteSpec& 
     index_of[task->id] = t.index;
   }
   std::vector<ChainSpec> chains;
-  for (const EvaluationChain& g : playtable::GenerateChains(count)) {
+  for (const EvaluationChain& g : CachedChains(count)) {
     ChainSpec chain;
     char name[32];
     std::snprintf(name, sizeof(name), "chain%04d", static_cast<int>(chains.size()));

@@ -126,8 +126,14 @@ void OscController::ApplyTorques(const mjModel* m, mjData* d) {
   const Eigen::Matrix<double, 6, 6> lambda =
       SpdInverse<6>(jac * mass_inv * jac.transpose());
 
-  Eigen::Matrix<double, n, 1> tau = jp.transpose() * (lambda_p * force) +
-                                    jr.transpose() * (lambda_r * torque);
+  Eigen::Matrix<double, n, 1> tau;
+  if (gains_.coupled) {
+    Eigen::Matrix<double, 6, 1> wrench;
+    wrench << force, torque;
+    tau = jac.transpose() * (lambda * wrench);
+  } else {
+    tau = jp.transpose() * (lambda_p * force) + jr.transpose() * (lambda_r * torque);
+  }
   const Eigen::Matrix<double, n, 6> jbar = mass_inv * jac.transpose() * lambda;
   const Eigen::Matrix<double, n, n> nullspace = Eigen::Matrix<double, n, n>::Identity() - jbar * jac;
   const double kn = gains_.kp_null, kdn = 2 * std::sqrt(kn);

@@ -24,6 +24,11 @@ namespace gauntlet::envs {
 struct OscGains {
   double kp = 150;        // robosuite osc_pose default
   double kp_null = 10;    // nullspace stiffness toward the start configuration
+  // robosuite decouples position and orientation (a 3x3 inertia each). With
+  // the full 6x6 operational-space inertia instead, the nullspace pull no
+  // longer leaks into the tool's motion, so a fixed goal is held exactly
+  // (the play table accumulates actions on a stored goal; LIBERO does not).
+  bool coupled = false;
 };
 
 class OscController {

@@ -59,7 +59,7 @@ void MoveTo(PlaytableEnv& env, std::array<double, 3>& target, const std::array<d
 }
 
 std::array<double, 3> Tcp(PlaytableEnv& env) {
-  const auto& r = env.Observe({}).state.at("robot_obs");
+  const std::vector<double> r = env.Observe({}).state.at("robot_obs");
   return {r[0], r[1], r[2]};
 }
 
@@ -126,7 +126,7 @@ TEST(PlaytableEnv, RelativeActionsAccumulateOnTheStoredTarget) {
   EXPECT_NEAR(end[2], start[2], 0.005);
   // Gripper: -1 closes (CALVIN's sign), and robot_obs records the command.
   for (int i = 0; i < 20; ++i) env->Step({0, 0, 0, 0, 0, 0, -1});
-  const auto& robot = env->Observe({}).state.at("robot_obs");
+  const std::vector<double> robot = env->Observe({}).state.at("robot_obs");
   EXPECT_LT(robot[6], 0.01);
   EXPECT_EQ(robot[14], -1.0);
 }
