@@ -267,6 +267,7 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   options.workers = a.workers;
   options.render = render;
   options.render_backend = a.render_backend;
+  options.world_per_task = family.world_per_task();
   options.runner.chunk_mode = chunk_mode.value();
   options.runner.replan_steps = a.replan_steps;
   options.runner.ensemble_decay = a.ensemble_decay;

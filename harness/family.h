@@ -69,6 +69,10 @@ class Family {
                                            int image_height) const = 0;
   virtual std::string video_camera() const = 0;
   virtual EpisodeProtocol protocol() const { return EpisodeProtocol::kSingleGoal; }
+  // False when one world serves every task of a suite (the play table: its
+  // tasks are rules over the same desk), so a worker keeps its world when
+  // consecutive episodes start with different tasks.
+  virtual bool world_per_task() const { return true; }
 
   virtual Result<std::unique_ptr<Env>> MakeEnv(const WorldRequest& request) const = 0;
 

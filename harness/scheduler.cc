@@ -98,7 +98,8 @@ void Worker(std::shared_ptr<Shared> shared, std::shared_ptr<Slot> slot) {
     const WorkItem& item = s.work[i];
     const bool own_world = item.spec.perturbation && ChangesWorld(*item.spec.perturbation);
     const std::string world = own_world ? item.spec.key.variant : "";
-    if (item.spec.task_index != env_task || world != env_world || item.spec.embodiment != env_embodiment) {
+    const bool task_changed = item.spec.task_index != env_task && (s.options.world_per_task || env_task < 0);
+    if (task_changed || world != env_world || item.spec.embodiment != env_embodiment) {
       env.reset();
       env_error.clear();
       env_task = item.spec.task_index;

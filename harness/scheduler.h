@@ -25,7 +25,8 @@ namespace gauntlet {
 // `world` is set when the episode's perturbation changes the world itself
 // (ChangesWorld): the family builds that variant's world. `embodiment` is the
 // episode's robot (EpisodeSpec::embodiment; "" = the family's default). A
-// worker rebuilds its world when any of the three changes between episodes.
+// worker rebuilds its world when any of the three changes between episodes
+// (the task only when ScheduleOptions::world_per_task).
 using EnvFactory = std::function<Result<std::unique_ptr<Env>>(
     const TaskSpec& task, const std::optional<Perturbation>& world, const std::string& embodiment)>;
 using PolicyFactory = std::function<Result<std::unique_ptr<Policy>>()>;
@@ -42,6 +43,7 @@ struct ScheduleOptions {
   std::string render_backend = "auto";
   RunnerOptions runner;
   double watchdog_grace_s = 30;     // beyond runner.episode_timeout_s
+  bool world_per_task = true;       // false: a worker's world serves every task (Family::world_per_task)
 };
 
 // Returns an error only when nothing can run at all (e.g. no GL context); an

@@ -25,6 +25,7 @@ class PlaytableFamily : public Family {
   ObservationSpec observation_spec(const std::string& embodiment, int image_width, int image_height) const override;
   std::string video_camera() const override;
   EpisodeProtocol protocol() const override { return EpisodeProtocol::kChain; }
+  bool world_per_task() const override { return false; }
   Result<std::unique_ptr<Env>> MakeEnv(const WorldRequest& request) const override;
   Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const override;
   Result<std::vector<ChainSpec>> GenerateChains(const SuiteSpec& suite, const std::string& generator,
