@@ -8,6 +8,7 @@
 #include "app/suite_paths.h"
 #include "gauntlet_build_paths.h"
 #include "harness/family_registry.h"
+#include "harness/text_join.h"
 
 namespace fs = std::filesystem;
 
@@ -17,8 +18,9 @@ namespace {
 
 std::string Describe(const SuiteSet& set) {
   int tasks = 0, episodes = 0, perturbed = 0;
-  std::vector<std::string> families;
+  std::vector<std::string> families, names;
   for (const SuiteSpec& s : set.suites) {
+    names.push_back(s.name);
     if (auto family = Families().FamilyOf(s); !family.ok()) return "INVALID: " + family.error().message;
     if (std::find(families.begin(), families.end(), s.family) == families.end()) families.push_back(s.family);
     tasks += static_cast<int>(s.tasks.size());
@@ -31,11 +33,7 @@ std::string Describe(const SuiteSet& set) {
   }
   std::string text = std::to_string(tasks) + " tasks, " + std::to_string(episodes) + " episodes";
   if (perturbed > 0) text += " (" + std::to_string(perturbed) + " perturbed variants)";
-  if (set.suites.size() > 1) {
-    text += " (set:";
-    for (const SuiteSpec& s : set.suites) text += " " + s.name;
-    text += ")";
-  }
+  if (set.suites.size() > 1) text += " (set: " + JoinText(names, " ") + ")";
   for (const std::string& f : families) text += " [" + f + "]";
   return text;
 }

@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "harness/text_join.h"
+
 namespace gauntlet {
 
 const char* ToString(ActionKind kind) {
@@ -41,12 +43,12 @@ namespace {
 // Parses `text` as one of the names ToString gives the enum's values.
 template <typename E>
 Result<E> ParseEnum(const std::string& text, std::initializer_list<E> values, const char* what) {
-  std::string known;
+  std::vector<std::string> known;
   for (E v : values) {
     if (text == ToString(v)) return v;
-    known += (known.empty() ? "" : ", ") + std::string(ToString(v));
+    known.push_back(ToString(v));
   }
-  return Error{"unknown " + std::string(what) + " '" + text + "' (known: " + known + ")"};
+  return Error{"unknown " + std::string(what) + " '" + text + "' (known: " + JoinText(known, ", ") + ")"};
 }
 
 }  // namespace
@@ -103,9 +105,7 @@ Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted) {
   std::string message = "action spec mismatch: the task expects " + expected.Describe() +
                         " but the policy emits " + emitted.Describe();
   if (convertible && !fixes.empty()) {
-    std::string list;
-    for (const auto& f : fixes) list += (list.empty() ? "" : ",") + f;
-    message += " (convert explicitly with --adapt " + list + ")";
+    message += " (convert explicitly with --adapt " + JoinText(fixes, ",") + ")";
   } else {
     message += " (no adapter converts between these)";
   }

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <vector>
 
+#include "harness/text_join.h"
+
 // Only types and constants come from these headers: every EGL and OSMesa
 // function is resolved with dlsym. EGL's prototypes are switched off so that a
 // direct call cannot creep in; OSMesa's are only named inside decltype.
@@ -35,9 +37,9 @@ std::string LastDlError() {
 
 // Resolves `name` in `library` into *fn; appends the name to *missing if absent.
 template <class Fn>
-void ResolveSymbol(void* library, const char* name, Fn* fn, std::string* missing) {
+void ResolveSymbol(void* library, const char* name, Fn* fn, std::vector<std::string>* missing) {
   *fn = reinterpret_cast<Fn>(dlsym(library, name));
-  if (*fn == nullptr) *missing += std::string(missing->empty() ? "" : ", ") + name;
+  if (*fn == nullptr) missing->push_back(name);
 }
 
 // ---------------------------------------------------------------------------
@@ -71,7 +73,7 @@ const EglApi& Egl() {
       a.error = "cannot load " + a.soname + " (" + LastDlError() + "); " + kEglLibraryHint;
       return a;
     }
-    std::string missing;
+    std::vector<std::string> missing;
     ResolveSymbol(a.library, "eglGetProcAddress", &a.get_proc_address, &missing);
     ResolveSymbol(a.library, "eglInitialize", &a.initialize, &missing);
     ResolveSymbol(a.library, "eglTerminate", &a.terminate, &missing);
@@ -90,10 +92,10 @@ const EglApi& Egl() {
           a.get_proc_address("eglGetPlatformDisplayEXT"));
     }
     if (a.get_platform_display == nullptr && a.get_platform_display_ext == nullptr) {
-      missing += std::string(missing.empty() ? "" : ", ") + "eglGetPlatformDisplay[EXT]";
+      missing.push_back("eglGetPlatformDisplay[EXT]");
     }
     if (!missing.empty()) {
-      a.error = a.soname + " lacks " + missing;
+      a.error = a.soname + " lacks " + JoinText(missing, ", ");
       a.library = nullptr;
     }
     return a;
@@ -115,27 +117,27 @@ struct OsMesaApi {
 const OsMesaApi& OsMesa() {
   static const OsMesaApi api = [] {
     OsMesaApi a;
-    std::string tried;
+    std::vector<std::string> tried;
     for (const char* soname : {"libOSMesa.so.8", "libOSMesa.so.6", "libOSMesa.so"}) {
       a.library = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
       if (a.library != nullptr) {
         a.soname = soname;
         break;
       }
-      tried += std::string(tried.empty() ? "" : "; ") + LastDlError();
+      tried.push_back(LastDlError());
     }
     if (a.library == nullptr) {
-      a.error = "cannot load libOSMesa (" + tried + "); " + kOsMesaHint;
+      a.error = "cannot load libOSMesa (" + JoinText(tried, "; ") + "); " + kOsMesaHint;
       return a;
     }
-    std::string missing;
+    std::vector<std::string> missing;
     ResolveSymbol(a.library, "OSMesaCreateContextExt", &a.create_context_ext, &missing);
     ResolveSymbol(a.library, "OSMesaDestroyContext", &a.destroy_context, &missing);
     ResolveSymbol(a.library, "OSMesaMakeCurrent", &a.make_current, &missing);
     ResolveSymbol(a.library, "OSMesaGetCurrentContext", &a.get_current_context, &missing);
     ResolveSymbol(a.library, "OSMesaGetProcAddress", &a.get_proc_address, &missing);
     if (!missing.empty()) {
-      a.error = a.soname + " lacks " + missing;
+      a.error = a.soname + " lacks " + JoinText(missing, ", ");
       a.library = nullptr;
     }
     return a;
@@ -460,7 +462,7 @@ Result<std::unique_ptr<GlContext>> GlContext::Create(const std::string& preferen
     return Error{"GL context size must be positive, got " + std::to_string(width) + "x" +
                  std::to_string(height)};
   }
-  std::string failures;
+  std::vector<std::string> failures;
   for (RenderBackend backend : candidates) {
     Result<ImplPtr> impl = CreateBackend(backend, width, height);
     if (impl.ok()) {
@@ -468,12 +470,11 @@ Result<std::unique_ptr<GlContext>> GlContext::Create(const std::string& preferen
       t_current = context.get();
       return context;
     }
-    failures += std::string(failures.empty() ? "" : "; ") + ToString(backend) + ": " +
-                impl.error().message;
+    failures.push_back(std::string(ToString(backend)) + ": " + impl.error().message);
   }
   // A failed attempt may have unbound whatever was current here.
   if (t_current != nullptr) t_current->MakeCurrent();
-  return Error{"no offscreen OpenGL context (render backend '" + preference + "'): " + failures};
+  return Error{"no offscreen OpenGL context (render backend '" + preference + "'): " + JoinText(failures, "; ")};
 }
 
 GlContext::GlContext(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

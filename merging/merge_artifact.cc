@@ -8,6 +8,7 @@
 #include <set>
 
 #include "harness/run_metadata.h"
+#include "harness/text_join.h"
 #include "merging/module_tensors.h"
 #include "merging/torch_errors.h"
 
@@ -277,12 +278,10 @@ Result<ParameterMap> ArtifactBaseParameters(const MergeArtifact& artifact) {
 }
 
 Result<size_t> FindArtifactTask(const MergeArtifact& artifact, const std::string& label) {
-  std::string known;
   for (size_t t = 0; t < artifact.tasks.size(); ++t) {
     if (artifact.tasks[t] == label) return t;
-    known += (known.empty() ? "" : ", ") + artifact.tasks[t];
   }
-  return Error{artifact.path + ": no task '" + label + "' (its tasks: " + known + ")"};
+  return Error{artifact.path + ": no task '" + label + "' (its tasks: " + JoinText(artifact.tasks, ", ") + ")"};
 }
 
 Result<ParameterMap> ArtifactModel(const MergeArtifact& artifact, const ParameterMap& base, std::optional<size_t> task) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/text_join.h"
 #include "merging/merge_artifact.h"
 #include "merging/merge_diagnostics.h"
 #include "merging/merge_methods.h"
@@ -160,9 +161,9 @@ Status WriteRecord(const MergeResult& result, const std::string& out, bool modul
 }  // namespace
 
 std::string MergeMethodNames() {
-  std::string names;
-  for (const auto& m : MergeMethods()) names += (names.empty() ? "" : ", ") + m.name;
-  return names;
+  std::vector<std::string> names;
+  for (const auto& m : MergeMethods()) names.push_back(m.name);
+  return JoinText(names, ", ");
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "harness/text_join.h"
 #include "merging/diagnostics_accumulator.h"
 #include "merging/tensor_merger.h"
 #include "merging/torch_errors.h"
@@ -183,12 +184,6 @@ const MethodEntry* FindEntry(const std::string& name) {
   return nullptr;
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 }  // namespace
 
 const std::vector<MergeMethodInfo>& MergeMethods() {
@@ -210,7 +205,7 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
   if (entry == nullptr) {
     std::vector<std::string> known;
     for (const auto& info : MergeMethods()) known.push_back(info.name);
-    return Error{"unknown merge method '" + method + "'; known methods: " + JoinNames(known)};
+    return Error{"unknown merge method '" + method + "'; known methods: " + JoinText(known, ", ")};
   }
   std::vector<ParamSpec> specs = entry->info.params;
   // A method declaring `merge` builds on an inner method and takes its keys as merge.<key>.
@@ -219,7 +214,7 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
     auto given = params.find("merge");
     const std::string inner_name = given == params.end() ? merge->default_value : given->second;
     if (std::find(kInnerMethods.begin(), kInnerMethods.end(), inner_name) == kInnerMethods.end()) {
-      return Error{method + ": merge=" + inner_name + " is not one of " + JoinNames(kInnerMethods)};
+      return Error{method + ": merge=" + inner_name + " is not one of " + JoinText(kInnerMethods, ", ")};
     }
     for (ParamSpec spec : FindEntry(inner_name)->info.params) {
       for (const InnerDefault& changed : entry->inner_defaults) {
@@ -252,7 +247,7 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   if (!compatible.ok()) return Error{compatible.message()};
   const std::vector<std::string> unmatched = options.selection.UnmatchedPatterns(base.names());
   if (!unmatched.empty()) {
-    return Error{"parameter pattern(s) " + JoinNames(unmatched) + " match no parameter of base '" + base.source() +
+    return Error{"parameter pattern(s) " + JoinText(unmatched, ", ") + " match no parameter of base '" + base.source() +
                  "'"};
   }
 

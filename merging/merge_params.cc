@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "harness/text_join.h"
+
 namespace gauntlet::merging {
 
 namespace {
@@ -25,12 +27,6 @@ bool ParseFlag(const std::string& text, bool& value) {
   if (!is_true && text != "false" && text != "0") return false;
   value = is_true;
   return true;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 std::string RangeText(const ParamSpec& spec) {
@@ -65,7 +61,7 @@ Result<std::string> Canonical(const std::string& method, const ParamSpec& spec, 
     }
     case ParamKind::kChoice:
       if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
-        return Error{where + " is not one of " + Join(spec.choices)};
+        return Error{where + " is not one of " + JoinText(spec.choices, ", ")};
       }
       return text;
   }
@@ -121,7 +117,7 @@ Result<ResolvedParams> ResolveParams(const std::string& method, const std::vecto
   for (const auto& [key, value] : given) {
     if (!std::binary_search(known.begin(), known.end(), key)) {
       return Error{method + ": unknown hyperparameter '" + key + "'; " + method +
-                   (known.empty() ? " takes none" : " takes " + Join(known))};
+                   (known.empty() ? " takes none" : " takes " + JoinText(known, ", "))};
     }
   }
   std::map<std::string, std::string> values;

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "harness/run_metadata.h"
+#include "harness/text_join.h"
 
 namespace gauntlet::policies {
 
@@ -54,11 +55,10 @@ Result<ActionDenormalizer> ActionDenormalizer::Load(const std::string& argument,
   }
   if (mode.empty()) {
     if (present.size() != 1) {
-      std::string list;
-      for (const auto& p : present) list += (list.empty() ? "" : ", ") + p;
       return Error{"--adapt denorm: " + where + ": " +
                    (present.empty() ? "holds none of min/max, q01/q99, mean/std"
-                                    : "holds several statistics (" + list + "): pick one with " + d.path_ + "@MODE")};
+                                    : "holds several statistics (" + JoinText(present, ", ") + "): pick one with " +
+                                          d.path_ + "@MODE")};
     }
     mode = present[0];
   }

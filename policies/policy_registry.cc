@@ -1,5 +1,6 @@
 #include "policies/policy_registry.h"
 
+#include "harness/text_join.h"
 #include "policies/noop_policy.h"
 #include "policies/random_policy.h"
 
@@ -10,9 +11,8 @@ std::vector<std::string> BuiltinPolicyNames() { return {"noop", "random"}; }
 Result<std::unique_ptr<Policy>> MakePolicy(const std::string& name, const ActionSpec& family_spec) {
   if (name == "noop") return std::unique_ptr<Policy>(new NoopPolicy(family_spec));
   if (name == "random") return std::unique_ptr<Policy>(new RandomPolicy(family_spec));
-  std::string list;
-  for (const auto& n : BuiltinPolicyNames()) list += (list.empty() ? "" : ", ") + n;
-  return Error{"unknown policy '" + name + "' (built in: oracle, probe, replay, " + list + ")"};
+  return Error{"unknown policy '" + name + "' (built in: oracle, probe, replay, " +
+               JoinText(BuiltinPolicyNames(), ", ") + ")"};
 }
 
 }  // namespace gauntlet::policies

@@ -178,12 +178,12 @@ std::string JoinedList(const py::object& value) {
   if (value.is_none()) return "";
   if (py::isinstance<py::str>(value)) return value.cast<std::string>();
   if (py::isinstance<py::int_>(value)) return std::to_string(value.cast<long>());
-  std::string out;
+  std::vector<std::string> items;
   for (py::handle item : value) {
-    std::string text = py::isinstance<py::int_>(item) ? std::to_string(item.cast<long>()) : py::str(item).cast<std::string>();
-    out += (out.empty() ? "" : ",") + text;
+    items.push_back(py::isinstance<py::int_>(item) ? std::to_string(item.cast<long>())
+                                                   : py::str(item).cast<std::string>());
   }
-  return out;
+  return JoinText(items, ",");
 }
 
 std::vector<std::string> OptionItems(const py::object& value) {

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "harness/text_join.h"
 #include "reports/perturbation_table.h"
 #include "reports/suite_table.h"
 #include "reports/table_cells.h"
@@ -172,7 +173,7 @@ std::string PerturbationTableHtml(const PerturbationTable& table) {
   o << "<th>Total</th><th>Clean</th></tr></thead><tbody>\n";
   for (const auto& row : table.rows) {
     o << "<tr><th scope=\"row\" title=\"runs: ";
-    for (size_t i = 0; i < row.runs.size(); ++i) o << (i ? ", " : "") << EscapeHtml(row.runs[i]);
+    o << EscapeHtml(JoinText(row.runs, ", "));  // the separator needs no escaping
     o << "\">" << EscapeHtml(row.policy + " (" + row.set + ")") << "</th>";
     for (const auto& column : columns) {
       auto it = cells.find({row.policy, row.set, column});

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "harness/text_join.h"
 #include "reports/table_reader.h"
 
 namespace gauntlet::reports {
@@ -87,11 +88,11 @@ std::string Caption(const SuiteTable& t, const IntervalOptions& intervals) {
   }
   for (const auto& row : t.rows) {
     if (!row.combined) continue;
-    std::string runs;
+    std::vector<std::string> runs;
     for (const auto& suite : t.suites) {
-      if (row.cells.count(suite)) runs += (runs.empty() ? "" : ", ") + row.cells.at(suite).run;
+      if (row.cells.count(suite)) runs.push_back(row.cells.at(suite).run);
     }
-    caption += " " + row.policy + ": runs " + runs + ".";
+    caption += " " + row.policy + ": runs " + JoinText(runs, ", ") + ".";
   }
   return caption;
 }
@@ -205,8 +206,9 @@ Result<SuiteTable> BuildSuiteTable(const std::string& db_path, const std::vector
       auto run = std::find_if(runs.value().begin(), runs.value().end(),
                               [&](const TableRun& r) { return r.info.name == name; });
       if (run == runs.value().end()) {
-        std::string known;
-        for (const TableRun& r : runs.value()) known += (known.empty() ? "" : ", ") + r.info.name;
+        std::vector<std::string> names;
+        for (const TableRun& r : runs.value()) names.push_back(r.info.name);
+        const std::string known = JoinText(names, ", ");
         return Error{"--row '" + named.name + "': no run named '" + name + "' in " + db_path +
                      " (runs: " + (known.empty() ? "none" : known) + ")"};
       }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "harness/text_join.h"
 #include "reports/text_table.h"
 #include "reports/wilson.h"
 #include "results/run_reader.h"
@@ -166,9 +167,9 @@ Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptio
   if (!runs.ok()) return runs.error();
 
   std::string out;
-  std::string names;
+  std::vector<std::string> names;
   for (const RunInfo& run : runs.value()) {
-    names += (names.empty() ? "" : ", ") + run.name;
+    names.push_back(run.name);
     if (!options.run_name.empty() && run.name != options.run_name) continue;
     Result<std::vector<TaskCounts>> tasks = reader.value().CountByTask(run.run_id);
     if (!tasks.ok()) return tasks.error();
@@ -180,8 +181,9 @@ Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptio
     if (any) out += FormatPerturbations(perturbed.value());
   }
   if (out.empty() && !options.run_name.empty()) {
-    return Error{db_path + ": no run named '" + options.run_name + "' (runs: " +
-                 (names.empty() ? "none" : names) + ")"};
+    const std::string known = JoinText(names, ", ");
+    return Error{db_path + ": no run named '" + options.run_name + "' (runs: " + (known.empty() ? "none" : known) +
+                 ")"};
   }
   if (out.empty()) return "no runs in " + db_path + "\n";
   return out;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/hashing.h"
+#include "harness/text_join.h"
 
 namespace gauntlet::results {
 
@@ -56,13 +57,12 @@ std::string DescribeConfigChanges(const std::string& before_json, const std::str
   for (const auto& [key, value] : Leaves(after_json)) leaves[key].second = value;
 
   auto shown = [](const std::string& text) { return text.empty() ? "(absent)" : text; };
-  std::string changes;
+  std::vector<std::string> changes;
   for (const auto& [key, values] : leaves) {
     if (values.first == values.second) continue;
-    if (!changes.empty()) changes += "; ";
-    changes += key + ": " + shown(values.first) + " -> " + shown(values.second);
+    changes.push_back(key + ": " + shown(values.first) + " -> " + shown(values.second));
   }
-  return changes;
+  return JoinText(changes, "; ");
 }
 
 }  // namespace gauntlet::results

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "harness/text_join.h"
 #include "results/schema.h"
 
 namespace gauntlet::results {
@@ -111,12 +112,13 @@ Result<std::vector<PerturbationCounts>> RunReader::CountByPerturbation(std::int6
 Result<std::int64_t> RunReader::FindRun(const std::string& run_name) const {
   auto runs = ListRuns();
   if (!runs.ok()) return runs.error();
-  std::string names;
+  std::vector<std::string> names;
   for (const RunInfo& run : runs.value()) {
     if (run.name == run_name) return run.run_id;
-    names += (names.empty() ? "" : ", ") + run.name;
+    names.push_back(run.name);
   }
-  return Error{path() + ": no run named '" + run_name + "' (runs: " + (names.empty() ? "none" : names) + ")"};
+  const std::string known = JoinText(names, ", ");
+  return Error{path() + ": no run named '" + run_name + "' (runs: " + (known.empty() ? "none" : known) + ")"};
 }
 
 Result<std::vector<EpisodeRecord>> RunReader::Episodes(std::int64_t run_id) const {

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "harness/check.h"
+#include "harness/text_join.h"
 
 namespace gauntlet::envs {
 
@@ -359,13 +360,13 @@ const char* ToString(NoiseKind kind) {
 }
 
 Result<NoiseKind> ParseNoiseKind(const std::string& text) {
-  std::string known;
+  std::vector<std::string> known;
   for (NoiseKind kind : {NoiseKind::kMotionBlur, NoiseKind::kGaussianBlur, NoiseKind::kZoomBlur,
                          NoiseKind::kFog, NoiseKind::kGlassBlur}) {
     if (text == ToString(kind)) return kind;
-    known += (known.empty() ? "" : ", ") + std::string(ToString(kind));
+    known.push_back(ToString(kind));
   }
-  return Error{"unknown noise kind '" + text + "' (known: " + known + ")"};
+  return Error{"unknown noise kind '" + text + "' (known: " + JoinText(known, ", ") + ")"};
 }
 
 std::pair<NoiseKind, int> NoiseFromIndex(int n) {

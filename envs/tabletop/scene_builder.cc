@@ -4,6 +4,7 @@
 
 #include "envs/tabletop/backdrop.h"
 #include "envs/robots/panda_robot.h"
+#include "harness/text_join.h"
 
 namespace gauntlet::envs::tabletop {
 
@@ -185,10 +186,8 @@ std::vector<std::string> SupportedProblemClasses() {
 Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& options) {
   const ArenaSpec* arena = FindArena(task.problem_class);
   if (arena == nullptr) {
-    std::string list;
-    for (const auto& c : SupportedProblemClasses()) list += (list.empty() ? "" : ", ") + c;
     return Error{task.source + ": problem class '" + task.problem_class +
-                 "' is not supported yet (supported: " + list + ")"};
+                 "' is not supported yet (supported: " + JoinText(SupportedProblemClasses(), ", ") + ")"};
   }
   TabletopScene scene;
   scene.task = task;
@@ -199,10 +198,8 @@ Result<TabletopScene> BuildScene(const BddlTask& task, const SceneOptions& optio
   auto known = [&](const BddlInstance& inst) -> Result<const ObjectModel*> {
     const ObjectModel* model = FindObjectModel(inst.category);
     if (model == nullptr) {
-      std::string list;
-      for (const auto& c : KnownCategories()) list += (list.empty() ? "" : ", ") + c;
-      return Error{Where(task, inst.line) + "unknown object category '" + inst.category +
-                   "' for '" + inst.name + "' (known: " + arena->surface_category + ", " + list + ")"};
+      return Error{Where(task, inst.line) + "unknown object category '" + inst.category + "' for '" + inst.name +
+                   "' (known: " + arena->surface_category + ", " + JoinText(KnownCategories(), ", ") + ")"};
     }
     return model;
   };

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness/run_metadata.h"
+#include "harness/text_join.h"
 #include "merging/merge_artifact.h"
 #include "merging/module_tensors.h"
 #include "policies/torchscript/torchscript_actor.h"
@@ -107,10 +108,8 @@ class MergedPolicy : public Policy {
   }
 
   std::string EpisodeText() const {
-    std::string tasks;
-    for (const std::string& t : artifact_.tasks) tasks += (tasks.empty() ? "" : ", ") + t;
     return "task '" + context_.task + "', suite '" + context_.suite + "', embodiment '" + context_.embodiment +
-           "'; the artifact's tasks: " + tasks;
+           "'; the artifact's tasks: " + JoinText(artifact_.tasks, ", ");
   }
 
   void RouteEpisode(const Observation& observation) {
@@ -163,10 +162,11 @@ class MergedPolicy : public Policy {
       for (const ValueProbe& probe : probes_) {
         auto it = hidden.find(probe.hidden);
         if (it == hidden.end()) {
-          std::string keys;
-          for (const auto& [key, value] : hidden) keys += (keys.empty() ? "" : ", ") + key;
-          throw PolicyError(info_.source + ": hidden_states has no '" + probe.hidden + "' (it gives: " + keys +
-                            "), which router_values pairs with '" + probe.parameter + "'");
+          std::vector<std::string> keys;
+          for (const auto& [key, value] : hidden) keys.push_back(key);
+          throw PolicyError(info_.source + ": hidden_states has no '" + probe.hidden +
+                            "' (it gives: " + JoinText(keys, ", ") + "), which router_values pairs with '" +
+                            probe.parameter + "'");
         }
         const int64_t d = probe.basis.size(1);
         if (it->second.dim() == 0 || it->second.size(-1) != d) {
@@ -264,12 +264,13 @@ Result<std::map<std::string, std::string>> ParseLookup(const std::string& text) 
 }
 
 std::string MergedParts(const nlohmann::json& manifest) {
-  std::string parts;
-  for (const auto& p : manifest.value("include", nlohmann::json::array())) parts += (parts.empty() ? "" : ",") + p.get<std::string>();
-  if (parts.empty()) parts = "all";
-  std::string except;
-  for (const auto& p : manifest.value("exclude", nlohmann::json::array())) except += (except.empty() ? "" : ",") + p.get<std::string>();
-  return except.empty() ? parts : parts + " except " + except;
+  auto patterns = [&](const char* key) {
+    std::vector<std::string> out;
+    for (const auto& p : manifest.value(key, nlohmann::json::array())) out.push_back(p.get<std::string>());
+    return JoinText(out, ",");
+  };
+  const std::string parts = patterns("include"), except = patterns("exclude");
+  return (parts.empty() ? "all" : parts) + (except.empty() ? "" : " except " + except);
 }
 
 }  // namespace

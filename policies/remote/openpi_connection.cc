@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/text_join.h"
 #include "policies/remote/msgpack_numpy.h"
 
 namespace gauntlet::policies::remote {
@@ -33,8 +34,8 @@ std::string SummariseServerError(const std::string& text) {
     if (!line.empty()) lines.push_back(line);
   }
   constexpr size_t kFirst = 4;
-  std::string out;
-  for (size_t i = 0; i < std::min(lines.size(), kFirst); ++i) out += (i ? " | " : "") + lines[i];
+  const std::vector<std::string> first(lines.begin(), lines.begin() + std::min(lines.size(), kFirst));
+  std::string out = JoinText(first, " | ");
   if (lines.size() > kFirst) out += " | ... | " + lines.back();
   if (out.size() > 600) out = out.substr(0, 597) + "...";
   return out.empty() ? "(empty error message)" : out;

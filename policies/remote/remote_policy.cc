@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "harness/text_join.h"
 #include "policies/declared_spec.h"
 #include "policies/remote/episode_messages.h"
 #include "policies/remote/msgpack_numpy.h"
@@ -162,9 +163,10 @@ class RemotePolicy : public Policy {
     if (reply.type != msgpack::type::MAP) fail("the reply is not a map");
     const msgpack::object* actions = remote::FindKey(reply, "actions");
     if (!actions) {
-      std::string keys;
+      std::vector<std::string> names;
       const nlohmann::json picture = remote::ToJson(reply);
-      for (const auto& [key, value] : picture.items()) keys += (keys.empty() ? "" : ", ") + key;
+      for (const auto& [key, value] : picture.items()) names.push_back(key);
+      const std::string keys = JoinText(names, ", ");
       fail("the reply has no 'actions' (keys: " + (keys.empty() ? "none" : keys) + ")");
     }
     auto array = remote::DecodeNdArray(*actions);

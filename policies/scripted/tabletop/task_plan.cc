@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "harness/policy.h"
+#include "harness/text_join.h"
 #include "policies/scripted/tabletop/mouth.h"
 
 namespace gauntlet::policies::scripted::tabletop {
@@ -11,11 +12,7 @@ namespace {
 constexpr double kOpenEnough = 0.03;  // a drawer this close to its open target counts as open
 }  // namespace
 
-std::string AtomText(const std::vector<std::string>& atom) {
-  std::string text;
-  for (const auto& w : atom) text += (text.empty() ? "" : " ") + w;
-  return text;
-}
+std::string AtomText(const std::vector<std::string>& atom) { return JoinText(atom, " "); }
 
 std::optional<Subgoal> NextSubgoal(const PrivilegedState& s) {
   // Open / switch on first, then the placements in goal order, close / switch off last.
