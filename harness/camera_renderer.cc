@@ -4,18 +4,19 @@
 #include <cstddef>
 #include <mutex>
 
+#include "harness/text_join.h"
+
 namespace gauntlet {
 namespace {
 
 std::string CameraNames(const mjModel* m) {
   if (m->ncam == 0) return "(the model has none)";
-  std::string names;
+  std::vector<std::string> names;
   for (int i = 0; i < m->ncam; ++i) {
-    if (i > 0) names += ", ";
     const char* name = m->names + m->name_camadr[i];
-    names += *name != '\0' ? name : "<unnamed #" + std::to_string(i) + ">";
+    names.push_back(*name != '\0' ? name : "<unnamed #" + std::to_string(i) + ">");
   }
-  return names;
+  return JoinText(names, ", ");
 }
 
 // OpenGL returns rows bottom-up; Image wants row 0 at the top.

@@ -16,6 +16,7 @@
 
 #include "gauntlet_build_paths.h"
 #include "harness/hashing.h"
+#include "harness/text_join.h"
 
 namespace gauntlet {
 
@@ -52,11 +53,11 @@ std::string CpuFlags() {
     if (model.empty() && line.rfind("model name", 0) == 0) model = line.substr(line.find(':') + 2);
     if (flags.empty() && line.rfind("flags", 0) == 0) flags = " " + line.substr(line.find(':') + 1) + " ";
   }
-  std::string simd;
+  std::vector<std::string> simd;
   for (const char* f : {"sse4_2", "avx", "avx2", "fma", "avx512f"}) {
-    if (flags.find(std::string(" ") + f + " ") != std::string::npos) simd += std::string(simd.empty() ? "" : ",") + f;
+    if (flags.find(std::string(" ") + f + " ") != std::string::npos) simd.push_back(f);
   }
-  return model + " [" + simd + "]";
+  return model + " [" + JoinText(simd, ",") + "]";
 }
 
 std::string UtcNow() {
