@@ -154,7 +154,7 @@ void BM_Part_OscTorques(benchmark::State& state) {
   World* w = WorldOrSkip(state, false);
   if (w == nullptr) return;
   mjData* d = PartState(w);
-  envs::OscController controller(w->m);
+  gauntlet::envs::OscController controller(w->m);
   controller.SetDeltaGoal(d, {0.01, 0, 0, 0, 0, 0});
   for (auto _ : state) {
     controller.ApplyTorques(w->m, d);
@@ -199,7 +199,7 @@ void TimeSubstep(benchmark::State& state, bool split_with_osc) {
   mjData* d = PartState(w);
   DataPtr start = gauntlet::MakeData(w->m);
   mj_copyData(start.get(), w->m, d);
-  envs::OscController controller(w->m);
+  gauntlet::envs::OscController controller(w->m);
   controller.SetDeltaGoal(d, {0.01, 0, 0, 0, 0, 0});
   int substep = 0;
   for (auto _ : state) {

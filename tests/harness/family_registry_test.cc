@@ -15,10 +15,12 @@ TEST(FamilyRegistry, FindsRegisteredFamiliesAndListsThemForUnknownNames) {
   envs::RegisterFamilies(registry);  // idempotent
   ASSERT_TRUE(registry.Find("tabletop").ok());
   EXPECT_EQ(registry.Find("tabletop").value()->name(), "tabletop");
+  ASSERT_TRUE(registry.Find("playtable").ok());
+  EXPECT_EQ(registry.Find("playtable").value()->protocol(), EpisodeProtocol::kChain);
   auto unknown = registry.Find("playtabel");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.error().message, "unknown family 'playtabel' (registered: tabletop)");
-  EXPECT_EQ(registry.names(), std::vector<std::string>{"tabletop"});
+  EXPECT_EQ(unknown.error().message, "unknown family 'playtabel' (registered: playtable, tabletop)");
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"playtable", "tabletop"}));
 }
 
 TEST(FamilyRegistry, RefusesASecondFamilyOrExpertOfTheSameName) {
