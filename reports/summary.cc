@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "harness/text_join.h"
+#include "reports/chain_table.h"
+#include "reports/table_cells.h"
+#include "reports/table_reader.h"
 #include "reports/text_table.h"
 #include "reports/wilson.h"
 #include "results/run_reader.h"
@@ -18,12 +21,6 @@ using results::TaskCounts;
 
 // Wide enough for typical LIBERO task names; longer ones keep both ends.
 constexpr std::size_t kTaskNameWidth = 60;
-
-std::string Percent(double fraction) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f", 100 * fraction);
-  return text;
-}
 
 // Task names of a suite often share long words at both ends (LIBERO-Spatial:
 // "pick_up_the_black_bowl_..._and_place_it_on_the_plate"); the rows show what
@@ -158,27 +155,71 @@ std::string FormatRun(const RunInfo& run, const std::vector<TaskCounts>& tasks) 
   return out;
 }
 
+// A run's chains as the chain tables of `report --table chains` count them
+// (the same counts and Wilson intervals): completed in a row 1..N, the
+// average length with the exact sum it divides, and the per-task success.
+std::string FormatChains(const RunChains& run) {
+  using Align = TextTable::Align;
+  const IntervalOptions wilson;
+  auto figures_row = [&](const std::string& label, const EpisodeCounts& counts) {
+    const Figures f = FiguresOf(counts, wilson);
+    return std::vector<std::string>{label, std::to_string(counts.episodes), std::to_string(counts.successes),
+                                    Percent(f.rate),
+                                    "[" + Percent(f.interval->lower) + ", " + Percent(f.interval->upper) + "]"};
+  };
+  std::string out = "chains: " + std::to_string(run.chains.size()) + ", planned length " +
+                    std::to_string(run.length) + "\n";
+  TextTable in_a_row({{"completed in a row", Align::kLeft}, {"chains", Align::kRight}, {"success", Align::kRight},
+                      {"rate %", Align::kRight}, {"Wilson 95% CI", Align::kRight}});
+  for (int k = 1; k <= run.length; ++k) in_a_row.AddRow(figures_row(std::to_string(k), CompletedInARow(run, k)));
+  out += in_a_row.Render();
+  int successful = 0;
+  for (const auto& chain : run.chains) successful += chain.second;
+  char average[64];
+  std::snprintf(average, sizeof average, "%.2f", AverageLength(run));
+  out += "average length " + std::string(average) + " (" + std::to_string(successful) + " subtasks done / " +
+         std::to_string(run.chains.size()) + " chains)\n";
+  if (!run.tasks.empty()) {
+    // CALVIN's per-task count: total = successes + the chain-breaking failures.
+    TextTable tasks({{"chain task", Align::kLeft}, {"total", Align::kRight}, {"success", Align::kRight},
+                     {"rate %", Align::kRight}, {"Wilson 95% CI", Align::kRight}});
+    for (const auto& [task, counts] : run.tasks) tasks.AddRow(figures_row(TruncateMiddle(task, kTaskNameWidth), counts));
+    out += tasks.Render();
+  }
+  if (run.unattributed > 0) {
+    out += std::to_string(run.unattributed) +
+           " chain(s) ended without a failed subtask row (an error or timeout before it): in the in-a-row "
+           "rates at their recorded length, charged to no task\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptions& options) {
-  Result<results::RunReader> reader = results::RunReader::Open(db_path);
+  Result<TableReader> reader = TableReader::Open(db_path);
   if (!reader.ok()) return reader.error();
-  Result<std::vector<RunInfo>> runs = reader.value().ListRuns();
+  const results::RunReader& counts = reader.value().runs();
+  Result<std::vector<TableRun>> runs = reader.value().ListRuns();
   if (!runs.ok()) return runs.error();
 
   std::string out;
   std::vector<std::string> names;
-  for (const RunInfo& run : runs.value()) {
+  for (const TableRun& table_run : runs.value()) {
+    const RunInfo& run = table_run.info;
     names.push_back(run.name);
     if (!options.run_name.empty() && run.name != options.run_name) continue;
-    Result<std::vector<TaskCounts>> tasks = reader.value().CountByTask(run.run_id);
+    Result<std::vector<TaskCounts>> tasks = counts.CountByTask(run.run_id);
     if (!tasks.ok()) return tasks.error();
     out += (out.empty() ? "" : "\n") + FormatRun(run, tasks.value());
-    Result<std::vector<results::PerturbationCounts>> perturbed = reader.value().CountByPerturbation(run.run_id);
+    Result<std::vector<results::PerturbationCounts>> perturbed = counts.CountByPerturbation(run.run_id);
     if (!perturbed.ok()) return perturbed.error();
     const bool any = std::any_of(perturbed.value().begin(), perturbed.value().end(),
                                  [](const auto& r) { return !r.dimension.empty(); });
     if (any) out += FormatPerturbations(perturbed.value());
+    Result<std::optional<RunChains>> chains = CountRunChains(reader.value(), table_run);
+    if (!chains.ok()) return chains.error();
+    if (chains.value() && !chains.value()->chains.empty()) out += FormatChains(*chains.value());
   }
   if (out.empty() && !options.run_name.empty()) {
     const std::string known = JoinText(names, ", ");

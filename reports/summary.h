@@ -18,6 +18,10 @@ struct SummaryOptions {
 // timeouts count as unsuccessful episodes: they stay in the denominator and
 // are shown apart. Totals are computed from summed counts, never by averaging
 // rates. A run with fewer episodes than planned says so and how to resume it.
+// A run that plays instruction chains (CALVIN) then has its chain block,
+// counted by the chain tables' code (reports/chain_table.h): chains
+// completed in a row 1..N with Wilson intervals, the average length, and
+// CALVIN's per-task success (total = successes + chain-breaking failures).
 Result<std::string> FormatSummary(const std::string& db_path, const SummaryOptions& options);
 
 }  // namespace gauntlet::reports

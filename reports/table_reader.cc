@@ -46,24 +46,31 @@ Result<std::vector<TableRun>> TableReader::ListRuns() const {
   auto query = db_.Prepare(
       "SELECT r.run_id, p.metadata_json, "
       "coalesce(json_extract(r.config_json, '$.embodiment'), json_extract(r.config_json, '$.suite.embodiment'), "
-      "'" + std::string(kDefaultEmbodiment) + "') "
+      "'" + std::string(kDefaultEmbodiment) + "'), "
+      "coalesce((SELECT max(json_array_length(c.value, '$.subtasks')) FROM json_each(r.config_json, '$.chains') c), "
+      "0) "
       "FROM runs r JOIN policies p USING (policy_id)");
   if (!query.ok()) return query.error();
   results::Statement& rows = query.value();
-  std::map<std::int64_t, std::pair<std::string, std::string>> extra;  // run id -> (metadata, embodiment)
+  struct Extra {
+    std::string metadata, embodiment;
+    int chain_length = 0;
+  };
+  std::map<std::int64_t, Extra> extra;
   while (true) {
     Result<bool> row = rows.Step();
     if (!row.ok()) return row.error();
     if (!row.value()) break;
-    extra[rows.ColumnInt(0)] = {rows.ColumnText(1), rows.ColumnText(2)};
+    extra[rows.ColumnInt(0)] = {rows.ColumnText(1), rows.ColumnText(2), static_cast<int>(rows.ColumnInt(3))};
   }
   std::vector<TableRun> runs;
   for (results::RunInfo& info : infos.value()) {
     TableRun run;
-    const auto& [metadata, embodiment] = extra[info.run_id];
-    run.policy_metadata = nlohmann::json::parse(metadata, nullptr, /*allow_exceptions=*/false);
+    const Extra& e = extra[info.run_id];
+    run.policy_metadata = nlohmann::json::parse(e.metadata, nullptr, /*allow_exceptions=*/false);
     if (!run.policy_metadata.is_object()) run.policy_metadata = nlohmann::json::object();
-    run.embodiment = embodiment;
+    run.embodiment = e.embodiment;
+    run.chain_length = e.chain_length;
     run.info = std::move(info);
     runs.push_back(std::move(run));
   }
@@ -95,11 +102,13 @@ Result<std::vector<RoutingDecision>> TableReader::RoutingDecisions(std::int64_t 
 
 Result<std::vector<SubtaskRow>> TableReader::Subtasks(std::int64_t run_id) const {
   return ReadAll<SubtaskRow>(
-      db_.Prepare("SELECT suite, task, variant, init_state, seed, position, coalesce(success, 0) FROM subtasks "
+      db_.Prepare("SELECT suite, task, variant, init_state, seed, position, coalesce(subtask, ''), "
+                  "coalesce(success, 0) FROM subtasks "
                   "WHERE run_id = ?1 AND position IS NOT NULL "
                   "ORDER BY suite, task, variant, init_state, seed, position"),
       run_id, [](const results::Statement& rows) {
-        return SubtaskRow{KeyAt(rows, 0), static_cast<int>(rows.ColumnInt(5)), rows.ColumnInt(6) != 0};
+        return SubtaskRow{KeyAt(rows, 0), static_cast<int>(rows.ColumnInt(5)), rows.ColumnText(6),
+                          rows.ColumnInt(7) != 0};
       });
 }
 

@@ -29,6 +29,9 @@ struct TableRun {
   // "embodiment" (top level, or in its "suite" object) when a family writes
   // one, else kDefaultEmbodiment.
   std::string embodiment;
+  // The longest chain in the run config's "chains" (the chains it plays, by
+  // subtask names); 0 for a run that plays none.
+  int chain_length = 0;
 };
 
 struct EpisodeRow {
@@ -48,6 +51,7 @@ struct RoutingDecision {
 struct SubtaskRow {
   EpisodeKey key;
   int position = 0;  // 0 for a chain's first subtask
+  std::string subtask;  // its task name
   bool success = false;
 };
 

@@ -5,7 +5,12 @@
 #include <filesystem>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "reports/chain_table.h"
+#include "reports/wilson.h"
 #include "results/results_store.h"
+#include "tests/reports/chain_results.h"
 #include "tests/test_support.h"
 
 namespace gauntlet::reports {
@@ -171,6 +176,55 @@ TEST_F(SummaryTest, SelectsOneRunByName) {
   EXPECT_NE(missing.error().message.find("no run named 'third' (runs: first, second)"),
             std::string::npos)
       << missing.error().message;
+}
+
+TEST_F(SummaryTest, ARunWithoutChainsHasNoChainBlock) {
+  Write(Begin("plain", 1), "t", EpisodeStatus::kSuccess, 1);
+  EXPECT_EQ(Summary().find("completed in a row"), std::string::npos) << Summary();
+}
+
+// A CALVIN-style run (tests/reports/chain_results.h has its hand count):
+// after the episode table, the chain block with the chain table's numbers.
+TEST(SummaryChains, PrintsTheChainBlockAfterTheEpisodeTable) {
+  testing::ResultsFile file("summary_chains");
+  testing::WriteChainRun(file, "calvin-mixed", testing::MixedChains());
+  Result<std::string> summary = FormatSummary(file.path(), {});
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  const std::string& text = summary.value();
+  const size_t block = text.find("chains: 6, planned length 5\n");
+  ASSERT_NE(block, std::string::npos) << text;
+  EXPECT_GT(block, text.find("total (calvin)")) << text;
+  EXPECT_EQ(Row(text, "completed in a row"), "completed in a row chains success rate % Wilson 95% CI") << text;
+  const int in_a_row[] = {4, 4, 3, 2, 1};
+  for (int k = 1; k <= 5; ++k) {
+    const Interval ci = Wilson95(in_a_row[k - 1], 6);
+    EXPECT_EQ(Row(text, std::to_string(k) + " "),
+              std::to_string(k) + " 6 " + std::to_string(in_a_row[k - 1]) + " " + Percent(in_a_row[k - 1] / 6.0) +
+                  " [" + Percent(ci.lower) + ", " + Percent(ci.upper) + "]")
+        << text;
+  }
+  EXPECT_NE(text.find("average length 2.33 (14 subtasks done / 6 chains)\n"), std::string::npos) << text;
+  EXPECT_EQ(Row(text, "chain task"), "chain task total success rate % Wilson 95% CI") << text;
+  const Interval ci = Wilson95(2, 3);
+  EXPECT_EQ(Row(text, "turn_on_led"), "turn_on_led 3 2 66.7 [" + Percent(ci.lower) + ", " + Percent(ci.upper) + "]")
+      << text;
+  EXPECT_NE(text.find("1 chain(s) ended without a failed subtask row"), std::string::npos) << text;
+
+  // Every per-task line says what the report's task_success record says.
+  auto table = BuildChainTable(file.path());
+  ASSERT_TRUE(table.ok());
+  int compared = 0;
+  for (const auto& r : nlohmann::json::parse(FormatChainTable(table.value(), TableFormat::kJson))) {
+    if (r["measure"] != "task_success") continue;
+    const std::string task = r["task"];
+    EXPECT_EQ(Row(text, task + " "), task + " " + std::to_string(r["n"].get<int>()) + " " +
+                                         std::to_string(r["successes"].get<int>()) + " " +
+                                         Percent(r["rate"].get<double>()) + " [" +
+                                         Percent(r["ci_low"].get<double>()) + ", " +
+                                         Percent(r["ci_high"].get<double>()) + "]");
+    ++compared;
+  }
+  EXPECT_EQ(compared, 11);
 }
 
 }  // namespace
