@@ -29,9 +29,9 @@ TEST(CalvinCli, ChainsRunAsEpisodesWithASubtaskRowEachOnAnyWorkerCount) {
   EXPECT_EQ(QueryText(db, "SELECT termination FROM episodes WHERE task = 'chain0000'"),
             "subtask 0 (rotate_blue_block_right): max_steps");
   // The run records the chains it played and the family's world settings.
-  EXPECT_NE(QueryText(db, "SELECT config FROM runs").find("\"subtasks\":[\"rotate_blue_block_right\",\"move_slider_right\""),
+  EXPECT_NE(QueryText(db, "SELECT config_json FROM runs").find("\"subtasks\":[\"rotate_blue_block_right\",\"move_slider_right\""),
             std::string::npos);
-  EXPECT_NE(QueryText(db, "SELECT config FROM runs").find("\"world\":{\"scene\":\"D\"}"), std::string::npos);
+  EXPECT_NE(QueryText(db, "SELECT config_json FROM runs").find("\"world\":{\"scene\":\"D\"}"), std::string::npos);
 
   const Ran table = Gauntlet("report --db " + db + " --table chains --format csv");
   ASSERT_EQ(table.exit_code, 0) << table.err;
