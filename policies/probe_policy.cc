@@ -25,30 +25,63 @@ const std::vector<double>& State(const Observation& obs, const std::string& key,
   return it->second;
 }
 
-}  // namespace
+// The position part of every action: toward `goal`, slowing down over the
+// chunk (the fraction f = (H - k) / H of the header).
+std::vector<Action> Reach(const double goal[3], const std::vector<double>& pos, int chunk) {
+  std::vector<Action> actions;
+  for (int k = 0; k < chunk; ++k) {
+    const double f = static_cast<double>(chunk - k) / static_cast<double>(chunk);
+    Action a(7);
+    for (int i = 0; i < 3; ++i) a[i] = std::clamp(5.0 * (goal[i] - pos[i]), -1.0, 1.0) * f;
+    actions.push_back(std::move(a));
+  }
+  return actions;
+}
 
-std::vector<Action> ProbeActions(const Observation& obs, int chunk) {
+std::vector<Action> TabletopActions(const Observation& obs, int chunk) {
   const double m_agentview = MeanIntensity(obs, "agentview");
   const double m_wrist = MeanIntensity(obs, "wrist");
   const auto& pos = State(obs, "eef_pos", 3);
   const auto& axis_angle = State(obs, "eef_axis_angle", 3);
   const auto& fingers = State(obs, "gripper_qpos", 2);
   const double goal[3] = {-0.05 + 0.01 * static_cast<double>(obs.instruction.size() % 5), 0.0, 1.0};
-  std::vector<Action> actions;
-  for (int k = 0; k < chunk; ++k) {
-    const double f = static_cast<double>(chunk - k) / static_cast<double>(chunk);
-    Action a(7);
-    for (int i = 0; i < 3; ++i) a[i] = std::clamp(5.0 * (goal[i] - pos[i]), -1.0, 1.0) * f;
+  std::vector<Action> actions = Reach(goal, pos, chunk);
+  for (Action& a : actions) {
     a[3] = 0.2 * (m_agentview - 0.5);
     a[4] = 0.2 * (m_wrist - 0.5);
     a[5] = 0.1 * axis_angle[2];
     a[6] = fingers[0] - fingers[1] > 0.07 ? 1.0 : -1.0;
-    actions.push_back(std::move(a));
   }
   return actions;
 }
 
+std::vector<Action> PlaytableActions(const Observation& obs, int chunk) {
+  const double m_static = MeanIntensity(obs, "static");
+  const double m_gripper = MeanIntensity(obs, "gripper");
+  const auto& pos = State(obs, "eef_pos", 3);
+  const auto& robot = State(obs, "robot_obs", 15);
+  const double goal[3] = {0.02 * static_cast<double>(obs.instruction.size() % 5), -0.2, 0.6};
+  std::vector<Action> actions = Reach(goal, pos, chunk);
+  for (Action& a : actions) {
+    a[3] = 0.2 * (m_static - 0.5);
+    a[4] = 0.2 * (m_gripper - 0.5);
+    a[5] = 0.1 * robot[5];
+    a[6] = robot[6] > 0.07 ? 1.0 : -1.0;
+  }
+  return actions;
+}
+
+}  // namespace
+
+std::vector<Action> ProbeActions(const Observation& obs, int chunk, ProbeFamily family) {
+  return family == ProbeFamily::kPlaytable ? PlaytableActions(obs, chunk) : TabletopActions(obs, chunk);
+}
+
 Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
+  const std::string family = options.String("family", "tabletop");
+  if (family != "tabletop" && family != "playtable") {
+    return Error{"--policy-opt family='" + family + "': expected tabletop or playtable"};
+  }
   auto chunk = options.Int("chunk", 4);
   if (!chunk.ok()) return chunk.error();
   if (chunk.value() < 1) return Error{"--policy-opt chunk must be at least 1"};
@@ -61,17 +94,26 @@ Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
   PolicyInfo& info = policy->info_;
   info.name = info.kind = "probe";
   info.action_spec = LiberoEefDeltaSpec();
-  info.action_spec.chunk_length = chunk.value();
   info.needs.cameras = {"agentview", "wrist"};
+  info.needs.state_keys = {"eef_pos", "eef_axis_angle", "gripper_qpos"};
+  if (family == "playtable") {
+    policy->family_ = ProbeFamily::kPlaytable;
+    // CALVIN's relative action (envs/playtable/playtable_env.cc, which
+    // policies/ may not include): the same bounds, other conventions.
+    info.action_spec.gripper = GripperConvention::kPosOpenNegClose;
+    info.action_spec.rotation = RotationFormat::kEulerXyz;
+    info.needs.cameras = {"static", "gripper"};
+    info.needs.state_keys = {"eef_pos", "robot_obs"};
+  }
+  info.action_spec.chunk_length = chunk.value();
   info.needs.image_width = info.needs.image_height = size.value();
   info.needs.orientation = orientation.value();
-  info.needs.state_keys = {"eef_pos", "eef_axis_angle", "gripper_qpos"};
   info.settings_json = options.resolved().dump();
   return std::unique_ptr<Policy>(std::move(policy));
 }
 
 ActionChunk ProbePolicy::act(const Observation& observation) {
-  return ActionChunk{ProbeActions(observation, info_.action_spec.chunk_length), {}};
+  return ActionChunk{ProbeActions(observation, info_.action_spec.chunk_length, family_), {}};
 }
 
 }  // namespace gauntlet::policies

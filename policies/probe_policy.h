@@ -4,6 +4,10 @@
 // behind the websocket test server; equal actions and final states across
 // them prove that observations and actions cross each door unaltered.
 //
+// Two variants, one per family's interface (setting `family`):
+//
+// tabletop (default): cameras agentview and wrist; state eef_pos,
+// eef_axis_angle, gripper_qpos; LIBERO's action (axis-angle, -1 opens).
 // The function, in float64 and in this order of operations (the twins repeat
 // it exactly):
 //   m_c   = (sum of the bytes of camera c's image) / (its byte count) / 255
@@ -15,27 +19,55 @@
 //     a[4]  = 0.2 * (m_wrist - 0.5)
 //     a[5]  = 0.1 * eef_axis_angle[2]
 //     a[6]  = 1 if gripper_qpos[0] - gripper_qpos[1] > 0.07 else -1  (fingers +q, -q)
+//
+// playtable: cameras static and gripper; state eef_pos and robot_obs (tcp
+// xyz, tcp euler xyz, gripper width, ...); CALVIN's action (euler xyz, +1
+// opens). Each subtask of a chain brings its own instruction, so its length
+// moves the goal and a changed instruction changes the actions. The goal is
+// a point in free space above the desk, a few centimetres from where the hand
+// starts (CALVIN's fixed start pose), so the probe completes no task: a chain
+// run with it stops at its first subtask after the full step budget.
+//   m_c   and L as above
+//   goal  = (0.02 * (L mod 5), -0.2, 0.6)
+//   for k in 0..H-1, f = (H - k) / H:
+//     a[i]  = clip(5 * (goal[i] - eef_pos[i]), -1, 1) * f     i = 0, 1, 2
+//     a[3]  = 0.2 * (m_static - 0.5)
+//     a[4]  = 0.2 * (m_gripper - 0.5)
+//     a[5]  = 0.1 * robot_obs[5]
+//     a[6]  = 1 if robot_obs[6] > 0.07 else -1                  (robot_obs[6]: gripper width)
+//   (the yaw term winds the wrist up to +-pi, where it then rocks back and
+//   forth: a deterministic motion, which is all the parity tests need)
 #pragma once
+
+#include <string>
 
 #include "harness/policy.h"
 #include "policies/policy_options.h"
 
 namespace gauntlet::policies {
 
+// Which interface the probe speaks.
+enum class ProbeFamily { kTabletop, kPlaytable };
+
 class ProbePolicy : public Policy {
  public:
-  // Settings: chunk (H, default 4), image_size (0: any), orientation
-  // (upright or rotated180: what it declares to expect).
+  // Settings: family (tabletop or playtable, default tabletop), chunk (H,
+  // default 4), image_size (0: any), orientation (upright or rotated180:
+  // what it declares to expect).
   static Result<std::unique_ptr<Policy>> Create(PolicyOptions options);
   PolicyInfo info() const override { return info_; }
+  // Nothing to forget: every action follows from the observation alone
+  // (including its instruction, which a chain changes between subtasks).
   void reset(const EpisodeContext&) override {}
   ActionChunk act(const Observation& observation) override;
 
  private:
   PolicyInfo info_;
+  ProbeFamily family_ = ProbeFamily::kTabletop;
 };
 
 // The probe's chunk for one observation (shared with tests).
-std::vector<Action> ProbeActions(const Observation& observation, int chunk);
+std::vector<Action> ProbeActions(const Observation& observation, int chunk,
+                                 ProbeFamily family = ProbeFamily::kTabletop);
 
 }  // namespace gauntlet::policies

@@ -2,8 +2,9 @@
 """Write a TorchScript policy file for `gauntlet run --policy torchscript:FILE.pt`.
 
 The file written here is the probe policy's twin (policies/probe_policy.h): it
-acts exactly like `--policy probe`, so a run with each shows that observations
-and actions cross the TorchScript door unaltered. The same three steps turn a
+acts exactly like `--policy probe` (with --family playtable, like `--policy
+probe --policy-opt family=playtable`, for CALVIN's play table), so a run with
+each shows that observations and actions cross the TorchScript door unaltered. The same three steps turn a
 model of your own into a policy file:
 
 1. Wrap the model in a torch.nn.Module with the methods gauntlet calls, each
@@ -46,6 +47,8 @@ gradients, one observation at a time (no batch dimension).
 Usage:
     /usr/bin/python3 scripts/export_torchscript_policy.py probe_twin.pt [--chunk 4]
     build/gauntlet run libero_spatial --policy torchscript:probe_twin.pt --tasks 0 --trials 2
+    /usr/bin/python3 scripts/export_torchscript_policy.py calvin_twin.pt --family playtable
+    build/gauntlet run suites/calvin.yaml --policy torchscript:calvin_twin.pt --chains 0-4
 """
 
 import argparse
@@ -54,8 +57,14 @@ from typing import Dict, List
 import torch
 
 
+def mean_intensity(image: torch.Tensor) -> float:
+    """Mean byte value of a uint8 image, scaled to [0, 1]."""
+    total = int(image.sum())  # a uint8 tensor sums to int64: exact
+    return float(total) / float(image.numel()) / 255.0
+
+
 class ProbeTwin(torch.nn.Module):
-    """policies/probe_policy.h, step for step in float64.
+    """policies/probe_policy.h (tabletop), step for step in float64.
 
     Every operation repeats the probe's in the same order, so the actions are
     bit-identical: an image's byte sum is taken as an integer, then divided by
@@ -71,15 +80,11 @@ class ProbeTwin(torch.nn.Module):
         super().__init__()
         self.chunk = chunk
 
-    def mean_intensity(self, image: torch.Tensor) -> float:
-        total = int(image.sum())  # a uint8 tensor sums to int64: exact
-        return float(total) / float(image.numel()) / 255.0
-
     @torch.jit.export
     def act(self, images: Dict[str, torch.Tensor], state: Dict[str, torch.Tensor],
             instruction: str) -> torch.Tensor:
-        m_agentview = self.mean_intensity(images["agentview"])
-        m_wrist = self.mean_intensity(images["wrist"])
+        m_agentview = mean_intensity(images["agentview"])
+        m_wrist = mean_intensity(images["wrist"])
         pos = state["eef_pos"]
         axis_angle = state["eef_axis_angle"]
         fingers = state["gripper_qpos"]
@@ -110,21 +115,72 @@ class ProbeTwin(torch.nn.Module):
         }
 
 
+class PlaytableProbeTwin(torch.nn.Module):
+    """policies/probe_policy.h (playtable), step for step in float64, written
+    as ProbeTwin is: CALVIN's cameras, state and action conventions."""
+
+    def __init__(self, chunk: int):
+        super().__init__()
+        self.chunk = chunk
+
+    @torch.jit.export
+    def act(self, images: Dict[str, torch.Tensor], state: Dict[str, torch.Tensor],
+            instruction: str) -> torch.Tensor:
+        m_static = mean_intensity(images["static"])
+        m_gripper = mean_intensity(images["gripper"])
+        pos = state["eef_pos"]
+        robot = state["robot_obs"]
+        goal = [0.02 * float(len(instruction) % 5), -0.2, 0.6]
+        out = torch.zeros([self.chunk, 7], dtype=torch.float64)
+        for k in range(self.chunk):
+            f = float(self.chunk - k) / float(self.chunk)
+            a = out[k]
+            for i in range(3):
+                a[i].fill_(min(max(5.0 * (goal[i] - float(pos[i])), -1.0), 1.0) * f)
+            a[3].fill_(0.2 * (m_static - 0.5))
+            a[4].fill_(0.2 * (m_gripper - 0.5))
+            a[5].fill_(0.1 * float(robot[5]))
+            a[6].fill_(1.0 if float(robot[6]) > 0.07 else -1.0)
+        return out
+
+    @torch.jit.export
+    def metadata(self) -> Dict[str, str]:
+        return {
+            "policy": "probe twin, playtable (scripts/export_torchscript_policy.py)",
+            "action_kind": "eef_delta",
+            "action_dim": "7",
+            "gripper": "+1open/-1close",
+            "rotation": "euler_xyz",
+            "chunk": str(self.chunk),
+            "cameras": "static,gripper",
+            "state_keys": "eef_pos,robot_obs",
+        }
+
+
+# What each family's twin reads: (module, cameras, state keys with lengths).
+FAMILIES = {
+    "tabletop": (ProbeTwin, ("agentview", "wrist"), (("eef_pos", 3), ("eef_axis_angle", 3), ("gripper_qpos", 2))),
+    "playtable": (PlaytableProbeTwin, ("static", "gripper"), (("eef_pos", 3), ("robot_obs", 15))),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="the .pt file to write")
     parser.add_argument("--chunk", type=int, default=4, help="actions per query (the probe's chunk)")
+    parser.add_argument("--family", choices=sorted(FAMILIES), default="tabletop",
+                        help="whose interface the twin speaks (the probe's `family` setting)")
     args = parser.parse_args()
     if args.chunk < 1:
         parser.error("--chunk must be at least 1")
 
-    scripted = torch.jit.script(ProbeTwin(args.chunk).eval())
+    module, cameras, state_keys = FAMILIES[args.family]
+    scripted = torch.jit.script(module(args.chunk).eval())
     scripted.save(args.out)
     # Read it back as gauntlet will, and try it on a blank observation.
     loaded = torch.jit.load(args.out)
-    images = {c: torch.zeros((8, 8, 3), dtype=torch.uint8) for c in ("agentview", "wrist")}
-    state = {k: torch.zeros(n, dtype=torch.float64)
-             for k, n in (("eef_pos", 3), ("eef_axis_angle", 3), ("gripper_qpos", 2))}
+    images = {c: torch.zeros((8, 8, 3), dtype=torch.uint8) for c in cameras}
+    state = {k: torch.zeros(n, dtype=torch.float64) for k, n in state_keys}
     actions = loaded.act(images, state, "test")
     print(f"wrote {args.out}: act -> {list(actions.shape)} {actions.dtype}, metadata {loaded.metadata()}")
 

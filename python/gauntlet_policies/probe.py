@@ -3,7 +3,8 @@
 Every action depends on both camera images, the hand's state and the
 instruction, computed in float64 in the same order of operations as the C++
 policy, so a run through any door (embedded Python, the websocket server)
-must reproduce the C++ run's actions bit for bit.
+must reproduce the C++ run's actions bit for bit. Two variants, as in C++:
+`tabletop` (LIBERO's interface) and `playtable` (CALVIN's).
 """
 
 import numpy as np
@@ -16,39 +17,69 @@ def mean_intensity(image):
     return float(total) / float(image.size) / 255.0
 
 
-def probe_actions(agentview, wrist, eef_pos, eef_axis_angle, gripper_qpos, instruction, chunk=4):
-    """The (chunk, 7) float64 action chunk for one observation."""
-    m_agentview = mean_intensity(agentview)
-    m_wrist = mean_intensity(wrist)
-    length = len(instruction.encode("utf-8"))
-    goal = (-0.05 + 0.01 * float(length % 5), 0.0, 1.0)
+def _reach(goal, eef_pos, chunk):
+    """A (chunk, 7) float64 chunk with the position part filled in."""
     actions = np.empty((chunk, 7), dtype=np.float64)
     for k in range(chunk):
         f = float(chunk - k) / float(chunk)
         for i in range(3):
             actions[k, i] = min(max(5.0 * (goal[i] - float(eef_pos[i])), -1.0), 1.0) * f
-        actions[k, 3] = 0.2 * (m_agentview - 0.5)
-        actions[k, 4] = 0.2 * (m_wrist - 0.5)
-        actions[k, 5] = 0.1 * float(eef_axis_angle[2])
-        actions[k, 6] = 1.0 if float(gripper_qpos[0]) - float(gripper_qpos[1]) > 0.07 else -1.0
+    return actions
+
+
+def probe_actions(agentview, wrist, eef_pos, eef_axis_angle, gripper_qpos, instruction, chunk=4):
+    """The tabletop variant's (chunk, 7) float64 action chunk for one observation."""
+    m_agentview = mean_intensity(agentview)
+    m_wrist = mean_intensity(wrist)
+    length = len(instruction.encode("utf-8"))
+    goal = (-0.05 + 0.01 * float(length % 5), 0.0, 1.0)
+    actions = _reach(goal, eef_pos, chunk)
+    actions[:, 3] = 0.2 * (m_agentview - 0.5)
+    actions[:, 4] = 0.2 * (m_wrist - 0.5)
+    actions[:, 5] = 0.1 * float(eef_axis_angle[2])
+    actions[:, 6] = 1.0 if float(gripper_qpos[0]) - float(gripper_qpos[1]) > 0.07 else -1.0
+    return actions
+
+
+def playtable_probe_actions(static, gripper, eef_pos, robot_obs, instruction, chunk=4):
+    """The playtable variant's (chunk, 7) float64 action chunk for one observation."""
+    m_static = mean_intensity(static)
+    m_gripper = mean_intensity(gripper)
+    length = len(instruction.encode("utf-8"))
+    goal = (0.02 * float(length % 5), -0.2, 0.6)
+    actions = _reach(goal, eef_pos, chunk)
+    actions[:, 3] = 0.2 * (m_static - 0.5)
+    actions[:, 4] = 0.2 * (m_gripper - 0.5)
+    actions[:, 5] = 0.1 * float(robot_obs[5])
+    actions[:, 6] = 1.0 if float(robot_obs[6]) > 0.07 else -1.0
     return actions
 
 
 class ProbePolicy:
     """`--policy python:gauntlet_policies.probe:ProbePolicy` (settings as in C++)."""
 
-    def __init__(self, chunk="4", image_size="0", orientation="upright"):
+    def __init__(self, chunk="4", image_size="0", orientation="upright", family="tabletop"):
+        if family not in ("tabletop", "playtable"):
+            raise ValueError(f"family='{family}': expected tabletop or playtable")
         self.chunk = int(chunk)
+        self.family = family
+        if family == "playtable":
+            interface = {"gripper": "+1open/-1close", "rotation": "euler_xyz",
+                         "cameras": ["static", "gripper"], "state_keys": ["eef_pos", "robot_obs"]}
+        else:
+            interface = {"gripper": "-1open/+1close", "rotation": "axis_angle",
+                         "cameras": ["agentview", "wrist"],
+                         "state_keys": ["eef_pos", "eef_axis_angle", "gripper_qpos"]}
         self.spec = {
             "action_kind": "eef_delta",
             "action_dim": 7,
-            "gripper": "-1open/+1close",
-            "rotation": "axis_angle",
+            "gripper": interface["gripper"],
+            "rotation": interface["rotation"],
             "chunk": self.chunk,
-            "cameras": ["agentview", "wrist"],
+            "cameras": interface["cameras"],
             "image_size": int(image_size),
             "orientation": orientation,
-            "state_keys": ["eef_pos", "eef_axis_angle", "gripper_qpos"],
+            "state_keys": interface["state_keys"],
         }
 
     def reset(self, context):
@@ -56,6 +87,9 @@ class ProbePolicy:
 
     def act(self, obs):
         images, state = obs["images"], obs["state"]
+        if self.family == "playtable":
+            return playtable_probe_actions(images["static"], images["gripper"], state["eef_pos"],
+                                           state["robot_obs"], obs["instruction"], self.chunk)
         return probe_actions(images["agentview"], images["wrist"], state["eef_pos"],
                              state["eef_axis_angle"], state["gripper_qpos"], obs["instruction"],
                              self.chunk)

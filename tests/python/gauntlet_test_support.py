@@ -1,7 +1,8 @@
 """What the Python tests share: the CLI, and episodes and policies as stored in SQLite.
 
 Real MuJoCo, real SQLite. Runs are kept short: LIBERO-Spatial task 0, one or
-two initial states, the probe replanning every 4 steps.
+two initial states, the probe replanning every 4 steps; on CALVIN's play
+table, one instruction chain.
 """
 
 import os
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 SUITE = "libero_spatial"
+CALVIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "suites", "calvin.yaml")
 
 
 def binary():
@@ -25,6 +27,23 @@ def run_cli(*args, cwd=None):
     """`gauntlet run SUITE --tasks 0 ... args`; the finished process."""
     command = [binary(), "run", SUITE, "--tasks", "0", "--quiet", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def run_chains_cli(chains, *args):
+    """`gauntlet run suites/calvin.yaml --chains CHAINS ... args`; the finished process."""
+    command = [binary(), "run", CALVIN, "--chains", chains, "--quiet", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def subtasks(db, run):
+    """[(chain, position, subtask, success, steps, instruction)] of one run, in chain order."""
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(
+            "SELECT s.task, s.position, s.subtask, s.success, s.steps, s.instruction FROM subtasks s "
+            "JOIN runs r ON r.run_id = s.run_id WHERE r.name = ? ORDER BY s.task, s.position", (run,)).fetchall()
+    finally:
+        connection.close()
 
 
 def episodes(db, run):

@@ -13,11 +13,18 @@ observation/wrist_image, observation/state = eef_pos + eef_axis_angle +
 gripper_qpos, prompt); the reply is {"actions": float64 (chunk, 7),
 "server_timing": {"infer_ms": ...}} computed by probe_actions, the probe
 policy's NumPy twin, so a run through this server must reproduce a run of
-`--policy probe` exactly.
+`--policy probe` exactly. With --family playtable it serves the probe's
+playtable variant instead: the same wire keys with the play table's cameras
+and state (playtable_keymap.json: observation/image = static,
+observation/wrist_image = gripper, observation/state = eef_pos + robot_obs),
+and its metadata declares CALVIN's action conventions and images of any
+size, upright; a run through it reproduces `--policy probe --policy-opt
+family=playtable`.
 
 It binds 127.0.0.1 on a free port and prints the port on stdout (one line).
 
   --chunk H                actions per reply (default 4)
+  --family F               tabletop (default) or playtable: the probe variant served
   --extended               advertise gauntlet's extended protocol
                            ({"gauntlet_protocol": 1} in the metadata) and answer
                            episode_start / episode_end messages with {"ok": true}
@@ -52,7 +59,7 @@ import numpy as np
 import websockets
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from gauntlet_policies.probe import probe_actions  # noqa: E402
+from gauntlet_policies.probe import playtable_probe_actions, probe_actions  # noqa: E402
 
 FAULT_KINDS = ("text_error", "close", "hang", "slow", "garbage", "wrong_shape", "wrong_dtype", "missing_actions",
                "oversize", "exit")
@@ -97,6 +104,7 @@ def unpack(data):
 class ProbeServer:
     def __init__(self, args):
         self.chunk = args.chunk
+        self.family = args.family
         self.extended = args.extended
         self.record = args.record
         self.api_key = args.api_key
@@ -114,6 +122,9 @@ class ProbeServer:
             "action_dim": 7,
             "action_bounds": np.array([[-1.0] * 7, [1.0] * 7], dtype=np.float32),
         }
+        if self.family == "playtable":
+            self.metadata.update({"gripper": "+1open/-1close", "rotation": "euler_xyz", "image_size": 0,
+                                  "orientation": "upright"})
         if self.extended:
             self.metadata["gauntlet_protocol"] = 1
 
@@ -126,8 +137,12 @@ class ProbeServer:
 
     def infer(self, obs):
         state = np.asarray(obs["observation/state"], dtype=np.float64)
-        actions = probe_actions(obs["observation/image"], obs["observation/wrist_image"], state[0:3],
-                                state[3:6], state[6:8], obs["prompt"], self.chunk)
+        if self.family == "playtable":
+            actions = playtable_probe_actions(obs["observation/image"], obs["observation/wrist_image"], state[0:3],
+                                              state[3:18], obs["prompt"], self.chunk)
+        else:
+            actions = probe_actions(obs["observation/image"], obs["observation/wrist_image"], state[0:3],
+                                    state[3:6], state[6:8], obs["prompt"], self.chunk)
         return {"actions": actions}
 
     def write_record(self, entry):
@@ -204,6 +219,7 @@ async def main(args):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chunk", type=int, default=4)
+    parser.add_argument("--family", choices=("tabletop", "playtable"), default="tabletop")
     parser.add_argument("--extended", action="store_true")
     parser.add_argument("--record", default="")
     parser.add_argument("--api-key", default="")
