@@ -272,7 +272,7 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
         double ensemble_decay, const std::vector<std::string>& adapters, const py::object& policy_options,
         std::uint64_t seed, int image_size, const std::string& render_backend, const std::string& video_dir,
         double episode_timeout, bool shadows, bool quiet, const std::string& task_file, int max_steps,
-        const std::string& replay_run, const std::string& replay_db) {
+        const std::string& replay_run, const std::string& replay_db, const std::string& chains) {
   if (workers < 1 || workers > 256) throw py::value_error("workers must be in 1..256");
   if (replan_steps < 1) throw py::value_error("replan_steps must be at least 1");
   if (trials < 0) throw py::value_error("trials must be 0 (the suite's) or more");
@@ -280,6 +280,7 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   app::RunArgs args;
   args.suite = suite;
   args.tasks = JoinedList(tasks);
+  args.chains = chains;
   args.db = db;
   args.run_name = run_name;
   args.video_dir = video_dir;
@@ -374,7 +375,8 @@ Roll out a suite with a policy and store every episode in `db`, as `gauntlet run
 
 policy: a spec string as --policy takes it ('oracle', 'probe', 'python:module:Class', ...),
   a Python policy object (workers=1 only), or a class / zero-argument callable making one
-  per worker. Returns the CLI's exit code: 0 all episodes stored, 1 some missing, 2 the run
+  per worker. chains: a chain suite's slice as --chains takes it ("0-99", "3,7").
+  Returns the CLI's exit code: 0 all episodes stored, 1 some missing, 2 the run
   could not start (the reason is printed to stderr).)doc",
         py::arg("suite"), py::arg("policy"), py::kw_only(), py::arg("db") = "gauntlet.db",
         py::arg("tasks") = py::none(), py::arg("trials") = 0, py::arg("workers") = 1, py::arg("run_name") = "",
@@ -383,5 +385,5 @@ policy: a spec string as --policy takes it ('oracle', 'probe', 'python:module:Cl
         py::arg("seed") = 7, py::arg("image_size") = 0, py::arg("render_backend") = "auto",
         py::arg("video_dir") = "", py::arg("episode_timeout") = 600.0, py::arg("shadows") = false,
         py::arg("quiet") = false, py::arg("task_file") = "", py::arg("max_steps") = 0,
-        py::arg("replay_run") = "", py::arg("replay_db") = "");
+        py::arg("replay_run") = "", py::arg("replay_db") = "", py::arg("chains") = "");
 }

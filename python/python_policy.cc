@@ -45,6 +45,7 @@ class PythonPolicy : public Policy {
       c["embodiment"] = context.embodiment;
       c["init_state"] = context.init_state;
       c["seed"] = context.seed;
+      c["subtask"] = context.subtask;  // position in an instruction chain (0 otherwise)
       if (info_.needs.task_id) {
         c["task"] = context.task;
         c["task_index"] = context.task_index;

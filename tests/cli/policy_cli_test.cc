@@ -64,7 +64,7 @@ TEST(PolicyCli, SettingsAndAdaptersThatDoNotApplyAreClearErrors) {
   const std::string db = testing::TempDir("pcli") + "/r.db";
   Ran typo = Gauntlet(ProbeRun(db, "--policy-opt chunks=4"));
   EXPECT_EQ(typo.exit_code, 2);
-  EXPECT_NE(typo.err.find("--policy-opt 'chunks': not a setting of probe policies (known: chunk, image_size, orientation)"),
+  EXPECT_NE(typo.err.find("--policy-opt 'chunks': not a setting of probe policies (known: chunk, family, image_size, orientation)"),
             std::string::npos)
       << typo.err;
   Ran noop = Gauntlet(ProbeRun(db, "--adapt gripper"));

@@ -6,7 +6,7 @@ import numpy as np
 
 from gauntlet_policies.probe import ProbePolicy, playtable_probe_actions
 
-from gauntlet_test_support import assert_same_episodes, episodes, policy_row, run_chains_cli, subtasks
+from gauntlet_test_support import CALVIN, assert_same_episodes, episodes, policy_row, run_chains_cli, subtasks
 
 
 def test_python_probe_runs_a_calvin_chain_like_the_cpp_probe(tmp_path):
@@ -48,3 +48,33 @@ def test_playtable_actions_follow_the_instructions_length():
     assert moved[:, 0].tolist() == [5.0 * 0.02 * f for f in (1.0, 0.75, 0.5, 0.25)]
     robot_obs[6] = 0.05
     assert playtable_probe_actions(image, image, pos, robot_obs, "abcde")[0, 6] == -1.0
+
+
+class SubtaskRecorder:
+    """Records every reset context and observation keys, then ends the chain."""
+
+    spec = {"cameras": [], "state_keys": ["robot_obs", "scene_obs"], "action_dim": 7,
+            "gripper": "+1open/-1close", "rotation": "euler_xyz"}
+
+    def __init__(self):
+        self.contexts, self.states = [], []
+
+    def reset(self, context):
+        self.contexts.append(context)
+
+    def act(self, obs):
+        self.states.append({key: len(value) for key, value in obs["state"].items()})
+        raise RuntimeError("recorded")
+
+
+def test_the_module_runs_a_chain_slice_and_tells_the_policy_its_subtask(tmp_path):
+    import gauntlet
+    db = str(tmp_path / "module.db")
+    policy = SubtaskRecorder()
+    assert gauntlet.run(CALVIN, policy, db=db, chains="1", quiet=True, run_name="rec") == 0
+    (stored,) = episodes(db, "rec").values()
+    assert "RuntimeError: recorded" in stored["termination"]
+    (context,) = policy.contexts
+    assert context["subtask"] == 0 and context["suite"] == "calvin"
+    assert context["instruction"] == "press the button to turn off the led light"  # CALVIN's chain 1 begins so
+    assert policy.states[0] == {"robot_obs": 15, "scene_obs": 24}
