@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "envs/mujoco_state.h"
 #include "envs/playtable/symbolic_state.h"
 #include "envs/playtable/task_oracle.h"
 #include "envs/robots/panda_robot.h"
@@ -14,19 +15,9 @@ namespace gauntlet::envs::playtable {
 
 namespace {
 
-// Warnings that mean the simulation diverged (MuJoCo 2.2.2 then resets the
-// state silently; the counters are the only sign).
-constexpr int kDivergenceWarnings[] = {mjWARN_BADQPOS, mjWARN_BADQVEL, mjWARN_BADQACC, mjWARN_BADCTRL};
-
 // Finger servo targets: open = each finger at its 4 cm stop; closed = past
 // the closed stop, so the fingers keep squeezing what they hold.
 constexpr double kFingerOpen = PandaSpec::kFingerTravel;
-
-std::array<double, 4> MatToQuat(const double* mat) {
-  mjtNum q[4];
-  mju_mat2Quat(q, mat);
-  return {q[0], q[1], q[2], q[3]};
-}
 
 std::array<double, 9> QuatToMat(const std::array<double, 4>& q) {
   mjtNum mat[9];
@@ -120,11 +111,7 @@ Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOption
   return env;
 }
 
-int PlaytableEnv::WarningCount() const {
-  int total = 0;
-  for (int w : kDivergenceWarnings) total += data_->warning[w].number;
-  return total;
-}
+int PlaytableEnv::WarningCount() const { return DivergenceWarnings(data_.get()); }
 
 std::array<double, 3> PlaytableEnv::TcpEuler() const {
   return QuatWxyzToEulerXyz(MatToQuat(data_->site_xmat + 9 * tcp_site_));
@@ -258,8 +245,8 @@ StepResult PlaytableEnv::Step(const Action& action) {
     mj_step2(m, d);
     mj_step1(m, d);
     if (WarningCount() != warnings_at_reset_) {
-      result.diverged = true;
-      result.info = "physics: MuJoCo reported a bad state (qpos, qvel, qacc or ctrl) at t=" + std::to_string(d->time);
+      result.diverged = true;  // MuJoCo has already reset the state: report, never evaluate
+      result.info = DivergenceReason(d);
       return result;
     }
   }
@@ -373,17 +360,9 @@ PrivilegedState PlaytableEnv::privileged_state() const {
 }
 
 std::string PlaytableEnv::state_hash() const {
-  const mjModel* m = model_.get();
-  const mjData* d = data_.get();
-  // FNV-1a over the raw state and the lights' logic (which the physics does
-  // not hold): stable for the same binary and CPU family.
-  std::uint64_t h = Fnv1a64Bytes(&d->time, sizeof(double));
-  h = Fnv1a64Bytes(d->qpos, sizeof(double) * m->nq, h);
-  h = Fnv1a64Bytes(d->qvel, sizeof(double) * m->nv, h);
-  h = Fnv1a64Bytes(d->qacc_warmstart, sizeof(double) * m->nv, h);
-  h = Fnv1a64Bytes(d->ctrl, sizeof(double) * m->nu, h);
+  // The lights' logic is state the physics does not hold.
   const int lights[2] = {lights_.led(), lights_.lightbulb()};
-  h = Fnv1a64Bytes(lights, sizeof(lights), h);
+  const std::uint64_t h = Fnv1a64Bytes(lights, sizeof(lights), StateDigest(model_.get(), data_.get()));
   return Hex16(h);
 }
 

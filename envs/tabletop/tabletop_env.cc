@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "envs/mujoco_state.h"
 #include "envs/perturbations/image_noise.h"
 #include "envs/robots/panda_robot.h"
 #include "harness/hashing.h"
@@ -11,17 +12,6 @@
 namespace gauntlet::envs::tabletop {
 
 namespace {
-
-// Warnings that mean the simulation diverged (MuJoCo then silently resets the
-// state; 2.2.2 has no switch to disable that, so we watch the counters).
-constexpr int kDivergenceWarnings[] = {mjWARN_BADQPOS, mjWARN_BADQVEL, mjWARN_BADQACC,
-                                       mjWARN_BADCTRL};
-
-std::array<double, 4> MatToQuat(const double* mat) {
-  mjtNum q[4];
-  mju_mat2Quat(q, mat);
-  return {q[0], q[1], q[2], q[3]};
-}
 
 // The joints of fixture `f` with what an expert needs to work them: axis,
 // handle (a site "<...>_handle" on the moving part) and the joint values
@@ -118,11 +108,7 @@ Result<std::unique_ptr<TabletopEnv>> TabletopEnv::Create(const BddlTask& task,
   return env;
 }
 
-int TabletopEnv::WarningCount() const {
-  int total = 0;
-  for (int w : kDivergenceWarnings) total += data_->warning[w].number;
-  return total;
-}
+int TabletopEnv::WarningCount() const { return DivergenceWarnings(data_.get()); }
 
 Status TabletopEnv::Reset(const EpisodeSpec& spec) {
   const int index = spec.key.init_state;
@@ -179,14 +165,7 @@ StepResult TabletopEnv::Step(const Action& action) {
     mj_step1(m, d);
     if (WarningCount() != warnings_at_reset_) {
       result.diverged = true;  // MuJoCo has already reset the state: report, never evaluate
-      for (int w : kDivergenceWarnings) {
-        if (d->warning[w].number > 0) {
-          result.info = "physics: MuJoCo warning " + std::to_string(w) + " (" +
-                        (w == mjWARN_BADQACC ? "bad qacc" : w == mjWARN_BADQVEL ? "bad qvel"
-                         : w == mjWARN_BADQPOS ? "bad qpos" : "bad ctrl") +
-                        ") at t=" + std::to_string(d->time);
-        }
-      }
+      result.info = DivergenceReason(d);
       return result;
     }
   }
@@ -339,15 +318,7 @@ PrivilegedState TabletopEnv::privileged_state() const {
 }
 
 std::string TabletopEnv::state_hash() const {
-  const mjModel* m = model_.get();
-  const mjData* d = data_.get();
-  // FNV-1a over the raw bytes: stable for the same binary and CPU family.
-  std::uint64_t h = Fnv1a64Bytes(&d->time, sizeof(double));
-  h = Fnv1a64Bytes(d->qpos, sizeof(double) * m->nq, h);
-  h = Fnv1a64Bytes(d->qvel, sizeof(double) * m->nv, h);
-  h = Fnv1a64Bytes(d->qacc_warmstart, sizeof(double) * m->nv, h);
-  h = Fnv1a64Bytes(d->ctrl, sizeof(double) * m->nu, h);
-  return Hex16(h);
+  return Hex16(StateDigest(model_.get(), data_.get()));
 }
 
 }  // namespace gauntlet::envs::tabletop
