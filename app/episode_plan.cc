@@ -19,9 +19,93 @@ std::string FaithfulSuffix(const std::string& variant) {
   return " " + words;
 }
 
+// Chain `c` unperturbed: its subtasks' own instructions.
+PlannedEpisode ChainEpisode(const SuiteSpec& suite, int c) {
+  const ChainSpec& chain = suite.chains.at(c);
+  PlannedEpisode e;
+  e.task = chain.subtasks.front();
+  e.init_state = chain.init_state;
+  e.chain = c;
+  for (int t : chain.subtasks) e.subtask_instructions.push_back(suite.tasks[t].instruction);
+  e.instruction = e.subtask_instructions.front();
+  return e;
+}
+
+Result<std::optional<envs::LanguagePool>> LoadPool(const SuiteSpec& suite) {
+  if (suite.language_pool.empty()) return std::optional<envs::LanguagePool>();
+  auto loaded = envs::LanguagePool::Load(suite.language_pool);
+  if (!loaded.ok()) return loaded.error();
+  return std::optional<envs::LanguagePool>(std::move(loaded).value());
+}
+
+// Why a grid does not fit a chain suite, or "" when it does.
+std::string ChainGridProblem(const SuiteSpec& suite, const PerturbationGrid& grid) {
+  if (!grid.tasks.empty()) {
+    return "suite " + suite.name + " runs instruction chains: select them with `chains:` (indices or ranges), not `tasks:`";
+  }
+  if (grid.init_states != std::vector<int>{0}) {
+    return "suite " + suite.name + " runs instruction chains, each from its own start state: drop `init_states:`";
+  }
+  if (grid.dimension == "layout") {
+    return "layout perturbations do not apply to chain suites (suite " + suite.name +
+           "): each chain starts from the fixed scene of its start state";
+  }
+  return "";
+}
+
+// A chain suite's episodes: every grid variant on each of the grid's chains
+// that `selected` holds, then the unperturbed chains they shift.
+Result<std::vector<PlannedEpisode>> PlanChainEpisodes(const SuiteSpec& suite, const std::vector<int>& selected) {
+  std::vector<PlannedEpisode> plan;
+  if (suite.perturbations.empty()) {
+    for (int c : selected) plan.push_back(ChainEpisode(suite, c));
+    return plan;
+  }
+  auto pool = LoadPool(suite);
+  if (!pool.ok()) return pool.error();
+  const std::set<int> wanted(selected.begin(), selected.end());
+  std::set<int> baseline;
+  for (const PerturbationGrid& grid : suite.perturbations) {
+    const std::string where = grid.where + ": perturbation grid '" + grid.dimension + "': ";
+    if (std::string problem = ChainGridProblem(suite, grid); !problem.empty()) return Error{where + problem};
+    auto grid_chains = SelectChains(suite, grid.chains, "chains:");
+    if (!grid_chains.ok()) return Error{where + grid_chains.error().message};
+    for (int level : grid.levels) {
+      for (int k = 0; k < grid.variants_per_level; ++k) {
+        const Perturbation p = envs::SamplePerturbation(grid.dimension, level, k);
+        const std::string id = VariantId(grid.dimension, level, k);
+        for (int c : grid_chains.value()) {
+          if (!wanted.count(c)) continue;
+          PlannedEpisode e = ChainEpisode(suite, c);
+          e.variant = id;
+          e.perturbation = p;
+          // Every subtask is told its own task's variant of the same kind and index.
+          const std::vector<int>& subtasks = suite.chains[c].subtasks;
+          for (size_t s = 0; s < subtasks.size(); ++s) {
+            if (grid.dimension == "language") {
+              auto text = pool.value()->Variant(suite.tasks[subtasks[s]].name, p.params.at("kind"), k);
+              if (!text.ok()) return text.error();
+              e.subtask_instructions[s] = text.value();
+            } else if (suite.language_mode == LanguageMode::kFaithful) {
+              e.subtask_instructions[s] += FaithfulSuffix(id);
+            }
+          }
+          e.instruction = e.subtask_instructions.front();
+          plan.push_back(std::move(e));
+          baseline.insert(c);
+        }
+      }
+    }
+  }
+  if (suite.perturbation_baseline) {
+    for (int c : baseline) plan.push_back(ChainEpisode(suite, c));
+  }
+  return plan;
+}
+
 }  // namespace
 
-Result<std::vector<int>> SelectChains(const SuiteSpec& suite, const std::string& selection) {
+Result<std::vector<int>> SelectChains(const SuiteSpec& suite, const std::string& selection, const std::string& what) {
   const int count = static_cast<int>(suite.chains.size());
   std::vector<int> out;
   if (selection.empty()) {
@@ -43,10 +127,10 @@ Result<std::vector<int>> SelectChains(const SuiteSpec& suite, const std::string&
         if (used != item.size() - dash - 1) throw std::invalid_argument(item);
       }
     } catch (const std::exception&) {
-      return Error{"--chains '" + selection + "': '" + item + "' is not an index or a range A-B"};
+      return Error{what + " '" + selection + "': '" + item + "' is not an index or a range A-B"};
     }
     if (first < 0 || last >= count || first > last) {
-      return Error{"--chains '" + selection + "': '" + item + "' is outside 0-" + std::to_string(count - 1) +
+      return Error{what + " '" + selection + "': '" + item + "' is outside 0-" + std::to_string(count - 1) +
                    " (suite " + suite.name + " has " + std::to_string(count) + " chains)"};
     }
     for (int c = first; c <= last; ++c) out.push_back(c);
@@ -56,42 +140,29 @@ Result<std::vector<int>> SelectChains(const SuiteSpec& suite, const std::string&
 
 Result<std::vector<PlannedEpisode>> PlanEpisodes(const SuiteSpec& suite, const std::vector<int>& tasks, int trials,
                                                  const std::vector<int>& chains) {
-  std::vector<PlannedEpisode> plan;
   if (!suite.chains.empty()) {
-    if (!suite.perturbations.empty()) {
-      return Error{suite.path + ": perturbation grids do not apply to chain suites yet"};
-    }
     std::vector<int> selected = chains;
     if (selected.empty()) {
       for (int c = 0; c < static_cast<int>(suite.chains.size()); ++c) selected.push_back(c);
     }
-    for (int c : selected) {
-      const ChainSpec& chain = suite.chains.at(c);
-      const int first = chain.subtasks.front();
-      PlannedEpisode e;
-      e.task = first;
-      e.init_state = chain.init_state;
-      e.instruction = suite.tasks[first].instruction;
-      e.chain = c;
-      plan.push_back(e);
-    }
-    return plan;
+    return PlanChainEpisodes(suite, selected);
   }
+  std::vector<PlannedEpisode> plan;
   if (suite.perturbations.empty()) {
     for (int t : tasks) {
       for (int i = 0; i < trials; ++i) plan.push_back({t, i, "default", std::nullopt, suite.tasks[t].instruction});
     }
     return plan;
   }
-  std::optional<envs::LanguagePool> pool;
-  if (!suite.language_pool.empty()) {
-    auto loaded = envs::LanguagePool::Load(suite.language_pool);
-    if (!loaded.ok()) return loaded.error();
-    pool = std::move(loaded).value();
-  }
+  auto pool = LoadPool(suite);
+  if (!pool.ok()) return pool.error();
   const std::set<int> selected(tasks.begin(), tasks.end());
   std::set<std::pair<int, int>> baseline;
   for (const PerturbationGrid& grid : suite.perturbations) {
+    if (!grid.chains.empty()) {
+      return Error{grid.where + ": perturbation grid '" + grid.dimension + "': suite " + suite.name +
+                   " has no instruction chains: select its tasks with `tasks:`, not `chains:`"};
+    }
     auto grid_tasks = suite.SelectTasks(grid.tasks);
     if (!grid_tasks.ok()) return grid_tasks.error();
     for (int level : grid.levels) {
@@ -102,7 +173,7 @@ Result<std::vector<PlannedEpisode>> PlanEpisodes(const SuiteSpec& suite, const s
           if (!selected.count(t)) continue;
           std::string instruction = suite.tasks[t].instruction;
           if (grid.dimension == "language") {
-            auto text = pool->Variant(suite.tasks[t].name, p.params.at("kind"), k);
+            auto text = pool.value()->Variant(suite.tasks[t].name, p.params.at("kind"), k);
             if (!text.ok()) return text.error();
             instruction = text.value();
           } else if (suite.language_mode == LanguageMode::kFaithful) {

@@ -90,8 +90,9 @@ nlohmann::json PerturbationConfig(const SuiteSpec& suite) {
 // The chains a run plays, as the run config stores them (resume compares them).
 nlohmann::json ChainConfig(const SuiteSpec& suite, const std::vector<PlannedEpisode>& plan) {
   nlohmann::json chains = nlohmann::json::array();
+  std::set<int> listed;  // a perturbation set plans a chain once per variant
   for (const PlannedEpisode& e : plan) {
-    if (e.chain < 0) continue;
+    if (e.chain < 0 || !listed.insert(e.chain).second) continue;
     const ChainSpec& chain = suite.chains[e.chain];
     nlohmann::json subtasks = nlohmann::json::array();
     for (int t : chain.subtasks) subtasks.push_back(suite.tasks[t].name);
@@ -233,9 +234,9 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
     item.spec.instruction = e.instruction;
     item.spec.embodiment = embodiment;
     if (chain) {
-      for (int s : chain->subtasks) {
-        const TaskSpec& sub = suite.tasks[s];
-        item.spec.chain.push_back({sub.name, sub.file, sub.instruction, suite.protocol.max_steps});
+      for (size_t s = 0; s < chain->subtasks.size(); ++s) {
+        const TaskSpec& sub = suite.tasks[chain->subtasks[s]];
+        item.spec.chain.push_back({sub.name, sub.file, e.subtask_instructions.at(s), suite.protocol.max_steps});
       }
     }
     item.context.suite = suite.name;

@@ -28,13 +28,17 @@ struct Perturbation {
 // other objects or placements) instead of adjusting its task's world.
 bool ChangesWorld(const Perturbation& p);
 
-// One line of a suite set's `perturbations:` list.
+// One line of a suite set's `perturbations:` list. A chain suite's grid
+// selects chains (each starts from its own state) instead of tasks and
+// initial states.
 struct PerturbationGrid {
   std::string dimension;
   std::vector<int> levels;        // default: every level of the dimension
   int variants_per_level = 1;     // distinct seeded variants at each level
   std::string tasks;              // "" = every task; else indices or names as --tasks takes them
   std::vector<int> init_states{0};
+  std::string chains;             // "" = every chain; else indices or ranges as --chains takes them
+  std::string where;              // "file:line" of the grid, for errors found when it is expanded
 };
 
 // "camera-L3-2": dimension, level, index within the level.

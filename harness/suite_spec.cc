@@ -63,12 +63,13 @@ Result<std::vector<PerturbationGrid>> ParseGrids(const std::string& path, const 
   if (!list) return grids;
   if (!list.IsSequence()) return Error{At(path, list) + "'perturbations' must be a list of grids"};
   for (const YAML::Node& g : list) {
-    if (auto s = CheckKeys(path, g, {"dimension", "levels", "variants_per_level", "tasks", "init_states"},
+    if (auto s = CheckKeys(path, g, {"dimension", "levels", "variants_per_level", "tasks", "init_states", "chains"},
                            "a perturbation grid");
         !s.ok()) {
       return Error{s.message()};
     }
     PerturbationGrid grid;
+    grid.where = path + ":" + std::to_string(g.Mark().line + 1);
     auto dim = Get<std::string>(path, g, "dimension", true, "");
     if (!dim.ok()) return dim.error();
     grid.dimension = dim.value();
@@ -100,6 +101,13 @@ Result<std::vector<PerturbationGrid>> ParseGrids(const std::string& path, const 
         for (const auto& item : t) grid.tasks += (grid.tasks.empty() ? "" : ",") + item.as<std::string>();
       } else if (t.as<std::string>() != "all") {
         grid.tasks = t.as<std::string>();
+      }
+    }
+    if (const YAML::Node c = g["chains"]) {  // checked against the suite's chains when the grid is expanded
+      if (c.IsSequence()) {
+        for (const auto& item : c) grid.chains += (grid.chains.empty() ? "" : ",") + item.as<std::string>();
+      } else if (c.as<std::string>() != "all") {
+        grid.chains = c.as<std::string>();
       }
     }
     auto inits = Get<std::vector<int>>(path, g, "init_states", false, {0});

@@ -1,6 +1,7 @@
 #include "reports/perturbation_table.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <tuple>
 
@@ -36,6 +37,30 @@ std::optional<Figures> Pooled(const PerturbationTable::Row& row, const IntervalO
   return FiguresOf(perturbed, intervals);
 }
 
+std::optional<ChainLengths> Lengths(const PerturbationTable::Row& row, const std::string& key) {
+  auto it = row.chain_lengths.find(key);
+  if (it == row.chain_lengths.end() || it->second.chains == 0) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ChainLengths> PooledLengths(const PerturbationTable::Row& row) {
+  ChainLengths perturbed;
+  for (const auto& [dimension, lengths] : row.chain_lengths) {
+    if (dimension.empty()) continue;
+    perturbed.chains += lengths.chains;
+    perturbed.completed += lengths.completed;
+  }
+  if (perturbed.chains == 0) return std::nullopt;
+  return perturbed;
+}
+
+LayoutCell LengthCell(const std::optional<ChainLengths>& lengths) {
+  if (!lengths) return LayoutCell::Text("-");
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", lengths->average());
+  return LayoutCell::Text(text);
+}
+
 std::string Label(const PerturbationTable::Row& row) { return row.policy + " (" + row.set + ")"; }
 
 std::string Caption(const IntervalOptions& intervals) {
@@ -59,21 +84,39 @@ std::vector<TableLayout> Layout(const PerturbationTable& t, const IntervalOption
     out.cells.push_back(LayoutCell::Rate(Cell(row, "", intervals)));
     layout.rows.push_back(std::move(out));
   }
-  return {layout};
+  TableLayout chains;
+  chains.caption =
+      "Average chain length per perturbation dimension: the subtasks each chain completed in a row from the first "
+      "(CALVIN's Avg. Len.), counted from the runs' subtask rows. A chain counts as a success above only when every "
+      "subtask succeeded.";
+  chains.columns = layout.columns;
+  for (const auto& row : t.rows) {
+    if (row.chain_lengths.empty()) continue;
+    TableLayout::Row out;
+    out.cells.push_back(LayoutCell::Text(Label(row)));
+    for (const auto& d : t.dimensions) out.cells.push_back(LengthCell(Lengths(row, d)));
+    out.cells.push_back(LengthCell(PooledLengths(row)));
+    out.cells.push_back(LengthCell(Lengths(row, "")));
+    chains.rows.push_back(std::move(out));
+  }
+  if (chains.rows.empty()) return {layout};
+  return {layout, chains};
 }
 
 nlohmann::json Records(const PerturbationTable& t, const IntervalOptions& intervals) {
   nlohmann::json records = nlohmann::json::array();
   for (const auto& row : t.rows) {
-    auto add = [&](const std::string& dimension, const std::optional<Figures>& f) {
+    auto add = [&](const std::string& dimension, const std::optional<Figures>& f,
+                   const std::optional<ChainLengths>& lengths) {
       if (!f) return;
       nlohmann::json r = {{"policy", row.policy}, {"set", row.set}, {"dimension", dimension}};
       AddFigures(r, *f);
+      if (lengths) r["avg_chain_length"] = lengths->average();
       records.push_back(r);
     };
-    for (const auto& d : t.dimensions) add(d, Cell(row, d, intervals));
-    add("pooled", Pooled(row, intervals));
-    add("unperturbed", Cell(row, "", intervals));
+    for (const auto& d : t.dimensions) add(d, Cell(row, d, intervals), Lengths(row, d));
+    add("pooled", Pooled(row, intervals), PooledLengths(row));
+    add("unperturbed", Cell(row, "", intervals), Lengths(row, ""));
   }
   return records;
 }
@@ -98,15 +141,31 @@ Result<PerturbationTable> BuildPerturbationTable(const std::string& db_path) {
   PerturbationTable table;
   std::set<std::string> present;
   for (const auto& [policy, set] : order) {
-    PerturbationTable::Row row{policy, set, {}, {}};
+    PerturbationTable::Row row{policy, set, {}, {}, {}};
     for (const auto& [key, run] : latest) {
       if (std::get<0>(key) != policy || std::get<1>(key) != set) continue;
       row.runs.push_back(run->name);
       auto episodes = reader.value().Episodes(run->run_id);
       if (!episodes.ok()) return episodes.error();
+      auto subtasks = reader.value().Subtasks(run->run_id);
+      if (!subtasks.ok()) return subtasks.error();
+      // Rows come ordered by position within an episode: a chain's length
+      // grows while its next position is recorded as a success.
+      std::map<EpisodeKey, int> length;
+      for (const SubtaskRow& s : subtasks.value()) {
+        int& l = length[s.key];
+        if (s.success && s.position == l) l = s.position + 1;
+      }
+      const bool chains = !subtasks.value().empty();
       for (const EpisodeRow& e : episodes.value()) {
         row.cells[e.dimension].Add(e.key.suite, e.key.task, e.key.init_state, e.success);
         if (!e.dimension.empty()) present.insert(e.dimension);
+        if (chains) {
+          ChainLengths& lengths = row.chain_lengths[e.dimension];
+          ++lengths.chains;
+          auto it = length.find(e.key);
+          lengths.completed += it == length.end() ? 0 : it->second;
+        }
       }
     }
     table.rows.push_back(std::move(row));
@@ -118,8 +177,8 @@ Result<PerturbationTable> BuildPerturbationTable(const std::string& db_path) {
 }
 
 std::string FormatPerturbationTable(const PerturbationTable& t, TableFormat format, const IntervalOptions& intervals) {
-  static const std::vector<std::string> fields = {"policy", "set",    "dimension", "n",        "successes",
-                                                  "rate",   "ci_low", "ci_high",   "ci_method"};
+  static const std::vector<std::string> fields = {"policy",  "set",     "dimension", "n",         "successes", "rate",
+                                                  "ci_low",  "ci_high", "ci_method", "avg_chain_length"};
   return FormatTable(Layout(t, intervals), Records(t, intervals), fields, format);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Check the instruction-variant pools of the `language` perturbation.
 
-Usage: scripts/check_language_pools.py [SUITE ...]   (default: the four LIBERO suites)
+Usage: scripts/check_language_pools.py [SUITE ...]
+       (default: the four LIBERO suites and calvin)
 
 For each suite, suites/language/<suite>.yaml must hold a pool for every task of
 suites/<suite>.yaml, in the suite's task order and nothing else. Each pool:
@@ -29,9 +30,16 @@ Two checks guard against a variant that adds an object or a target:
   does not allow, so "the bowl on the wooden cabinet" cannot become "on top of
   the wooden cabinet" (which a policy could read as the top drawer);
 - no variant may use a word that names an object, colour or qualifier in any
-  task of the four LIBERO suites (or a suite given on the command line) unless
-  its own instruction has it (the word "table" excepted), so a distractor
-  cannot talk about a mug in a basket task.
+  task of its scene unless its own instruction has it (the word "table"
+  excepted), so a distractor cannot talk about a mug in a basket task. The
+  four LIBERO suites (and any other suite given on the command line) count as
+  one scene; a suite in SCENE_RULES (calvin: CALVIN's play table) is a scene
+  of its own, checked against its own tasks' words.
+
+A suite in SCENE_RULES also brings stopwords and synonyms for its phrasing:
+CALVIN's instructions carry filler verbs (go push, use the switch) and its
+34 tasks share their objects (every block task says block), so what tells
+one task from another is the verb, the colour, the side and the place.
 
 And a light check that each kind is what it says:
 - context: at least 3 words longer than the instruction;
@@ -47,7 +55,8 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_SUITES = ["libero_spatial", "libero_object", "libero_goal", "libero_10"]
+LIBERO_SUITES = ["libero_spatial", "libero_object", "libero_goal", "libero_10"]
+DEFAULT_SUITES = LIBERO_SUITES + ["calvin"]
 KINDS = ("paraphrase", "context", "reorder", "distractor")
 MIN_VARIANTS = 12
 MIN_PER_KIND = 2
@@ -78,6 +87,47 @@ QUALIFIERS = {
     "beneath", "near", "far", "between", "next", "beside", "alongside",
     "adjacent",
 }
+
+# Suites on a scene of their own: extra stopwords, and synonyms that replace
+# or add to SYNONYMS, for that suite only.
+SCENE_RULES = {
+    "calvin": {
+        # "go push", "use the switch to", "to the left side": filler.
+        "stopwords": {"go", "use", "side"},
+        "synonyms": {
+            "take": {"take", "grab", "grasp", "pick", "lift", "retrieve"},
+            "rotate": {"rotate", "turn", "twist", "spin"},
+            "grasp": {"grasp", "grab", "grip", "take", "seize", "pick", "hold"},
+            "lift": {"lift", "raise", "pick", "hoist"},
+            "sliding": {"sliding", "slide", "slider"},
+            "door": {"door", "slider"},
+            "cabinet": {"cabinet", "cupboard"},
+            "store": {"store", "stow", "put", "place", "deposit", "drop", "leave", "set"},
+            "grasped": {"grasped", "held", "holding", "gripped", "grabbed", "carrying"},
+            "stack": {"stack", "pile"},
+            "stacked": {"stacked", "stack", "piled", "pile"},
+            "remove": {"remove", "take", "lift", "unstack", "pick", "grab"},
+            "light": {"light", "lightbulb", "lamp"},
+            "bulb": {"bulb", "lightbulb"},
+            "press": {"press", "push", "hit", "tap", "depress"},
+            "switch": {"switch", "lever"},
+            "falls": {"falls", "drop", "tumble"},
+            "slide": {"slide", "push", "shove", "nudge"},
+            "handle": {"handle", "knob"},
+            "pull": {"pull", "tug", "draw", "yank"},
+        },
+    },
+}
+
+
+class Rules:
+    """The stopwords and synonyms one suite is checked with."""
+
+    def __init__(self, suite):
+        extra = SCENE_RULES.get(suite, {})
+        self.stopwords = STOPWORDS | extra.get("stopwords", set())
+        self.synonyms = {**SYNONYMS, **extra.get("synonyms", {})}
+
 
 # Words a context or distractor sentence may use even though they name a
 # thing in some task: every task happens on a table.
@@ -177,16 +227,16 @@ def normalise(text):
     return " ".join(words(text))
 
 
-def required_words(instruction):
+def required_words(instruction, rules):
     """The words of an instruction that every variant must keep."""
-    return [w for w in dict.fromkeys(words(instruction)) if w not in STOPWORDS]
+    return [w for w in dict.fromkeys(words(instruction)) if w not in rules.stopwords]
 
 
-def allowed(word):
-    return {singular(s) for s in SYNONYMS.get(word, {word})}
+def allowed(word, rules):
+    return {singular(s) for s in rules.synonyms.get(word, {word})}
 
 
-def check_text(text, instruction, kind, vocabulary):
+def check_text(text, instruction, kind, vocabulary, rules):
     """Returns the problems with one variant text (empty if none)."""
     problems = []
     if not isinstance(text, str) or not text:
@@ -206,13 +256,13 @@ def check_text(text, instruction, kind, vocabulary):
         problems.append("starts with list numbering or a bullet")
 
     have = {singular(w) for w in words(text)}
-    required = required_words(instruction)
-    missing = [w for w in required if not (allowed(w) & have)]
+    required = required_words(instruction, rules)
+    missing = [w for w in required if not (allowed(w, rules) & have)]
     if missing:
         problems.append("drops " + ", ".join(missing))
     permitted = set()
     for w in required:
-        permitted |= allowed(w)
+        permitted |= allowed(w, rules)
     extra_qualifiers = sorted({w for w in words(text) if w in QUALIFIERS} - permitted)
     if extra_qualifiers:
         problems.append("adds the spatial qualifier " + ", ".join(extra_qualifiers))
@@ -236,6 +286,7 @@ def check_text(text, instruction, kind, vocabulary):
 
 def check_suite(suite, vocabulary, suites_dir):
     """Returns (violations, task count, variant count) for one suite."""
+    rules = Rules(suite)
     suite_path = os.path.join(suites_dir, suite + ".yaml")
     pool_path = os.path.join(suites_dir, "language", suite + ".yaml")
     shown = os.path.relpath(pool_path, ROOT)
@@ -283,7 +334,7 @@ def check_suite(suite, vocabulary, suites_dir):
                 violations.append(f"{label}: kind must be one of {', '.join(KINDS)}")
             else:
                 counts[kind] += 1
-            for problem in check_text(text, instruction, kind, vocabulary):
+            for problem in check_text(text, instruction, kind, vocabulary, rules):
                 violations.append(f"{label}: {problem}")
             if isinstance(text, str):
                 key = normalise(text)
@@ -297,16 +348,26 @@ def check_suite(suite, vocabulary, suites_dir):
     return violations, len(expected), n_variants
 
 
+def scene_vocabulary(suites, suites_dir):
+    """Words that name something in any task of `suites`, singular."""
+    vocabulary = set()
+    for suite in suites:
+        rules = Rules(suite)
+        for _, instruction in load_suite(os.path.join(suites_dir, suite + ".yaml"))[1]:
+            vocabulary |= {singular(w) for w in required_words(instruction, rules)}
+    return vocabulary
+
+
 def main(argv):
     suites = argv[1:] or DEFAULT_SUITES
     suites_dir = os.path.join(ROOT, "suites")
-    # Words that name something in any LIBERO task or checked task, singular.
-    vocabulary = set()
-    for suite in dict.fromkeys(DEFAULT_SUITES + suites):
-        for _, instruction in load_suite(os.path.join(suites_dir, suite + ".yaml"))[1]:
-            vocabulary |= {singular(w) for w in required_words(instruction)}
+    # The LIBERO scene's words: its four suites and any other checked suite
+    # without a scene of its own.
+    shared = [s for s in dict.fromkeys(LIBERO_SUITES + suites) if s not in SCENE_RULES]
+    shared_vocabulary = scene_vocabulary(shared, suites_dir)
     all_violations, n_tasks, n_variants = [], 0, 0
     for suite in suites:
+        vocabulary = scene_vocabulary([suite], suites_dir) if suite in SCENE_RULES else shared_vocabulary
         violations, tasks, variants = check_suite(suite, vocabulary, suites_dir)
         all_violations += violations
         n_tasks += tasks

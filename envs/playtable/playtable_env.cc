@@ -88,6 +88,15 @@ Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOption
     env->block_body_[b] = mj_name2id(m, mjOBJ_BODY, BlockBodyName(b).c_str());
     env->block_qpos_[b] = m->jnt_qposadr[m->body_jntadr[env->block_body_[b]]];
   }
+  PerturbableParts parts;
+  parts.camera = mj_name2id(m, mjOBJ_CAMERA, kStaticCamera);
+  parts.pivot = {0, 0, kTableTopZ};  // the desk's centre on its top
+  parts.tilt_axis = AxisAcrossView(m, parts.camera, parts.pivot);
+  parts.aim_scale = m->cam_fovy[parts.camera] / 45.0;  // CALVIN's static camera sees 10 degrees
+  parts.light = 0;  // the key light, the scene's first
+  for (int i = 0; i < PandaSpec::kArmDofs; ++i) parts.arm_joints.push_back(mj_name2id(m, mjOBJ_JOINT, ArmJointName(i)));
+  env->perturber_ = std::make_unique<ArmAndViewPerturber>(m, std::move(parts));
+  env->backdrop_ = std::make_unique<DeskBackdrop>(m, *env->layout_);
   env->led_geom_ = mj_name2id(m, mjOBJ_GEOM, kLedGeom);
   env->bulb_geom_ = mj_name2id(m, mjOBJ_GEOM, kBulbGeom);
 
@@ -169,9 +178,22 @@ Status PlaytableEnv::Reset(const EpisodeSpec& spec) {
     return Error{"start state " + std::to_string(index) + " does not exist (the play table has " +
                  std::to_string(states.size()) + " symbolic start states)"};
   }
-  if (spec.perturbation) return Error{"the playtable family has no perturbations yet ('" + spec.key.variant + "')"};
+  const std::optional<Perturbation>& p = spec.perturbation;
+  if (p && p->dimension == "layout") {
+    return Error{"layout perturbations do not apply to the play table ('" + spec.key.variant +
+                 "'): each chain starts from the fixed scene of its symbolic start state"};
+  }
+  if (Status st = perturber_->ApplyToModel(model_.get(), p); !st.ok()) return st;
+  if (Status st = backdrop_->Apply(model_.get(), p); !st.ok()) return st;
+  StartScene start = BuildStartScene(states[index]);
+  // Before the scene is placed, so the stored target and the controller's
+  // rest posture follow from the offset joints.
+  if (Status st = perturber_->OffsetArm(model_.get(), p, start.arm_joints.data()); !st.ok()) return st;
+  perturbation_ = p;
+  episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
+  frames_ = 0;
   instruction_ = spec.instruction;
-  ResetTo(BuildStartScene(states[index]));
+  ResetTo(start);
   return Status::Ok();
 }
 
@@ -295,6 +317,14 @@ Observation PlaytableEnv::Observe(const ObservationRequest& request) {
     if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
       throw EnvError("render: " + st.message());
     }
+    // Sensor noise: the static camera's image only, as the tabletop's
+    // third-person one.
+    auto view = obs.images.find(kStaticCamera);
+    if (view != obs.images.end()) {
+      Status st = ArmAndViewPerturber::CorruptFrame(perturbation_, episode_seed_, frames_, &view->second);
+      if (!st.ok()) throw EnvError(st.message());
+    }
+    ++frames_;
   }
   if (request.privileged) obs.privileged = privileged_state();
   return obs;

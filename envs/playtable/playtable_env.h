@@ -12,13 +12,24 @@
 //   gripper: open if a[6] > 0, else closed (CALVIN's +1 open)
 //   16 physics steps of 1/480 s: OSC torques toward the target pose
 //   the lights' logic once (desk_lights.h), then the scene snapshot
+//
+// Perturbations (harness/perturbation.h), applied at Reset and undone by the
+// next Reset: camera (the static camera about the desk's centre), light,
+// background (desk_backdrop.h), noise (the static image, a fresh draw per
+// frame) and robot_init (the start joints; the stored target is the tool's
+// pose there) change what the cameras see or where the arm starts, never the
+// objects' physics; language is the runner's (the instructions); layout is
+// refused: every chain starts from the fixed scene of its symbolic state.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "envs/perturbations/arm_and_view_perturber.h"
+#include "envs/playtable/desk_backdrop.h"
 #include "envs/playtable/desk_layout.h"
 #include "envs/playtable/desk_lights.h"
 #include "envs/playtable/playtable_scene.h"
@@ -63,11 +74,16 @@ class PlaytableEnv : public Env, public MujocoWorld {
   PrivilegedState privileged_state() const override;
   std::string state_hash() const override;
 
-  // Places a start scene directly (tests, tools).
+  // Places a start scene directly (tests, tools); leaves the model's
+  // perturbed fields as the last Reset set them.
   void ResetTo(const StartScene& start);
   // The scene as the success rules see it now.
   const SceneInfo& scene_info() const { return info_; }
   const DeskLayout& layout() const { return *layout_; }
+  // The stored target the relative actions accumulate on (world metres,
+  // euler xyz radians).
+  const std::array<double, 3>& target_position() const { return target_pos_; }
+  const std::array<double, 3>& target_euler() const { return target_euler_; }
 
   const mjModel* model() const override { return model_.get(); }
   const mjData* data() const override { return data_.get(); }
@@ -87,6 +103,11 @@ class PlaytableEnv : public Env, public MujocoWorld {
   DataPtr data_;
   std::unique_ptr<OscController> controller_;
   std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
+  std::unique_ptr<ArmAndViewPerturber> perturber_;  // camera, light, robot_init, noise
+  std::unique_ptr<DeskBackdrop> backdrop_;          // background
+  std::optional<Perturbation> perturbation_;        // of the current episode
+  std::uint64_t episode_seed_ = 0;                  // the noise's draws
+  int frames_ = 0;                                  // camera observations this episode
   ActionSpec action_spec_;
   std::string instruction_;
   const PlaytableTask* subtask_ = nullptr;  // the running subtask's rule

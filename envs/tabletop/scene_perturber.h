@@ -2,7 +2,9 @@
 // restores the unperturbed scene for the next episode. Everything it changes
 // is in the model's visual fields (camera, lights, materials) or, for
 // robot_init, the arm's joints after the object state is restored: never the
-// physics of the objects.
+// physics of the objects. Camera, light and robot_init are the shared
+// ArmAndViewPerturber's (agentview about the table's centre, the key light,
+// the Panda's joints); background (table texture, walls) is the tabletop's.
 #pragma once
 
 #include <mujoco/mujoco.h>
@@ -11,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "envs/perturbations/arm_and_view_perturber.h"
 #include "envs/tabletop/scene_builder.h"
 #include "harness/perturbation.h"
 #include "harness/result.h"
@@ -30,14 +33,8 @@ class ScenePerturber {
  private:
   void Restore(mjModel* m) const;
 
-  ArenaSpec arena_;
+  ArmAndViewPerturber shared_;  // camera, light, robot_init
   std::array<int, 7> arm_qpos_, arm_dof_;
-  int camera_ = -1;
-  std::array<double, 3> camera_pos_{};
-  std::array<double, 4> camera_quat_{};
-  int light_ = -1;
-  std::array<float, 3> light_dir_{}, light_diffuse_{}, light_ambient_{}, head_diffuse_{}, head_ambient_{};
-  bool light_shadow_ = false;
   int table_geom_ = -1, table_mat_ = -1;
   std::array<float, 4> table_rgba_{};
   std::vector<int> walls_;

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "envs/mujoco_state.h"
-#include "envs/perturbations/image_noise.h"
+#include "envs/perturbations/arm_and_view_perturber.h"
 #include "envs/robots/panda_robot.h"
 #include "harness/hashing.h"
 
@@ -239,11 +239,9 @@ Observation TabletopEnv::Observe(const ObservationRequest& request) {
     // Sensor noise: the third-person image only, a fresh draw per frame
     // seeded from the episode key and the frame's index.
     auto agentview = obs.images.find(kAgentviewCamera);
-    if (perturbation_ && perturbation_->dimension == "noise" && agentview != obs.images.end()) {
-      auto kind = ParseNoiseKind(perturbation_->params.value("kind", ""));
-      if (!kind.ok()) throw EnvError("noise perturbation: " + kind.error().message);
-      const std::uint64_t seed = episode_seed_ ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(frames_ + 1));
-      agentview->second = Corrupt(agentview->second, kind.value(), perturbation_->params.value("severity", 1), seed);
+    if (agentview != obs.images.end()) {
+      Status st = ArmAndViewPerturber::CorruptFrame(perturbation_, episode_seed_, frames_, &agentview->second);
+      if (!st.ok()) throw EnvError(st.message());
     }
     ++frames_;
   }

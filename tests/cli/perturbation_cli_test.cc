@@ -45,6 +45,35 @@ TEST(PerturbationCli, EveryDimensionRunsIsRecordedAndSummarised) {
   EXPECT_NE(QueryText(db, "SELECT config_json FROM runs").find("\"language_mode\":\"clean\""), std::string::npos);
 }
 
+// The play table's set on one chain: every variant runs, the language
+// variant tells the first subtask a pool sentence, and the perturbation
+// table prints a row and the chains' average length.
+TEST(PerturbationCli, CalvinPlusMiniRunsAChainUnderEveryVariantAndItsTablePrints) {
+  const std::string db = testing::TempDir("calvin_plus") + "/r.db";
+  Ran r = Gauntlet("run " + testing::SourceDir() + "/suites/calvin_plus_mini.yaml --policy noop --chains 0 --workers 2 "
+                   "--quiet --db " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(QueryText(db, "SELECT count(*) FROM episodes"), "21");  // 20 variants and the unperturbed chain
+  EXPECT_EQ(QueryText(db, "SELECT count(*) FROM episodes e JOIN perturbations p USING (variant)"), "20");
+  EXPECT_EQ(QueryText(db, "SELECT count(DISTINCT task) FROM episodes"), "1");
+  // chain0000 begins with rotate_blue_block_right (CALVIN's generator); its
+  // pool's first paraphrase (suites/language/calvin.yaml).
+  EXPECT_EQ(QueryText(db, "SELECT instruction FROM subtasks WHERE variant = 'language-L1-0' AND position = 0"),
+            "Grab the blue block and turn it to the right.");
+  EXPECT_EQ(QueryText(db, "SELECT instruction FROM subtasks WHERE variant = 'camera-L1-0' AND position = 0"),
+            "take the blue block and rotate it to the right");
+  // The run's config lists the chain once, however many variants it runs under.
+  const std::string config = QueryText(db, "SELECT config_json FROM runs");
+  EXPECT_EQ(config.find("chain0000"), config.rfind("chain0000")) << config;
+  Ran table = Gauntlet("report --table perturbations --db " + db);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("| Policy (set) | Camera | Robot | Language | Light | Background | Noise | Total | Clean |"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("| noop (calvin_plus_mini) | 0.0 ["), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("| noop (calvin_plus_mini) | 0.00 | 0.00 |"), std::string::npos) << table.out;
+}
+
 }  // namespace
 }  // namespace gauntlet
 

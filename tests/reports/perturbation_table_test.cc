@@ -93,6 +93,66 @@ TEST_F(PerturbationTableTest, CellsPoolTheSetsSuitesAndTheTotalCountsEpisodes) {
   EXPECT_NE(FormatPerturbationTable(t, TableFormat::kCsv).find("m,plus,camera,20,14,0.700000,"), std::string::npos);
 }
 
+TEST_F(PerturbationTableTest, ChainRunsAddTheAverageChainLengthPerDimension) {
+  results::RunRecord run;
+  run.name = "calvin_plus-calvin-m";
+  run.suite = "calvin";
+  run.config_json = R"({"perturbations": {"set": "calvin_plus"}})";
+  run.git_sha = "0123abcd";
+  run.render_backend = "egl";
+  results::PolicyRecord p;
+  p.name = "m";
+  p.kind = "oracle";
+  auto handle = store_->BeginRun(run, p).value();
+  // (variant, dimension, subtask results in order); a chain stops at its first failure.
+  const std::vector<std::tuple<std::string, std::string, std::vector<bool>>> chains = {
+      {"camera-L1-0", "camera", {true, true, false}},
+      {"camera-L1-0", "camera", {true, true, true, true, true}},
+      {"light-L1-0", "light", {false}},
+      {"default", "", {true, false}},
+  };
+  std::vector<EpisodeOutcome> outcomes;
+  int c = 0;
+  for (const auto& [variant, dimension, results] : chains) {
+    EpisodeOutcome o;
+    o.key = EpisodeKey{"calvin", "chain000" + std::to_string(c++), variant, 0, 7};
+    o.status = results.back() ? EpisodeStatus::kSuccess : EpisodeStatus::kFailure;
+    if (!dimension.empty()) o.events.push_back(PerturbationApplied{dimension, 1, "{}"});
+    for (size_t k = 0; k < results.size(); ++k) {
+      o.events.push_back(SubtaskResult{static_cast<int>(k), "task", "do it", results[k], 10, 10 * static_cast<int>(k)});
+    }
+    outcomes.push_back(o);
+  }
+  ASSERT_TRUE(store_->WriteEpisodes(handle, outcomes).ok());
+  Run("plus-spatial", "m", "plus", "libero_spatial", {{"camera", 2, 1}});  // no chains: no lengths
+  const PerturbationTable t = Table();
+  ASSERT_EQ(t.rows.size(), 2u);
+  const auto& row = t.rows[0].set == "calvin_plus" ? t.rows[0] : t.rows[1];
+  const auto& plain = t.rows[0].set == "calvin_plus" ? t.rows[1] : t.rows[0];
+  EXPECT_TRUE(plain.chain_lengths.empty());
+  EXPECT_EQ(row.cells.at("camera").episodes, 2);
+  EXPECT_EQ(row.cells.at("camera").successes, 1);  // only the chain that completed every subtask
+  EXPECT_DOUBLE_EQ(row.chain_lengths.at("camera").average(), 3.5);
+  EXPECT_DOUBLE_EQ(row.chain_lengths.at("light").average(), 0.0);
+  EXPECT_DOUBLE_EQ(row.chain_lengths.at("").average(), 1.0);
+  const std::string md = FormatPerturbationTable(t, TableFormat::kMarkdown);
+  EXPECT_NE(md.find("Average chain length"), std::string::npos) << md;
+  // Camera 3.50, light 0.00, total (2 + 5 + 0) / 3 = 2.33, clean 1.00.
+  EXPECT_NE(md.find("| m (calvin_plus) | 3.50 | 0.00 | 2.33 | 1.00 |"), std::string::npos) << md;
+  const auto records = nlohmann::json::parse(FormatPerturbationTable(t, TableFormat::kJson));
+  int with_length = 0;
+  for (const auto& r : records) {
+    if (r["set"] == "calvin_plus" && r["dimension"] == "camera") {
+      EXPECT_DOUBLE_EQ(r["avg_chain_length"].get<double>(), 3.5);
+    }
+    if (r["set"] == "plus") {
+      EXPECT_FALSE(r.contains("avg_chain_length")) << r.dump();
+    }
+    with_length += r.contains("avg_chain_length");
+  }
+  EXPECT_EQ(with_length, 4);  // camera, light, pooled, unperturbed
+}
+
 TEST_F(PerturbationTableTest, TheSuiteTableLeavesPerturbationRunsOut) {
   Run("plus-spatial", "m", "plus", "libero_spatial", {{"camera", 10, 0}, {"", 4, 4}});
   Run("plain", "m", "", "libero_spatial", {{"", 50, 45}});
