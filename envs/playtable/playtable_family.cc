@@ -49,7 +49,8 @@ std::string PlaytableFamily::video_camera() const { return kStaticCamera; }
 Result<std::unique_ptr<Env>> PlaytableFamily::MakeEnv(const WorldRequest& r) const {
   auto embodiment = ResolveEmbodiment(r.embodiment);
   if (!embodiment.ok()) return embodiment.error();
-  if (r.world) return Error{"the playtable family has no world-changing perturbations yet"};
+  // The planner refuses layout on chain suites first; this guards other callers.
+  if (r.world) return Error{"the playtable family has no world-changing perturbations (its start scenes are fixed)"};
   if (FindPlaytableTask(r.task->name) == nullptr) {
     return Error{r.suite->path + ": task '" + r.task->name + "' is not one of the play table's 34 tasks"};
   }
