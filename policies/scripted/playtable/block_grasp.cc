@@ -1,0 +1,64 @@
+#include "policies/scripted/playtable/block_grasp.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "policies/scripted/playtable/playtable_motion.h"
+
+namespace gauntlet::policies::scripted::playtable {
+
+namespace {
+constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
+constexpr double kShelfFrontInset = 0.012;  // TCP in front of a shelf block's centre
+constexpr double kApproachDistance = 0.07;  // back along the tool axis
+}  // namespace
+
+BlockGrasp PlanBlockGrasp(const BlockView& b, double preferred_yaw) {
+  const double yaw = GraspYaw(b, preferred_yaw);
+  BlockGrasp g;
+  if (b.rest == Rest::kShelf) {
+    g.at.euler = HandLeaned(yaw, kShelfLean);
+    // The fingertips' lowest corner sits below the TCP by the tip's reach
+    // along the leaning axis plus half a finger's width.
+    const double low = kTipBelowTcp * std::cos(kShelfLean) + kFingerHalfWidth * std::sin(kShelfLean);
+    g.at.position = {b.pos[0], b.pos[1] - kShelfFrontInset, std::max(b.pos[2], b.bottom + low + kTipClearance)};
+  } else {
+    g.at.euler = HandDown(yaw);
+    g.at.position = {b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
+  }
+  g.at.grip = Grip::kOpen;
+  g.approach = g.at;
+  const Vec3 axis = ToolAxis(g.at.euler);
+  for (int i = 0; i < 3; ++i) g.approach.position[i] -= kApproachDistance * axis[i];
+  return g;
+}
+
+HeldBlock MeasureHeldBlock(const PrivilegedState& s, int block) {
+  const BlockView b = ViewBlock(s, block);
+  const Mat3 hand = QuatToMatrix(s.eef.quat);
+  HeldBlock h;
+  h.index = block;
+  const Vec3 d{b.pos[0] - s.eef.pos[0], b.pos[1] - s.eef.pos[1], b.pos[2] - s.eef.pos[2]};
+  for (int i = 0; i < 3; ++i) {
+    h.centre[i] = hand[i] * d[0] + hand[3 + i] * d[1] + hand[6 + i] * d[2];
+    for (int j = 0; j < 3; ++j) {
+      h.rotation[3 * i + j] = hand[i] * b.rot[j] + hand[3 + i] * b.rot[3 + j] + hand[6 + i] * b.rot[6 + j];
+    }
+  }
+  h.half = b.half;
+  return h;
+}
+
+Vec3 HandForBlockCentre(const HeldBlock& h, const Vec3& centre, const Euler& e) {
+  const Vec3 offset = Apply(EulerToMatrix(e), h.centre);
+  return {centre[0] - offset[0], centre[1] - offset[1], centre[2] - offset[2]};
+}
+
+double BlockDepthBelowCentre(const HeldBlock& h, const Euler& e) {
+  const Mat3 r = Multiply(EulerToMatrix(e), h.rotation);
+  double depth = 0;
+  for (int j = 0; j < 3; ++j) depth += std::abs(r[6 + j]) * h.half[j];
+  return depth;
+}
+
+}  // namespace gauntlet::policies::scripted::playtable

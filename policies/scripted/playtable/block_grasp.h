@@ -1,0 +1,41 @@
+// How the hand takes a block and how a held block sits in it.
+//
+// A block on the table or in the drawer is taken from above, across a
+// horizontal side no wider than the open hand takes, at its centre. A block
+// on the shelf behind the sliding door is under the cabinet's roof: the hand
+// leans forward (kShelfLean) so its palm and wrist stay in front of the
+// cabinet while the fingertips reach in, and takes the block's front half.
+#pragma once
+
+#include "harness/observation.h"
+#include "policies/scripted/playtable/desk_view.h"
+#include "policies/scripted/playtable/waypoint_script.h"
+
+namespace gauntlet::policies::scripted::playtable {
+
+inline constexpr double kShelfLean = 0.87;  // rad (50 degrees)
+
+struct BlockGrasp {
+  HandGoal at;        // the TCP where the fingers close (open here)
+  HandGoal approach;  // where the hand comes in from, in line with `at`
+};
+
+// `preferred_yaw`: of the grasp yaws that fit, the one nearest this.
+BlockGrasp PlanBlockGrasp(const BlockView& b, double preferred_yaw);
+
+// A held block in the hand's frame, to carry it with the hand turned
+// differently than when it was measured.
+struct HeldBlock {
+  int index = -1;
+  Vec3 centre{};     // block centre in the hand frame (from the TCP)
+  Mat3 rotation{};   // block to hand
+  Vec3 half{};       // block half sizes
+};
+// Measured now from the state (the hand's measured pose).
+HeldBlock MeasureHeldBlock(const PrivilegedState& s, int block);
+// The hand position that puts the block's centre at `centre` with the hand at `e`.
+Vec3 HandForBlockCentre(const HeldBlock& h, const Vec3& centre, const Euler& e);
+// How far the block then reaches below its centre.
+double BlockDepthBelowCentre(const HeldBlock& h, const Euler& e);
+
+}  // namespace gauntlet::policies::scripted::playtable

@@ -1,0 +1,37 @@
+#include "policies/scripted/playtable/pick_skill.h"
+
+#include "policies/scripted/playtable/block_grasp.h"
+#include "policies/scripted/playtable/desk_view.h"
+#include "policies/scripted/playtable/playtable_motion.h"
+#include "policies/scripted/playtable/transit.h"
+
+namespace gauntlet::policies::scripted::playtable {
+
+namespace {
+constexpr double kReachStep = 0.01;
+constexpr double kLiftStep = 0.012;
+constexpr double kLiftFromShelf = 0.05;   // the rule needs 0.03; the roof is 0.17 above the shelf
+constexpr double kLiftElsewhere = 0.09;   // the rule needs 0.05
+}  // namespace
+
+int TopOfStack(const PrivilegedState& s) {
+  for (int b = 0; b < kBlockCount; ++b) {
+    if (ViewBlock(s, b).rest == Rest::kOnBlock) return b;
+  }
+  return -1;
+}
+
+HandGoal AddPickBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block) {
+  const BlockView b = ViewBlock(s, block);
+  const BlockGrasp g = PlanBlockGrasp(b, kPi / 2);
+  AddTransit(script, from, g.approach);
+  script.Add("reach", g.at, kReachStep, 4);
+  HandGoal at = g.at;
+  at.grip = Grip::kClose;
+  script.Add("grasp", at, 0.02, kPlaytableMotion.finger_travel_steps + 2);
+  at.position[2] += b.rest == Rest::kShelf ? kLiftFromShelf : kLiftElsewhere;
+  script.Add("lift", at, kLiftStep);
+  return at;
+}
+
+}  // namespace gauntlet::policies::scripted::playtable

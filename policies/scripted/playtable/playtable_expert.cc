@@ -1,0 +1,126 @@
+#include "policies/scripted/playtable/playtable_expert.h"
+
+#include "harness/policy.h"
+#include "policies/scripted/playtable/button_skill.h"
+#include "policies/scripted/playtable/desk_view.h"
+#include "policies/scripted/playtable/disengage.h"
+#include "policies/scripted/playtable/drawer_skill.h"
+#include "policies/scripted/playtable/pick_skill.h"
+#include "policies/scripted/playtable/place_skill.h"
+#include "policies/scripted/playtable/playtable_motion.h"
+#include "policies/scripted/playtable/push_skill.h"
+#include "policies/scripted/playtable/rotate_skill.h"
+#include "policies/scripted/playtable/slider_skill.h"
+#include "policies/scripted/playtable/switch_skill.h"
+
+namespace gauntlet::policies::scripted::playtable {
+
+namespace {
+// Still steps at the start of a subtask: the controller lags the stored
+// target by about 1.5 steps at full speed and has caught up after 3.
+constexpr int kSettleSteps = 3;
+
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The block a task names ("lift_red_block_table" -> red), or -1.
+int NamedBlock(const std::string& task) {
+  static const char* colours[kBlockCount] = {"_red_", "_blue_", "_pink_"};
+  for (int b = 0; b < kBlockCount; ++b) {
+    if (task.find(colours[b]) != std::string::npos) return b;
+  }
+  return -1;
+}
+
+bool KeepsBlock(const std::string& task) {
+  return task == "place_in_slider" || task == "place_in_drawer" || task == "stack_block";
+}
+}  // namespace
+
+void PlaytableExpert::Reset() {
+  stage_ = Stage::kSettle;
+  settle_steps_ = 0;
+  script_.Clear();
+  task_.clear();
+}
+
+std::string PlaytableExpert::phase_name() const {
+  switch (stage_) {
+    case Stage::kSettle: return "settle";
+    case Stage::kDisengage: return "disengage: " + script_.phase();
+    case Stage::kTask: return task_ + ": " + script_.phase();
+  }
+  return "";
+}
+
+void PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
+  script_.Clear();
+  if (task_ == "move_slider_left") {
+    AddMoveSlider(script_, s, from, -1.0);
+  } else if (task_ == "move_slider_right") {
+    AddMoveSlider(script_, s, from, +1.0);
+  } else if (task_ == "open_drawer") {
+    AddOpenDrawer(script_, s, from);
+  } else if (task_ == "close_drawer") {
+    AddCloseDrawer(script_, s, from);
+  } else if (task_ == "turn_on_led" || task_ == "turn_off_led") {
+    AddPressButton(script_, s, from);
+  } else if (task_ == "turn_on_lightbulb") {
+    AddSlideSwitch(script_, s, from, true);
+  } else if (task_ == "turn_off_lightbulb") {
+    AddSlideSwitch(script_, s, from, false);
+  } else if (StartsWith(task_, "lift_") && NamedBlock(task_) >= 0) {
+    AddPickBlock(script_, s, from, NamedBlock(task_));
+  } else if (task_ == "unstack_block") {
+    const int top = TopOfStack(s);
+    if (top < 0) throw PolicyError("playtable oracle: unstack_block but no block rests on another");
+    AddPickBlock(script_, s, from, top);
+  } else if (task_ == "place_in_slider") {
+    AddPlaceInSlider(script_, s, from);
+  } else if (task_ == "place_in_drawer") {
+    AddPlaceInDrawer(script_, s, from);
+  } else if (task_ == "stack_block") {
+    AddStackBlock(script_, s, from);
+  } else if (StartsWith(task_, "rotate_") && NamedBlock(task_) >= 0) {
+    AddRotateBlock(script_, s, from, NamedBlock(task_), EndsWith(task_, "_left") ? 1.0 : -1.0);
+  } else if (StartsWith(task_, "push_") && NamedBlock(task_) >= 0) {
+    AddPushBlock(script_, s, from, NamedBlock(task_), EndsWith(task_, "_left") ? -1.0 : 1.0);
+  } else if (task_ == "push_into_drawer") {
+    AddPushIntoDrawer(script_, s, from);
+  } else {
+    throw PolicyError("playtable oracle: no skill for task '" + task_ + "'");
+  }
+}
+
+Action PlaytableExpert::Act(const PrivilegedState& s) {
+  const MotionConvention& c = kPlaytableMotion;
+  if (stage_ == Stage::kSettle) {
+    if (settle_steps_ == 0) {
+      task_ = GoalTask(s);
+      if (task_.empty()) throw PolicyError("playtable oracle: the state names no task");
+      grip_ = HandClosed(s) ? Grip::kClose : Grip::kOpen;
+    }
+    if (settle_steps_++ < kSettleSteps) {
+      Action a(7, 0.0);
+      a[6] = GripperValue(grip_, c);
+      return a;
+    }
+    target_.Reset(s.eef);
+    const HandGoal now{target_.position(), target_.euler(), grip_};
+    script_.Clear();
+    AddDisengage(script_, s, now, KeepsBlock(task_) && HeldBlockIndex(s) >= 0);
+    stage_ = Stage::kDisengage;
+  }
+  if (stage_ == Stage::kDisengage && script_.done()) {
+    // Where the disengage left the target (exactly: its euler may be whole
+    // turns from the waypoint's).
+    const HandGoal from{target_.position(), target_.euler(), script_.Last({{}, {}, grip_}).grip};
+    PlanTask(s, from);
+    stage_ = Stage::kTask;
+  }
+  return script_.Act(s, target_);
+}
+
+}  // namespace gauntlet::policies::scripted::playtable
