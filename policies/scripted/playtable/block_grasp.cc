@@ -9,19 +9,35 @@ namespace gauntlet::policies::scripted::playtable {
 
 namespace {
 constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
-constexpr double kShelfFrontInset = 0.012;  // TCP in front of a shelf block's centre
+constexpr double kFingerRoom = 0.015;        // m the TCP may sit off the block's centre
+constexpr double kShelfYawSlack = 0.1;      // rad a shelf grasp turns from square
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
 }  // namespace
 
-BlockGrasp PlanBlockGrasp(const BlockView& b, double preferred_yaw) {
-  const double yaw = GraspYaw(b, preferred_yaw);
+double ShelfInset(const PrivilegedState& s, double x) {
+  return DoorClearance(s, x) > kPalmHalfSpan + 0.005 ? kShelfInsetBesideDoor : kShelfInsetBeforeDoor;
+}
+
+BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw) {
+  double yaw = GraspYaw(b, preferred_yaw);
   BlockGrasp g;
   if (b.rest == Rest::kShelf) {
+    // The palm, 19 cm long across the shelf, fits between the cabinet's end
+    // and the door only square to the shelf; the closing fingers turn a
+    // block standing a little askew square.
+    yaw = kPi / 2 + std::clamp(WrapAngle(yaw - kPi / 2), -kShelfYawSlack, kShelfYawSlack);
     g.at.euler = HandLeaned(yaw, kShelfLean);
     // The fingertips' lowest corner sits below the TCP by the tip's reach
     // along the leaning axis plus half a finger's width.
     const double low = kTipBelowTcp * std::cos(kShelfLean) + kFingerHalfWidth * std::sin(kShelfLean);
-    g.at.position = {b.pos[0], b.pos[1] - kShelfFrontInset, std::max(b.pos[2], b.bottom + low + kTipClearance)};
+    // The open fingers within the shelf's free span, as far as they can
+    // still close on the block.
+    const Span free = FreeShelfSpan(s, b.pos[0]);
+    const double reach = kOpenHalfGap + kFingerThickness + 0.004;
+    double x = b.pos[0];
+    if (free.width() > 2 * reach) x = std::clamp(x, free.lo + reach, free.hi - reach);
+    x = std::clamp(x, b.pos[0] - kFingerRoom, b.pos[0] + kFingerRoom);
+    g.at.position = {x, b.pos[1] - ShelfInset(s, x), std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
     g.at.euler = HandDown(yaw);
     g.at.position = {b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};

@@ -3,8 +3,9 @@
 // A block on the table or in the drawer is taken from above, across a
 // horizontal side no wider than the open hand takes, at its centre. A block
 // on the shelf behind the sliding door is under the cabinet's roof: the hand
-// leans forward (kShelfLean) so its palm and wrist stay in front of the
-// cabinet while the fingertips reach in, and takes the block's front half.
+// leans far forward (kShelfLean) so its palm and wrist stay in front of the
+// cabinet, and of the door's panel, while the fingers reach in low over the
+// shelf and take the block's front half.
 #pragma once
 
 #include "harness/observation.h"
@@ -13,7 +14,15 @@
 
 namespace gauntlet::policies::scripted::playtable {
 
-inline constexpr double kShelfLean = 0.87;  // rad (50 degrees)
+inline constexpr double kShelfLean = 1.13;  // rad (65 degrees)
+// How far in front of a shelf block's centre the TCP stays: as deep as the
+// palm (19 cm across, 5 cm thick, 8.5 to 13.5 cm behind the TCP) can go
+// beside the door's panel, or in front of the panel (y 0.012) where the
+// palm's span reaches the door.
+inline constexpr double kShelfInsetBesideDoor = 0.004;
+inline constexpr double kShelfInsetBeforeDoor = 0.014;
+// The TCP's inset for a hand at `x`.
+double ShelfInset(const PrivilegedState& s, double x);
 
 struct BlockGrasp {
   HandGoal at;        // the TCP where the fingers close (open here)
@@ -21,7 +30,9 @@ struct BlockGrasp {
 };
 
 // `preferred_yaw`: of the grasp yaws that fit, the one nearest this.
-BlockGrasp PlanBlockGrasp(const BlockView& b, double preferred_yaw);
+// A shelf grasp keeps the palm within the shelf's free span (FreeShelfSpan):
+// the TCP moves along the block's narrow side as far as its fingers allow.
+BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw);
 
 // A held block in the hand's frame, to carry it with the hand turned
 // differently than when it was measured.

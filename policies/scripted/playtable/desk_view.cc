@@ -103,6 +103,27 @@ double BlockYaw(const BlockView& b) {
   return std::atan2(b.rot[3 + longest], b.rot[longest]);
 }
 
+Span ShelfOpening(const PrivilegedState& s) {
+  const auto& left = s.regions.at("shelf_left");
+  const auto& right = s.regions.at("shelf_right");
+  // Each half's site is 0.01 m narrower on its outer end than the opening.
+  return {left.pose.pos[0] - left.half_size[0] - 0.01, right.pose.pos[0] + right.half_size[0] + 0.01};
+}
+
+Span FreeShelfSpan(const PrivilegedState& s, double x) {
+  const Span opening = ShelfOpening(s);
+  const double door = RegionPos(s, "slide_handle")[0];
+  const double half_door = opening.width() / 4;
+  if (x < door) return {opening.lo, std::min(opening.hi, door - half_door)};
+  return {std::max(opening.lo, door + half_door), opening.hi};
+}
+
+double DoorClearance(const PrivilegedState& s, double x) {
+  const Span opening = ShelfOpening(s);
+  const double door = RegionPos(s, "slide_handle")[0];
+  return std::abs(x - door) - opening.width() / 4;
+}
+
 std::string GoalTask(const PrivilegedState& s) {
   if (s.goal.empty() || s.goal[0].empty()) return "";
   return s.goal[0][0];

@@ -55,6 +55,20 @@ double GraspYaw(const BlockView& b, double preferred);
 // Heading (rad) of the block's long horizontal axis; for a cube any side.
 double BlockYaw(const BlockView& b);
 
+// The shelf's opening along x, and the part of it the sliding door leaves
+// free around `x` (the door's panel stands in front of the opening and
+// covers half of it). Read from the shelf's and the handle's sites.
+struct Span {
+  double lo = 0, hi = 0;
+  double width() const { return hi - lo; }
+};
+Span ShelfOpening(const PrivilegedState& s);
+Span FreeShelfSpan(const PrivilegedState& s, double x);
+// How far `x` is from the door panel's nearer end (negative behind the panel).
+double DoorClearance(const PrivilegedState& s, double x);
+// The palm's half length along the closing axis (19 cm across).
+inline constexpr double kPalmHalfSpan = 0.097;
+
 // The task's name from the goal ("open_drawer"), or "" when there is none.
 std::string GoalTask(const PrivilegedState& s);
 // The joint value of an articulation ("base__drawer"), 0 when absent.

@@ -23,7 +23,7 @@ int TopOfStack(const PrivilegedState& s) {
 
 HandGoal AddPickBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block) {
   const BlockView b = ViewBlock(s, block);
-  const BlockGrasp g = PlanBlockGrasp(b, kPi / 2);
+  const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2);
   AddTransit(script, from, g.approach);
   script.Add("reach", g.at, kReachStep, 4);
   HandGoal at = g.at;

@@ -14,12 +14,11 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 constexpr double kDropHeight = 0.006;   // block's lowest point above its spot when let go
 constexpr double kLowerStep = 0.008;
-constexpr double kShelfDepthY = 0.09;   // block centre on the shelf (the start spots' 0.0924)
+// Block centre on the shelf (the start spots'), less the hand's inset
+// (block_grasp.h: ShelfInset).
+constexpr double kShelfSpotY = 0.0924;
 constexpr double kInsertRun = 0.09;     // m the hand moves in along +y
-// The shelf's halves where a leaning hand fits beside the sliding door (x).
-constexpr double kLeftLow = -0.265, kLeftHigh = -0.195;
-constexpr double kRightLow = -0.02, kRightHigh = 0.065;
-constexpr double kDoorMiddleX = -0.11;  // the handle left of this: the door covers the left half
+constexpr double kSpotMargin = 0.065;   // block centre from the door or the cabinet's end
 
 HeldBlock HeldOrThrow(const PrivilegedState& s, const char* task) {
   const int held = HeldBlockIndex(s);
@@ -37,14 +36,16 @@ HandGoal AddLetGo(WaypointScript& script, HandGoal at) {
   return at;
 }
 
-// x on the open half of the shelf, away from blocks already there.
+// x on the free part of the shelf, away from blocks already there.
 double ShelfSpotX(const PrivilegedState& s, int held) {
+  const Span opening = ShelfOpening(s);
   const double door = RegionPos(s, "slide_handle")[0];
-  const bool left_open = door > kDoorMiddleX;
-  const double lo = left_open ? kLeftLow : kRightLow, hi = left_open ? kLeftHigh : kRightHigh;
-  double best = (lo + hi) / 2, best_gap = -1;
-  for (int k = 0; k <= 8; ++k) {
-    const double x = lo + (hi - lo) * k / 8;
+  // The wider side of the door.
+  const Span free = door - opening.lo > opening.hi - door ? FreeShelfSpan(s, opening.lo) : FreeShelfSpan(s, opening.hi);
+  const double lo = free.lo + kSpotMargin, hi = std::max(free.lo + kSpotMargin, free.hi - kSpotMargin);
+  double best = (lo + hi) / 2, best_score = -1e9;
+  for (int k = 0; k <= 12; ++k) {
+    const double x = lo + (hi - lo) * k / 12;
     double gap = 1.0;
     for (int b = 0; b < kBlockCount; ++b) {
       if (b == held) continue;
@@ -52,10 +53,10 @@ double ShelfSpotX(const PrivilegedState& s, int held) {
       if (v.rest != Rest::kShelf) continue;
       gap = std::min(gap, std::abs(v.pos[0] - x) - v.reach[0]);
     }
-    // Prefer the middle of the range among spots with room.
-    const double score = std::min(gap, 0.06) - 0.01 * std::abs(x - (lo + hi) / 2);
-    if (score > best_gap) {
-      best_gap = score;
+    // Room for the fingers beside the block there; then the middle.
+    const double score = std::min(gap, 0.07) - 0.01 * std::abs(x - (lo + hi) / 2);
+    if (score > best_score) {
+      best_score = score;
       best = x;
     }
   }
@@ -80,7 +81,8 @@ HandGoal AddPlaceInSlider(WaypointScript& script, const PrivilegedState& s, cons
   const double yaw = from.euler[2];
   at.euler = HandLeaned(yaw, kShelfLean);
   const double depth = BlockDepthBelowCentre(h, at.euler);
-  const Vec3 centre{ShelfSpotX(s, h.index), kShelfDepthY, kShelfTopZ + depth + kDropHeight};
+  const double x = ShelfSpotX(s, h.index);
+  const Vec3 centre{x, kShelfSpotY - ShelfInset(s, x), kShelfTopZ + depth + kDropHeight};
   at.position = HandForBlockCentre(h, centre, at.euler);
   HandGoal front = at;
   front.position[1] -= kInsertRun;

@@ -42,6 +42,7 @@ bool KeepsBlock(const std::string& task) {
 void PlaytableExpert::Reset() {
   stage_ = Stage::kSettle;
   settle_steps_ = 0;
+  task_stage_ = 0;
   script_.Clear();
   task_.clear();
 }
@@ -49,14 +50,26 @@ void PlaytableExpert::Reset() {
 std::string PlaytableExpert::phase_name() const {
   switch (stage_) {
     case Stage::kSettle: return "settle";
-    case Stage::kDisengage: return "disengage: " + script_.phase();
+    case Stage::kLetGo: return "let go: " + script_.phase();
+    case Stage::kResync: return "resync";
+    case Stage::kWithdraw: return "withdraw: " + script_.phase();
+    case Stage::kTaskPart:
     case Stage::kTask: return task_ + ": " + script_.phase();
   }
   return "";
 }
 
-void PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
+bool PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
   script_.Clear();
+  const int stage = task_stage_++;
+  if (StartsWith(task_, "lift_") && EndsWith(task_, "_slider") && stage == 0) {
+    // First the door out of the way if it hides part of the block.
+    const double x = ViewBlock(s, NamedBlock(task_)).pos[0];
+    if (DoorInTheWay(s, x)) {
+      AddClearDoor(script_, s, from, x);
+      return false;
+    }
+  }
   if (task_ == "move_slider_left") {
     AddMoveSlider(script_, s, from, -1.0);
   } else if (task_ == "move_slider_right") {
@@ -92,6 +105,7 @@ void PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
   } else {
     throw PolicyError("playtable oracle: no skill for task '" + task_ + "'");
   }
+  return true;
 }
 
 Action PlaytableExpert::Act(const PrivilegedState& s) {
@@ -102,25 +116,45 @@ Action PlaytableExpert::Act(const PrivilegedState& s) {
       if (task_.empty()) throw PolicyError("playtable oracle: the state names no task");
       grip_ = HandClosed(s) ? Grip::kClose : Grip::kOpen;
     }
-    if (settle_steps_++ < kSettleSteps) {
-      Action a(7, 0.0);
-      a[6] = GripperValue(grip_, c);
-      return a;
-    }
+    if (settle_steps_++ < kSettleSteps) return StillAction(grip_);
     target_.Reset(s.eef);
     const HandGoal now{target_.position(), target_.euler(), grip_};
     script_.Clear();
-    AddDisengage(script_, s, now, KeepsBlock(task_) && HeldBlockIndex(s) >= 0);
-    stage_ = Stage::kDisengage;
+    if (KeepsBlock(task_) && HeldBlockIndex(s) >= 0) {
+      stage_ = Stage::kWithdraw;  // nothing to let go of or withdraw from
+    } else {
+      AddLetGoFirst(script_, s, now);
+      stage_ = Stage::kLetGo;
+    }
   }
-  if (stage_ == Stage::kDisengage && script_.done()) {
-    // Where the disengage left the target (exactly: its euler may be whole
-    // turns from the waypoint's).
-    const HandGoal from{target_.position(), target_.euler(), script_.Last({{}, {}, grip_}).grip};
-    PlanTask(s, from);
-    stage_ = Stage::kTask;
+  if (stage_ == Stage::kLetGo && script_.done()) {
+    stage_ = Stage::kResync;
+    settle_steps_ = 0;
   }
+  if (stage_ == Stage::kResync) {
+    if (settle_steps_++ < kSettleSteps) return StillAction(Grip::kOpen);
+    // The hand, free now, sits on the stored target.
+    target_.Reset(s.eef);
+    script_.Clear();
+    AddWithdraw(script_, {target_.position(), target_.euler(), Grip::kOpen});
+    stage_ = Stage::kWithdraw;
+  }
+  if ((stage_ == Stage::kWithdraw || (stage_ == Stage::kTaskPart && script_.done()))) {
+    if (stage_ == Stage::kTaskPart || script_.done()) {
+      // Where the script left the target (exactly: its euler may be whole
+      // turns from the waypoint's).
+      const HandGoal from{target_.position(), target_.euler(), script_.Last({{}, {}, grip_}).grip};
+      stage_ = PlanTask(s, from) ? Stage::kTask : Stage::kTaskPart;
+    }
+  }
+  (void)c;
   return script_.Act(s, target_);
+}
+
+Action PlaytableExpert::StillAction(Grip grip) const {
+  Action a(7, 0.0);
+  a[6] = GripperValue(grip, kPlaytableMotion);
+  return a;
 }
 
 }  // namespace gauntlet::policies::scripted::playtable

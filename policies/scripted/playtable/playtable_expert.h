@@ -4,9 +4,10 @@
 //
 // Each subtask: a few still steps so the hand settles on the stored target
 // (the previous subtask may have ended mid-motion), then the disengage moves
-// (let go, back off, rise; disengage.h), then the task's skill as a
-// waypoint script planned from the scene at that moment. After the script
-// the hand keeps still.
+// (disengage.h): let go, a few more still steps to re-read the target (a
+// hand pinching or pushing something sits away from it), withdraw; then the
+// task's skill as a waypoint script planned from the scene at that moment.
+// After the script the hand keeps still.
 #pragma once
 
 #include <string>
@@ -28,12 +29,18 @@ class PlaytableExpert {
   std::string phase_name() const;
 
  private:
-  enum class Stage { kSettle, kDisengage, kTask };
-  // Plans the task's skill from the scene now, starting at `from`.
-  void PlanTask(const PrivilegedState& s, const HandGoal& from);
+  // kTaskPart: a first part of the task (the door pushed out of the way),
+  // after which the rest is planned from the scene then.
+  enum class Stage { kSettle, kLetGo, kResync, kWithdraw, kTaskPart, kTask };
+  // Plans the task's skill (or its next part) from the scene now, starting
+  // at `from`; false when a further part follows.
+  bool PlanTask(const PrivilegedState& s, const HandGoal& from);
+  // Keeping the hand where its target is.
+  Action StillAction(Grip grip) const;
 
   Stage stage_ = Stage::kSettle;
   int settle_steps_ = 0;
+  int task_stage_ = 0;
   Grip grip_ = Grip::kOpen;
   std::string task_;
   StoredTarget target_;

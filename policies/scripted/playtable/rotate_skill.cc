@@ -17,7 +17,7 @@ HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const 
   const BlockView b = ViewBlock(s, block);
   // Start the turn a quarter of the way to the other side, so the wrist ends
   // as far from its rest as it started.
-  const BlockGrasp g = PlanBlockGrasp(b, kPi / 2 - direction * kPi / 4);
+  const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2 - direction * kPi / 4);
   AddTransit(script, from, g.approach);
   script.Add("reach", g.at, 0.01, 4);
   HandGoal at = g.at;

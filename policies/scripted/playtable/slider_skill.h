@@ -8,7 +8,15 @@
 
 namespace gauntlet::policies::scripted::playtable {
 
-// `direction` -1 moves the door toward -x (CALVIN's "left"), +1 toward +x.
-HandGoal AddMoveSlider(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, double direction);
+// `direction` -1 moves the door toward -x (CALVIN's "left"), +1 toward +x,
+// by at least the rule's 0.15 m (or `distance` metres when given).
+HandGoal AddMoveSlider(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, double direction,
+                       double distance = 0);
+
+// Whether the door's panel stands within the palm's span of `x` (a hand
+// there then cannot reach deep: block_grasp.h).
+bool DoorInTheWay(const PrivilegedState& s, double x);
+// Appends pushing the door to the end of its travel away from `x`.
+HandGoal AddClearDoor(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, double x);
 
 }  // namespace gauntlet::policies::scripted::playtable

@@ -11,20 +11,28 @@ HandGoal AddTransit(WaypointScript& script, const HandGoal& from, const HandGoal
   const double cruise = std::max(kCruiseZ, to.position[2]);
   const double away = std::hypot(to.position[0] - from.position[0], to.position[1] - from.position[1]);
   HandGoal at = from;
-  if (away > 0.01 && at.position[1] > 0.0 && at.position[2] < kRoofBottomZ) {
+  if (away < 0.01) {
+    script.Add("descend", to);
+    return to;
+  }
+  // In front of the cabinet while going down and across: the door's handle
+  // and the switch stand out to y = -0.03.
+  const double front_y = std::min(to.position[1], kCruiseMaxY);
+  if (at.position[1] > kCruiseMaxY && at.position[2] < kRoofBottomZ) {
     at.position[1] = kCruiseMaxY;  // out from under the cabinet's roof first
     script.Add("come out", at);
   }
-  if (away > 0.01 && at.position[2] < cruise - 0.005) {
+  if (at.position[2] < cruise - 0.005) {
     at.position[2] = cruise;
     script.Add("rise", at);
   }
-  if (away > 0.01) {
-    at = to;
-    at.position[2] = std::max(cruise, from.position[2]);
-    script.Add("cross", at);
-  }
-  script.Add("descend", to);
+  at = to;
+  at.position[1] = front_y;
+  at.position[2] = std::max(cruise, from.position[2]);
+  script.Add("cross", at);
+  at.position[2] = to.position[2];
+  script.Add("descend", at);
+  if (front_y < to.position[1]) script.Add("go in", to, 0.015, 2);
   return to;
 }
 

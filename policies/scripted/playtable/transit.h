@@ -1,7 +1,8 @@
-// Moving the hand between workplaces without sweeping through the desk: up
-// to the cruise height (kCruiseZ) where it is, across at that height (turning
-// on the way), then down to the workplace. Legs that are already done (the
-// hand at cruise height, or over the spot) take no time.
+// Moving the hand between workplaces without sweeping through the desk: out
+// from under the cabinet's roof, up to the cruise height (kCruiseZ), across
+// at that height in front of the cabinet (turning on the way), down, and
+// for a workplace at the cabinet (the door's handle, the switch, the shelf)
+// in toward it last. Legs that are already done take no time.
 #pragma once
 
 #include "policies/scripted/playtable/waypoint_script.h"
