@@ -103,6 +103,8 @@ double BlockYaw(const BlockView& b) {
   return std::atan2(b.rot[3 + longest], b.rot[longest]);
 }
 
+double CruiseZ(double x) { return kCruiseZ - std::max(0.0, x - kFarRightX); }
+
 Span ShelfOpening(const PrivilegedState& s) {
   const auto& left = s.regions.at("shelf_left");
   const auto& right = s.regions.at("shelf_right");

@@ -22,6 +22,11 @@ inline constexpr double kDrawerFloorZ = 0.28;  // the drawer's floor
 inline constexpr double kDrawerWallTopZ = 0.36;
 // Where the hand crosses the desk: above stacked blocks and the door's handle.
 inline constexpr double kCruiseZ = 0.60;
+// The cruise height over `x`: lower toward the desk's right end, where a
+// hand pointing down at 0.6 m is at the edge of the arm's reach (there the
+// controller no longer holds the target and the arm swings away).
+double CruiseZ(double x);
+inline constexpr double kFarRightX = 0.25;
 inline constexpr double kCruiseMaxY = -0.05;   // and in front of the door's handle
 
 inline constexpr int kBlockCount = 3;

@@ -63,12 +63,20 @@ HandGoal AddWithdraw(WaypointScript& script, const HandGoal& now) {
   at.grip = Grip::kOpen;
   const Vec3 axis = ToolAxis(at.euler);
   const bool pointing_down = axis[2] < -0.95;
-  const bool low = at.position[2] < kCruiseZ - 0.01;
+  const double cruise = CruiseZ(at.position[0]);
+  const bool low = at.position[2] < cruise - 0.01;
   if (!pointing_down || low) {
     // Straight back from what the fingers reached for.
     const double back = 0.05;
     for (int i = 0; i < 3; ++i) at.position[i] -= back * axis[i];
     script.Add("back off", at);
+  }
+  if (at.position[0] > kFarRightX + 0.02 && at.position[1] < kCruiseMaxY) {
+    // Toward the desk's middle before rising: up high over its right end the
+    // arm is at the edge of its reach.
+    at.position[0] = kFarRightX;
+    at.position[2] += 0.03;
+    script.Add("come in", at);
   }
   if (at.position[1] > kCruiseMaxY && at.position[2] < kRoofBottomZ + 0.02) {
     at.position[1] = kCruiseMaxY;  // out of the cabinet at the height the hand is at
@@ -76,8 +84,8 @@ HandGoal AddWithdraw(WaypointScript& script, const HandGoal& now) {
   }
   const Euler down = HandDown(kPi / 2);
   const bool turn = !pointing_down || std::abs(WrapAngle(at.euler[2] - kPi / 2)) > 1.2;
-  if (at.position[2] < kCruiseZ) {
-    at.position[2] = kCruiseZ;
+  if (at.position[2] < cruise) {
+    at.position[2] = cruise;
     // Turning down on the way up once clear of the desk below.
     if (turn && at.position[2] - now.position[2] > 0.08) at.euler = NearestEuler(down, at.euler);
     script.Add("rise", at);

@@ -26,7 +26,7 @@ HandGoal AddOpenDrawer(WaypointScript& script, const PrivilegedState& s, const H
   at.position = {h[0], h[1] - 0.05, h[2] + kAboveBar};
   script.Add("line up", at);
   at.position[1] = h[1] + kReachPast;
-  script.Add("reach bar", at, kSlowStep, 6);
+  script.AddPrecise("reach bar", at, kSlowStep, 3);
   at.grip = Grip::kClose;
   script.Add("pinch", at, 0.02, kPlaytableMotion.finger_travel_steps + 2);
   at.position[1] = h[1] - kPull;

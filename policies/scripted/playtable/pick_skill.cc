@@ -25,7 +25,7 @@ HandGoal AddPickBlock(WaypointScript& script, const PrivilegedState& s, const Ha
   const BlockView b = ViewBlock(s, block);
   const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2);
   AddTransit(script, from, g.approach);
-  script.Add("reach", g.at, kReachStep, 4);
+  script.AddPrecise("reach", g.at, kReachStep, 2);
   HandGoal at = g.at;
   at.grip = Grip::kClose;
   script.Add("grasp", at, 0.02, kPlaytableMotion.finger_travel_steps + 2);

@@ -27,7 +27,7 @@ HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const Ha
   HandGoal above = at;
   above.position[2] = b.top + 0.05;
   AddTransit(script, from, above);
-  script.Add("lower", at, 0.02, 1);
+  script.AddPrecise("lower", at, 0.02, 1);
   at.position[0] += direction * kPushRun;
   script.Add("push", at, kPushStep);
   return at;
@@ -46,7 +46,7 @@ HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, con
   HandGoal above = at;
   above.position[2] = b.top + 0.05;
   AddTransit(script, from, above);
-  script.Add("lower", at, 0.02, 1);
+  script.AddPrecise("lower", at, 0.02, 1);
   at.position[1] = kIntoDrawerY + (behind - b.pos[1]);
   script.Add("push", at, 0.012);
   return at;

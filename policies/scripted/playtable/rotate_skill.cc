@@ -19,7 +19,7 @@ HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const 
   // as far from its rest as it started.
   const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2 - direction * kPi / 4);
   AddTransit(script, from, g.approach);
-  script.Add("reach", g.at, 0.01, 4);
+  script.AddPrecise("reach", g.at, 0.01, 2);
   HandGoal at = g.at;
   at.grip = Grip::kClose;
   script.Add("grasp", at, 0.02, kPlaytableMotion.finger_travel_steps + 2);

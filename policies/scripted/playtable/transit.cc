@@ -8,7 +8,7 @@
 namespace gauntlet::policies::scripted::playtable {
 
 HandGoal AddTransit(WaypointScript& script, const HandGoal& from, const HandGoal& to) {
-  const double cruise = std::max(kCruiseZ, to.position[2]);
+  const double cruise = std::max(CruiseZ(std::max(from.position[0], to.position[0])), to.position[2]);
   const double away = std::hypot(to.position[0] - from.position[0], to.position[1] - from.position[1]);
   HandGoal at = from;
   if (away < 0.01) {
@@ -31,8 +31,12 @@ HandGoal AddTransit(WaypointScript& script, const HandGoal& from, const HandGoal
   at.position[2] = std::max(cruise, from.position[2]);
   script.Add("cross", at);
   at.position[2] = to.position[2];
-  script.Add("descend", at);
-  if (front_y < to.position[1]) script.Add("go in", to, 0.015, 2);
+  if (front_y < to.position[1]) {
+    script.Add("descend", at);
+    script.Add("go in", to, 0.015, 2);
+  } else {
+    script.Add("descend", at);
+  }
   return to;
 }
 

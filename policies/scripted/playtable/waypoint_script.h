@@ -34,6 +34,10 @@ struct Waypoint {
   double max_turn = 0.05;  // rad per euler component per control step
   int settle = 0;          // steps to stay after arriving
   std::function<bool(const PrivilegedState&)> until;  // optional: done as soon as this holds
+  // The hand is free here and must be where asked: once arrived, correct
+  // the controller's steady error (StoredTarget::Trim) until the hand is
+  // within kTrimTolerance, for at most kTrimSteps more steps.
+  bool precise = false;
 };
 
 class WaypointScript {
@@ -42,6 +46,8 @@ class WaypointScript {
   // Appends a waypoint with a fixed goal.
   void Add(const std::string& phase, const HandGoal& goal, double max_step = 0.02, int settle = 0,
            std::function<bool(const PrivilegedState&)> until = nullptr, double max_turn = 0.05);
+  // Appends a waypoint with a fixed goal where the hand must end up exactly.
+  void AddPrecise(const std::string& phase, const HandGoal& goal, double max_step = 0.02, int settle = 2);
   // Appends a waypoint whose goal follows the state.
   void AddLive(Waypoint waypoint);
   // The goal of the last waypoint added (where the script leaves the hand),
@@ -55,10 +61,14 @@ class WaypointScript {
   std::string phase() const;
 
  private:
+  void Advance();
+
   std::vector<Waypoint> waypoints_;
   std::vector<HandGoal> fixed_;  // per waypoint: its goal when fixed (for Last)
   size_t next_ = 0;
   int settled_ = 0;
+  bool arrived_once_ = false;  // a precise waypoint's target has arrived
+  Vec3 last_hand_{};           // the measured TCP a step ago
   Grip last_grip_ = Grip::kOpen;
 };
 
