@@ -9,13 +9,31 @@ namespace gauntlet::policies::scripted::playtable {
 
 namespace {
 constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
-constexpr double kFingerRoom = 0.015;        // m the TCP may sit off the block's centre
-constexpr double kShelfYawSlack = 0.1;      // rad a shelf grasp turns from square
+constexpr double kFingerRoom = 0.012;       // m the TCP may sit off the block's centre
+constexpr double kShelfYawSlack = 0.05;     // rad a shelf grasp turns from square
+constexpr double kDoorPanelFrontY = 0.012;  // the sliding door's front face
+constexpr double kPalmClearance = 0.003;
+constexpr double kMinShelfInset = 0.004;    // the fingertips reach just past the block's centre
+// The leaning palm's deepest point behind the TCP (along -y): 0.11 m back
+// along the tool axis, less its half thickness either way.
+const double kPalmBehindTcp = 0.11 * std::sin(kShelfLean) - 0.025 * std::cos(kShelfLean) - 0.025 * std::sin(kShelfLean);
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
 }  // namespace
 
-double ShelfInset(const PrivilegedState& s, double x) {
-  return DoorClearance(s, x) > kPalmHalfSpan + 0.005 ? kShelfInsetBesideDoor : kShelfInsetBeforeDoor;
+double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y) {
+  // How deep the palm may go: in front of the door's panel where its span
+  // reaches the door, in front of the cabinet where it reaches past the
+  // opening's ends, else anywhere (it stays below the roof).
+  const Span opening = ShelfOpening(s);
+  double limit = 1.0;
+  if (DoorClearance(s, x) < kPalmHalfSpan) limit = kDoorPanelFrontY - kPalmClearance;
+  if (x - kPalmHalfSpan < opening.lo || x + kPalmHalfSpan > opening.hi) {
+    limit = std::min(limit, kCabinetFrontY - kPalmClearance);
+  }
+  // The palm's deepest point, for a TCP at depth y: y - kPalmBehindTcp, and
+  // further in at one end when the hand is turned.
+  const double deepest_tcp = limit + kPalmBehindTcp - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
+  return std::max(kMinShelfInset, block_y - deepest_tcp);
 }
 
 BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw) {
@@ -32,12 +50,14 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     const double low = kTipBelowTcp * std::cos(kShelfLean) + kFingerHalfWidth * std::sin(kShelfLean);
     // The open fingers within the shelf's free span, as far as they can
     // still close on the block.
+    // The palm within the shelf's free span where the fingers still take
+    // the block off its centre; else in front of what it reaches.
     const Span free = FreeShelfSpan(s, b.pos[0]);
-    const double reach = kOpenHalfGap + kFingerThickness + 0.004;
     double x = b.pos[0];
-    if (free.width() > 2 * reach) x = std::clamp(x, free.lo + reach, free.hi - reach);
+    if (free.width() > 2 * kPalmHalfSpan) x = std::clamp(x, free.lo + kPalmHalfSpan, free.hi - kPalmHalfSpan);
     x = std::clamp(x, b.pos[0] - kFingerRoom, b.pos[0] + kFingerRoom);
-    g.at.position = {x, b.pos[1] - ShelfInset(s, x), std::max(b.pos[2], b.bottom + low + kTipClearance)};
+    const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1]);
+    g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
     g.at.euler = HandDown(yaw);
     g.at.position = {b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};

@@ -15,14 +15,12 @@
 namespace gauntlet::policies::scripted::playtable {
 
 inline constexpr double kShelfLean = 1.13;  // rad (65 degrees)
-// How far in front of a shelf block's centre the TCP stays: as deep as the
-// palm (19 cm across, 5 cm thick, 8.5 to 13.5 cm behind the TCP) can go
-// beside the door's panel, or in front of the panel (y 0.012) where the
-// palm's span reaches the door.
-inline constexpr double kShelfInsetBesideDoor = 0.004;
-inline constexpr double kShelfInsetBeforeDoor = 0.014;
-// The TCP's inset for a hand at `x`.
-double ShelfInset(const PrivilegedState& s, double x);
+// How far in front of a shelf block's centre (at depth `block_y`) the TCP
+// of a hand at `x`, turned to `yaw`, stays: as deep as the palm (19 cm
+// across, 5 cm thick, 8.5 to 13.5 cm behind the TCP) may go, in front of
+// the door's panel where its span reaches the door and in front of the
+// cabinet where it reaches past the opening's ends.
+double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y);
 
 struct BlockGrasp {
   HandGoal at;        // the TCP where the fingers close (open here)

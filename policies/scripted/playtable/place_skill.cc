@@ -82,7 +82,7 @@ HandGoal AddPlaceInSlider(WaypointScript& script, const PrivilegedState& s, cons
   at.euler = HandLeaned(yaw, kShelfLean);
   const double depth = BlockDepthBelowCentre(h, at.euler);
   const double x = ShelfSpotX(s, h.index);
-  const Vec3 centre{x, kShelfSpotY - ShelfInset(s, x), kShelfTopZ + depth + kDropHeight};
+  const Vec3 centre{x, kShelfSpotY - ShelfInset(s, x, at.euler[2], kShelfSpotY), kShelfTopZ + depth + kDropHeight};
   at.position = HandForBlockCentre(h, centre, at.euler);
   HandGoal front = at;
   front.position[1] -= kInsertRun;
