@@ -99,9 +99,27 @@ bool PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
   } else if (StartsWith(task_, "rotate_") && NamedBlock(task_) >= 0) {
     AddRotateBlock(script_, s, from, NamedBlock(task_), EndsWith(task_, "_left") ? 1.0 : -1.0);
   } else if (StartsWith(task_, "push_") && NamedBlock(task_) >= 0) {
-    AddPushBlock(script_, s, from, NamedBlock(task_), EndsWith(task_, "_left") ? -1.0 : 1.0);
+    // Pushed most of the way, then carried the rest (push_skill.h).
+    const int block = NamedBlock(task_);
+    const double direction = EndsWith(task_, "_left") ? -1.0 : 1.0;
+    if (stage == 0) {
+      push_origin_ = ViewBlock(s, block).pos;
+      AddPushBlock(script_, s, from, block, direction);
+      return false;
+    }
+    const double y = ViewBlock(s, block).pos[1];
+    AddShiftBlock(script_, s, from, block, {push_origin_[0] + direction * kPushedInAll, y});
   } else if (task_ == "push_into_drawer") {
-    AddPushIntoDrawer(script_, s, from);
+    const int block = TableBlock(s);
+    if (block < 0) throw PolicyError("playtable oracle: push_into_drawer but no block rests on the table");
+    if (stage == 0 && FallsIntoDrawer(s, block)) {
+      AddPushIntoDrawer(script_, s, from, block);
+    } else if (stage == 0) {
+      AddPickBlock(script_, s, from, block);  // carried in instead
+      return false;
+    } else {
+      AddPlaceInDrawer(script_, s, from);
+    }
   } else {
     throw PolicyError("playtable oracle: no skill for task '" + task_ + "'");
   }

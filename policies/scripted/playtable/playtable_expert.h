@@ -41,6 +41,7 @@ class PlaytableExpert {
   Stage stage_ = Stage::kSettle;
   int settle_steps_ = 0;
   int task_stage_ = 0;
+  Vec3 push_origin_{};  // a pushed block's position when its task began
   Grip grip_ = Grip::kOpen;
   std::string task_;
   StoredTarget target_;

@@ -1,5 +1,7 @@
 #include "policies/scripted/playtable/push_skill.h"
 
+#include <cmath>
+
 #include "harness/policy.h"
 #include "policies/scripted/playtable/desk_view.h"
 #include "policies/scripted/playtable/playtable_motion.h"
@@ -13,8 +15,11 @@ namespace {
 constexpr double kPairHalfLong = 0.019;
 constexpr double kPairHalfShort = 0.011;
 constexpr double kGap = 0.012;          // between fingers and block before pushing
+constexpr double kGapBehind = 0.02;     // behind a block (it may stand turned)
+constexpr double kDrawerWallMargin = 0.03;
 constexpr double kTipAboveSurface = 0.008;
 constexpr double kPushStep = 0.01;
+constexpr double kStandOff = 0.015;
 constexpr double kPushRun = 0.16;       // the rule needs 0.1
 constexpr double kIntoDrawerY = -0.33;  // block centre pushed to (past the edge at -0.18)
 }  // namespace
@@ -28,20 +33,42 @@ HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const Ha
   above.position[2] = b.top + 0.05;
   AddTransit(script, from, above);
   script.AddPrecise("lower", at, 0.02, 1);
-  at.position[0] += direction * kPushRun;
-  script.Add("push", at, kPushStep);
-  return at;
+  // Pushed most of the way; the rest (push_skill.h) the block is carried.
+  const double x0 = b.pos[0];
+  HandGoal push = at;
+  push.position[0] += direction * kPushRun;
+  script.Add("push", push, kPushStep, 0, [block, x0, direction](const PrivilegedState& st) {
+    return direction * (ViewBlock(st, block).pos[0] - x0) >= kPushedBeforeCarry;
+  });
+  // Off the block: the target stops a step back.
+  script.AddLive({"stop", [direction](const PrivilegedState& st) {
+                    HandGoal g{st.eef.pos, HandDown(0.0), Grip::kClose};
+                    g.position[0] -= direction * kStandOff;
+                    return g;
+                  }, 0.02, 0.05, 2, nullptr, false});
+  return push;
 }
 
-HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, const HandGoal& from) {
+int TableBlock(const PrivilegedState& s) {
   int block = -1;
   for (int b = 0; b < kBlockCount; ++b) {
     if (ViewBlock(s, b).rest == Rest::kTable) block = b;
   }
-  if (block < 0) throw PolicyError("playtable oracle: push_into_drawer but no block rests on the table");
+  return block;
+}
+
+bool FallsIntoDrawer(const PrivilegedState& s, int block) {
+  const auto it = s.regions.find("drawer_inside");
+  if (it == s.regions.end()) return false;
+  const BlockView b = ViewBlock(s, block);
+  const double half = it->second.half_size[0] - b.reach[0] - kDrawerWallMargin;
+  return std::abs(b.pos[0] - it->second.pose.pos[0]) < half;
+}
+
+HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block) {
   const BlockView b = ViewBlock(s, block);
   const double z = b.bottom + kTipAboveSurface + kTipBelowTcp;
-  const double behind = b.pos[1] + b.reach[1] + kPairHalfShort + kGap;
+  const double behind = b.pos[1] + b.reach[1] + kPairHalfShort + kGapBehind;
   HandGoal at{{b.pos[0], behind, z}, HandDown(kPi / 2), Grip::kClose};
   HandGoal above = at;
   above.position[2] = b.top + 0.05;

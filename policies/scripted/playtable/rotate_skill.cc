@@ -10,6 +10,7 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 constexpr double kRaise = 0.015;     // clear of the table while turning
 constexpr double kTurn = kPi / 2 + 0.15;
+constexpr double kDropHeight = 0.004;
 }  // namespace
 
 HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
@@ -27,7 +28,9 @@ HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const 
   script.Add("raise", at, 0.01);
   at.euler[2] += direction * kTurn;
   script.Add("turn", at);
-  at.position[2] -= kRaise - 0.002;
+  // Let go a little above the table: the block lands with the hand off it
+  // (the next subtask's rule may want it resting on the table alone).
+  at.position[2] -= kRaise - kDropHeight;
   script.Add("set down", at, 0.005, 2);
   at.grip = Grip::kOpen;
   script.Add("let go", at, 0.02, kPlaytableMotion.finger_travel_steps);
