@@ -69,6 +69,12 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
   return g;
 }
 
+std::function<bool(const PrivilegedState&)> BlockBelow(int block, double surface_z, double height) {
+  return [block, surface_z, height](const PrivilegedState& st) {
+    return ViewBlock(st, block).bottom < surface_z + height;
+  };
+}
+
 HeldBlock MeasureHeldBlock(const PrivilegedState& s, int block) {
   const BlockView b = ViewBlock(s, block);
   const Mat3 hand = QuatToMatrix(s.eef.quat);

@@ -8,6 +8,8 @@
 // shelf and take the block's front half.
 #pragma once
 
+#include <functional>
+
 #include "harness/observation.h"
 #include "policies/scripted/playtable/desk_view.h"
 #include "policies/scripted/playtable/waypoint_script.h"
@@ -42,6 +44,10 @@ struct HeldBlock {
 };
 // Measured now from the state (the hand's measured pose).
 HeldBlock MeasureHeldBlock(const PrivilegedState& s, int block);
+// True once the block's lowest point is within `height` of `surface_z`: a
+// held block sags in the hand and the hand under its load, so a set-down
+// watches the block itself.
+std::function<bool(const PrivilegedState&)> BlockBelow(int block, double surface_z, double height);
 // The hand position that puts the block's centre at `centre` with the hand at `e`.
 Vec3 HandForBlockCentre(const HeldBlock& h, const Vec3& centre, const Euler& e);
 // How far the block then reaches below its centre.

@@ -104,21 +104,26 @@ bool PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
     const double direction = EndsWith(task_, "_left") ? -1.0 : 1.0;
     if (stage == 0) {
       push_origin_ = ViewBlock(s, block).pos;
-      AddPushBlock(script_, s, from, block, direction);
-      return false;
+      // Carried the rest only where no other block stands near its spot
+      // (the fingers need room, and a block it pushes along must stay).
+      const bool carry = RoomToSetDown(s, block, {push_origin_[0] + direction * kPushedInAll, push_origin_[1]});
+      AddPushBlock(script_, s, from, block, direction, carry);
+      return !carry;
     }
     const double y = ViewBlock(s, block).pos[1];
     AddShiftBlock(script_, s, from, block, {push_origin_[0] + direction * kPushedInAll, y});
   } else if (task_ == "push_into_drawer") {
+    if (stage > 0) {
+      AddPlaceInDrawer(script_, s, from);
+      return true;
+    }
     const int block = TableBlock(s);
     if (block < 0) throw PolicyError("playtable oracle: push_into_drawer but no block rests on the table");
-    if (stage == 0 && FallsIntoDrawer(s, block)) {
+    if (FallsIntoDrawer(s, block)) {
       AddPushIntoDrawer(script_, s, from, block);
-    } else if (stage == 0) {
+    } else {
       AddPickBlock(script_, s, from, block);  // carried in instead
       return false;
-    } else {
-      AddPlaceInDrawer(script_, s, from);
     }
   } else {
     throw PolicyError("playtable oracle: no skill for task '" + task_ + "'");

@@ -25,7 +25,7 @@ constexpr double kIntoDrawerY = -0.33;  // block centre pushed to (past the edge
 }  // namespace
 
 HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
-                      double direction) {
+                      double direction, bool stop_short) {
   const BlockView b = ViewBlock(s, block);
   const double z = b.bottom + kTipAboveSurface + kTipBelowTcp;
   HandGoal at{{b.pos[0] - direction * (b.reach[0] + kPairHalfShort + kGap), b.pos[1], z}, HandDown(0.0), Grip::kClose};
@@ -33,10 +33,14 @@ HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const Ha
   above.position[2] = b.top + 0.05;
   AddTransit(script, from, above);
   script.AddPrecise("lower", at, 0.02, 1);
-  // Pushed most of the way; the rest (push_skill.h) the block is carried.
-  const double x0 = b.pos[0];
   HandGoal push = at;
   push.position[0] += direction * kPushRun;
+  if (!stop_short) {
+    script.Add("push", push, kPushStep);
+    return push;
+  }
+  // Pushed most of the way; the rest (push_skill.h) the block is carried.
+  const double x0 = b.pos[0];
   script.Add("push", push, kPushStep, 0, [block, x0, direction](const PrivilegedState& st) {
     return direction * (ViewBlock(st, block).pos[0] - x0) >= kPushedBeforeCarry;
   });

@@ -19,8 +19,9 @@ inline constexpr double kPushedInAll = 0.118;        // m, after the carry
 
 // `direction` +1 pushes toward +x (right), -1 toward -x. Ends with the hand
 // stopped beside the block (the expert withdraws it).
+// `stop_short`: stop at kPushedBeforeCarry, else push all the way.
 HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
-                      double direction);
+                      double direction, bool stop_short);
 HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block);
 // The block push_into_drawer is about: the one on the table (-1: none).
 int TableBlock(const PrivilegedState& s);

@@ -10,7 +10,7 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 constexpr double kRaise = 0.015;     // clear of the table while turning
 constexpr double kTurn = kPi / 2 + 0.15;
-constexpr double kDropHeight = 0.004;
+constexpr double kDropHeight = 0.005;
 }  // namespace
 
 HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
@@ -30,8 +30,8 @@ HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const 
   script.Add("turn", at);
   // Let go a little above the table: the block lands with the hand off it
   // (the next subtask's rule may want it resting on the table alone).
-  at.position[2] -= kRaise - kDropHeight;
-  script.Add("set down", at, 0.005, 2);
+  at.position[2] -= kRaise + 0.01;
+  script.Add("set down", at, 0.003, 0, BlockBelow(block, b.bottom, kDropHeight));
   at.grip = Grip::kOpen;
   script.Add("let go", at, 0.02, kPlaytableMotion.finger_travel_steps);
   at.position[2] += 0.06;
