@@ -18,6 +18,7 @@ constexpr double kMinShelfInset = 0.004;    // the fingertips reach just past th
 // along the tool axis, less its half thickness either way.
 const double kPalmBehindTcp = 0.11 * std::sin(kShelfLean) - 0.025 * std::cos(kShelfLean) - 0.025 * std::sin(kShelfLean);
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
+constexpr double kWantClearance = 0.006;    // fingers from other blocks, m
 }  // namespace
 
 double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y) {
@@ -35,6 +36,62 @@ double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y
   const double deepest_tcp = limit + kPalmBehindTcp - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
   return std::max(kMinShelfInset, block_y - deepest_tcp);
 }
+
+namespace {
+
+// The open fingers' footprints for a hand over `at` at heading `yaw`
+// (HandDown), and how far they stay from the other blocks (their
+// world-aligned boxes); negative where they overlap.
+double FingerClearance(const PrivilegedState& s, const BlockView& b, const Vec3& at, double yaw) {
+  const double cx = std::sin(yaw), cy = -std::cos(yaw);  // closing axis
+  double clearance = 1.0;
+  for (int other = 0; other < kBlockCount; ++other) {
+    if (other == b.index) continue;
+    const BlockView v = ViewBlock(s, other);
+    if (v.top < b.bottom + 0.005 || v.bottom > b.top + 0.05) continue;  // not at the fingers' height
+    for (double side : {-1.0, 1.0}) {
+      const double mid = kOpenHalfGap + kFingerThickness / 2;
+      const double fx = at[0] + side * mid * cx, fy = at[1] + side * mid * cy;
+      // The finger as a box: half thickness along the closing axis, half width across.
+      const double hx = std::abs(cx) * kFingerThickness / 2 + std::abs(cy) * kFingerHalfWidth;
+      const double hy = std::abs(cy) * kFingerThickness / 2 + std::abs(cx) * kFingerHalfWidth;
+      const double gx = std::abs(fx - v.pos[0]) - hx - v.reach[0];
+      const double gy = std::abs(fy - v.pos[1]) - hy - v.reach[1];
+      clearance = std::min(clearance, std::max(gx, gy));
+    }
+  }
+  return clearance;
+}
+
+// A top-down grasp: of the headings that fit the block, and of TCPs along
+// the closing axis that keep both fingers outside it, the one whose fingers
+// clear the other blocks by kWantClearance nearest `preferred_yaw`, else the
+// clearest.
+void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, Vec3* at, double* yaw) {
+  double best_score = -1e9;
+  for (int j = 0; j < 3; ++j) {
+    const Vec3 axis{b.rot[j], b.rot[3 + j], b.rot[6 + j]};
+    if (std::hypot(axis[0], axis[1]) < 0.7 || 2 * b.half[j] > 0.06) continue;
+    const double base = std::atan2(-axis[0], axis[1]);
+    const double slack = std::max(0.0, kOpenHalfGap - b.half[j] - 0.006);  // TCP off centre, keeping the block between
+    for (int k = -2; k <= 2; ++k) {
+      const double c = base + k * kPi;
+      if (std::abs(c - preferred_yaw) > kPi / 2 + 0.01) continue;
+      for (double shift : {0.0, -0.5, 0.5, -1.0, 1.0}) {
+        const Vec3 p{b.pos[0] + shift * slack * std::sin(c), b.pos[1] - shift * slack * std::cos(c), at->at(2)};
+        const double clear = FingerClearance(s, b, p, c);
+        const double score = std::min(clear, kWantClearance) * 100 - std::abs(c - preferred_yaw) - 0.1 * std::abs(shift);
+        if (score > best_score) {
+          best_score = score;
+          *at = p;
+          *yaw = c;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
 
 BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw) {
   double yaw = GraspYaw(b, preferred_yaw);
@@ -59,8 +116,10 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1]);
     g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
+    Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
+    PlanTopGrasp(s, b, preferred_yaw, &at, &yaw);
     g.at.euler = HandDown(yaw);
-    g.at.position = {b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
+    g.at.position = at;
   }
   g.at.grip = Grip::kOpen;
   g.approach = g.at;

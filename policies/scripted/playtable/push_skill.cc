@@ -20,6 +20,7 @@ constexpr double kDrawerWallMargin = 0.03;
 constexpr double kTipAboveSurface = 0.008;
 constexpr double kPushStep = 0.01;
 constexpr double kStandOff = 0.015;
+constexpr double kFinishStep = 0.004;
 constexpr double kPushRun = 0.16;       // the rule needs 0.1
 constexpr double kIntoDrawerY = -0.33;  // block centre pushed to (past the edge at -0.18)
 }  // namespace
@@ -35,12 +36,17 @@ HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const Ha
   script.AddPrecise("lower", at, 0.02, 1);
   HandGoal push = at;
   push.position[0] += direction * kPushRun;
+  const double x0 = b.pos[0];
   if (!stop_short) {
-    script.Add("push", push, kPushStep);
+    // All the way, slowly over the last centimetres: the hand overshoots by
+    // its lag once the rule holds, toward the block it may be pushing at.
+    script.Add("push", push, kPushStep, 0, [block, x0, direction](const PrivilegedState& st) {
+      return direction * (ViewBlock(st, block).pos[0] - x0) >= kPushedBeforeCarry;
+    });
+    script.Add("push", push, kFinishStep);
     return push;
   }
   // Pushed most of the way; the rest (push_skill.h) the block is carried.
-  const double x0 = b.pos[0];
   script.Add("push", push, kPushStep, 0, [block, x0, direction](const PrivilegedState& st) {
     return direction * (ViewBlock(st, block).pos[0] - x0) >= kPushedBeforeCarry;
   });
