@@ -80,7 +80,7 @@ void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred
       for (double shift : {0.0, -0.5, 0.5, -1.0, 1.0}) {
         const Vec3 p{b.pos[0] + shift * slack * std::sin(c), b.pos[1] - shift * slack * std::cos(c), at->at(2)};
         const double clear = FingerClearance(s, b, p, c);
-        const double score = std::min(clear, kWantClearance) * 100 - std::abs(c - preferred_yaw) - 0.1 * std::abs(shift);
+        const double score = std::min(clear, kWantClearance) * 1000 - std::abs(c - preferred_yaw) - 0.1 * std::abs(shift);
         if (score > best_score) {
           best_score = score;
           *at = p;

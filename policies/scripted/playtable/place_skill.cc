@@ -78,7 +78,9 @@ HandGoal AddPlaceInSlider(WaypointScript& script, const PrivilegedState& s, cons
     script.Add("lower", at, kLowerStep, 2);
     return AddLetGo(script, at);
   }
-  const double yaw = from.euler[2];
+  // Square to the shelf (the fingers closing along x) to lean in; the
+  // block turns with the hand.
+  const double yaw = from.euler[2] + WrapAngle(kPi / 2 - from.euler[2] - kPi * std::round((kPi / 2 - from.euler[2]) / kPi));
   at.euler = HandLeaned(yaw, kShelfLean);
   const double depth = BlockDepthBelowCentre(h, at.euler);
   const double x = ShelfSpotX(s, h.index);
