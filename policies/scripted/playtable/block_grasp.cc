@@ -60,6 +60,18 @@ double FingerClearance(const PrivilegedState& s, const BlockView& b, const Vec3&
       clearance = std::min(clearance, std::max(gx, gy));
     }
   }
+  // The button's cap stands as high as the fingertips reach: a finger on it
+  // presses it (and toggles the LED).
+  const auto button = s.regions.find("button_top");
+  if (button != s.regions.end() && b.bottom < button->second.pose.pos[2]) {
+    const Vec3& c = button->second.pose.pos;
+    const double r = button->second.half_size[0];
+    for (double side : {-1.0, 1.0}) {
+      const double mid = kOpenHalfGap + kFingerThickness / 2;
+      const double fx = at[0] + side * mid * cx, fy = at[1] + side * mid * cy;
+      clearance = std::min(clearance, std::hypot(fx - c[0], fy - c[1]) - r - kFingerHalfWidth);
+    }
+  }
   return clearance;
 }
 

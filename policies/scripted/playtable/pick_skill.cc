@@ -42,6 +42,13 @@ HandGoal AddShiftBlock(WaypointScript& script, const PrivilegedState& s, const H
 }
 
 bool RoomToSetDown(const PrivilegedState& s, int block, const std::array<double, 2>& to) {
+  const auto button = s.regions.find("button_top");
+  if (button != s.regions.end()) {
+    const Vec3& c = button->second.pose.pos;
+    if (std::hypot(c[0] - to[0], c[1] - to[1]) < button->second.half_size[0] + kOpenHalfGap + kFingerThickness + 0.01) {
+      return false;
+    }
+  }
   for (int b = 0; b < kBlockCount; ++b) {
     if (b == block) continue;
     const BlockView v = ViewBlock(s, b);
