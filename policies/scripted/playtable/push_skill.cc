@@ -21,8 +21,10 @@ constexpr double kTipAboveSurface = 0.008;
 constexpr double kPushStep = 0.01;
 constexpr double kStandOff = 0.015;
 constexpr double kFinishStep = 0.004;
+constexpr double kSlowAfter = 0.08;     // m pushed before the last, slow part
 constexpr double kPushRun = 0.16;       // the rule needs 0.1
-constexpr double kIntoDrawerY = -0.33;  // block centre pushed to (past the edge at -0.18)
+constexpr double kPastEdge = 0.05;      // block pushed this far past the table's edge
+constexpr double kHandleToFrontWall = 0.039;  // the drawer's front wall (inner face) behind its handle bar
 }  // namespace
 
 HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
@@ -41,7 +43,7 @@ HandGoal AddPushBlock(WaypointScript& script, const PrivilegedState& s, const Ha
     // All the way, slowly over the last centimetres: the hand overshoots by
     // its lag once the rule holds, toward the block it may be pushing at.
     script.Add("push", push, kPushStep, 0, [block, x0, direction](const PrivilegedState& st) {
-      return direction * (ViewBlock(st, block).pos[0] - x0) >= kPushedBeforeCarry;
+      return direction * (ViewBlock(st, block).pos[0] - x0) >= kSlowAfter;
     });
     script.Add("push", push, kFinishStep);
     return push;
@@ -84,7 +86,12 @@ HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, con
   above.position[2] = b.top + 0.05;
   AddTransit(script, from, above);
   script.AddPrecise("lower", at, 0.02, 1);
-  at.position[1] = kIntoDrawerY + (behind - b.pos[1]);
+  // Until the block's centre is well past the table's edge, short of the
+  // drawer's front wall (the drawer may be open less than all the way).
+  const Vec3 handle = RegionPos(s, "drawer_handle");
+  const double front_wall = handle[1] + kHandleToFrontWall;
+  const double y = std::max(kDeskFrontY - b.reach[1] - kPastEdge, front_wall + b.reach[1] + 0.01);
+  at.position[1] = y + (behind - b.pos[1]);
   script.Add("push", at, 0.012);
   return at;
 }

@@ -14,7 +14,7 @@
 
 namespace gauntlet::policies::scripted::playtable {
 
-inline constexpr double kPushedBeforeCarry = 0.085;  // m
+inline constexpr double kPushedBeforeCarry = 0.07;   // m (the hand's lag adds about 1.5 cm)
 inline constexpr double kPushedInAll = 0.118;        // m, after the carry
 
 // `direction` +1 pushes toward +x (right), -1 toward -x. Ends with the hand
