@@ -24,9 +24,11 @@ HandGoal AddOpenDrawer(WaypointScript& script, const PrivilegedState& s, const H
   at.euler = kPointIntoDesk;
   script.Add("turn level", at);
   at.position = {h[0], h[1] - 0.05, h[2] + kAboveBar};
-  script.Add("line up", at);
+  // Level with the bar, a little in front of it, the hand is free: correct
+  // the controller's error here, the fingers then pass 7 mm from the bar.
+  script.AddPrecise("line up", at, 0.02, 2);
   at.position[1] = h[1] + kReachPast;
-  script.AddPrecise("reach bar", at, kSlowStep, 3);
+  script.Add("reach bar", at, kSlowStep, 4);
   at.grip = Grip::kClose;
   script.Add("pinch", at, 0.02, kPlaytableMotion.finger_travel_steps + 2);
   at.position[1] = h[1] - kPull;
