@@ -31,12 +31,10 @@ HandGoal AddTransit(WaypointScript& script, const HandGoal& from, const HandGoal
   at.position[2] = std::max(cruise, from.position[2]);
   script.Add("cross", at);
   at.position[2] = to.position[2];
-  if (front_y < to.position[1]) {
-    script.Add("descend", at);
-    script.Add("go in", to, 0.015, 2);
-  } else {
-    script.Add("descend", at);
-  }
+  // The hand is free above the workplace or in front of it: correct the
+  // controller's error there (StoredTarget::Trim) before going on.
+  script.AddPrecise("descend", at, 0.02, 0);
+  if (front_y < to.position[1]) script.Add("go in", to, 0.015, 2);
   return to;
 }
 
