@@ -2,6 +2,7 @@
 
 #include "harness/check.h"
 #include "policies/oracle_policy.h"
+#include "policies/playtable_oracle_policy.h"
 
 namespace gauntlet::policies {
 
@@ -12,6 +13,7 @@ void RegisterExperts(FamilyRegistry& registry) {
     GAUNTLET_CHECK(status.ok(), status.message());
   };
   add("tabletop", [] { return std::unique_ptr<Policy>(new OraclePolicy()); });
+  add("playtable", [] { return std::unique_ptr<Policy>(new PlaytableOraclePolicy()); });
 }
 
 }  // namespace gauntlet::policies
