@@ -43,7 +43,8 @@ def test_defaults_give_both_cameras_and_every_state_key(tmp_path):
                                     "joint_vel"]
     assert all(v.dtype == np.float64 and v.ndim == 1 for v in obs["state"].values())
     assert obs["step"] == 0 and obs["instruction"].startswith("pick up the black bowl")
-    assert sorted(context) == ["embodiment", "init_state", "instruction", "seed", "suite"]
+    assert sorted(context) == ["embodiment", "init_state", "instruction", "seed", "subtask", "suite"]
+    assert context["subtask"] == 0  # single-goal episodes are position 0
     assert (context["suite"], context["embodiment"], context["init_state"]) == (SUITE, "panda", 0)
 
 
