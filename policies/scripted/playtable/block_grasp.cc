@@ -13,15 +13,26 @@ constexpr double kFingerRoom = 0.012;       // m the TCP may sit off the block's
 constexpr double kShelfYawSlack = 0.05;     // rad a shelf grasp turns from square
 constexpr double kDoorPanelFrontY = 0.012;  // the sliding door's front face
 constexpr double kPalmClearance = 0.003;
+constexpr double kPalmMargin = 0.012;       // the hand settles up to a centimetre off
 constexpr double kMinShelfInset = 0.004;    // the fingertips reach just past the block's centre
 // The leaning palm's deepest point behind the TCP (along -y): 0.11 m back
 // along the tool axis, less its half thickness either way.
-const double kPalmBehindTcp = 0.11 * std::sin(kShelfLean) - 0.025 * std::cos(kShelfLean) - 0.025 * std::sin(kShelfLean);
+double PalmBehindTcp(double lean) { return 0.11 * std::sin(lean) - 0.025 * std::cos(lean) - 0.025 * std::sin(lean); }
+
+// Whether the palm of a hand at `x` reaches the door's panel or past the
+// shelf opening's ends.
+bool PalmCramped(const PrivilegedState& s, double x) {
+  const Span opening = ShelfOpening(s);
+  const double reach = kPalmHalfSpan + kPalmMargin;
+  return DoorClearance(s, x) < reach || x - reach < opening.lo || x + reach > opening.hi;
+}
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
 constexpr double kWantClearance = 0.006;    // fingers from other blocks, m
 }  // namespace
 
-double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y) {
+double ShelfLean(const PrivilegedState& s, double x) { return PalmCramped(s, x) ? kShelfLeanFar : kShelfLean; }
+
+double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y, double lean) {
   // How deep the palm may go: in front of the door's panel where its span
   // reaches the door, in front of the cabinet where it reaches past the
   // opening's ends, else anywhere (it stays below the roof).
@@ -33,7 +44,7 @@ double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y
   }
   // The palm's deepest point, for a TCP at depth y: y - kPalmBehindTcp, and
   // further in at one end when the hand is turned.
-  const double deepest_tcp = limit + kPalmBehindTcp - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
+  const double deepest_tcp = limit + PalmBehindTcp(lean) - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
   return std::max(kMinShelfInset, block_y - deepest_tcp);
 }
 
@@ -113,19 +124,18 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     // and the door only square to the shelf; the closing fingers turn a
     // block standing a little askew square.
     yaw = kPi / 2 + std::clamp(WrapAngle(yaw - kPi / 2), -kShelfYawSlack, kShelfYawSlack);
-    g.at.euler = HandLeaned(yaw, kShelfLean);
-    // The fingertips' lowest corner sits below the TCP by the tip's reach
-    // along the leaning axis plus half a finger's width.
-    const double low = kTipBelowTcp * std::cos(kShelfLean) + kFingerHalfWidth * std::sin(kShelfLean);
-    // The open fingers within the shelf's free span, as far as they can
-    // still close on the block.
     // The palm within the shelf's free span where the fingers still take
     // the block off its centre; else in front of what it reaches.
     const Span free = FreeShelfSpan(s, b.pos[0]);
     double x = b.pos[0];
     if (free.width() > 2 * kPalmHalfSpan) x = std::clamp(x, free.lo + kPalmHalfSpan, free.hi - kPalmHalfSpan);
     x = std::clamp(x, b.pos[0] - kFingerRoom, b.pos[0] + kFingerRoom);
-    const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1]);
+    const double lean = ShelfLean(s, x);
+    g.at.euler = HandLeaned(yaw, lean);
+    // The fingertips' lowest corner sits below the TCP by the tip's reach
+    // along the leaning axis plus half a finger's width.
+    const double low = kTipBelowTcp * std::cos(lean) + kFingerHalfWidth * std::sin(lean);
+    const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1], lean);
     g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
     Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
