@@ -28,6 +28,7 @@ bool PalmCramped(const PrivilegedState& s, double x) {
 }
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
 constexpr double kWantClearance = 0.006;    // fingers from other blocks, m
+constexpr double kMinClearance = 0.003;
 }  // namespace
 
 double ShelfLean(const PrivilegedState& s, double x) { return PalmCramped(s, x) ? kShelfLeanFar : kShelfLean; }
@@ -90,8 +91,9 @@ double FingerClearance(const PrivilegedState& s, const BlockView& b, const Vec3&
 // the closing axis that keep both fingers outside it, the one whose fingers
 // clear the other blocks by kWantClearance nearest `preferred_yaw`, else the
 // clearest.
-void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, Vec3* at, double* yaw) {
-  double best_score = -1e9;
+double PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, const SetDown* set_down,
+                    Vec3* at, double* yaw) {
+  double best_score = -1e9, best_clear = -1;
   for (int j = 0; j < 3; ++j) {
     const Vec3 axis{b.rot[j], b.rot[3 + j], b.rot[6 + j]};
     if (std::hypot(axis[0], axis[1]) < 0.7 || 2 * b.half[j] > 0.06) continue;
@@ -102,21 +104,33 @@ void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred
       if (std::abs(c - preferred_yaw) > kPi / 2 + 0.01) continue;
       for (double shift : {0.0, -0.5, 0.5, -1.0, 1.0}) {
         const Vec3 p{b.pos[0] + shift * slack * std::sin(c), b.pos[1] - shift * slack * std::cos(c), at->at(2)};
-        const double clear = FingerClearance(s, b, p, c);
+        double clear = FingerClearance(s, b, p, c);
+        if (set_down) {
+          const Vec3 q{p[0] + (*set_down)[0] - b.pos[0], p[1] + (*set_down)[1] - b.pos[1], p[2]};
+          clear = std::min(clear, FingerClearance(s, b, q, c));
+        }
         const double score = std::min(clear, kWantClearance) * 1000 - std::abs(c - preferred_yaw) - 0.1 * std::abs(shift);
         if (score > best_score) {
           best_score = score;
+          best_clear = clear;
           *at = p;
           *yaw = c;
         }
       }
     }
   }
+  return best_clear;
 }
 
 }  // namespace
 
-BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw) {
+bool RoomToSetDown(const PrivilegedState& s, const BlockView& b, const SetDown& to) {
+  Vec3 at = b.pos;
+  double yaw = kPi / 2;
+  return PlanTopGrasp(s, b, kPi / 2, &to, &at, &yaw) >= kMinClearance;
+}
+
+BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, const SetDown* set_down) {
   double yaw = GraspYaw(b, preferred_yaw);
   BlockGrasp g;
   if (b.rest == Rest::kShelf) {
@@ -139,7 +153,7 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
     Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
-    PlanTopGrasp(s, b, preferred_yaw, &at, &yaw);
+    PlanTopGrasp(s, b, preferred_yaw, set_down, &at, &yaw);
     g.at.euler = HandDown(yaw);
     g.at.position = at;
   }

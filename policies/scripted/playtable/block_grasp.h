@@ -11,6 +11,7 @@
 // further brings the forearm down toward the blocks on the table.
 #pragma once
 
+#include <array>
 #include <functional>
 
 #include "harness/observation.h"
@@ -38,7 +39,14 @@ struct BlockGrasp {
 // `preferred_yaw`: of the grasp yaws that fit, the one nearest this.
 // A shelf grasp keeps the palm within the shelf's free span (FreeShelfSpan):
 // the TCP moves along the block's narrow side as far as its fingers allow.
-BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw);
+// A top-down grasp also to set the block down at `set_down` (x, y), when
+// given: the fingers must clear the other blocks (and the button) there too.
+using SetDown = std::array<double, 2>;
+BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw,
+                          const SetDown* set_down = nullptr);
+// Whether some top-down grasp takes `b` and sets it down at `to` with the
+// open fingers clear of everything else.
+bool RoomToSetDown(const PrivilegedState& s, const BlockView& b, const SetDown& to);
 
 // A held block in the hand's frame, to carry it with the hand turned
 // differently than when it was measured.

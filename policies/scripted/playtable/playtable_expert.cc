@@ -1,6 +1,7 @@
 #include "policies/scripted/playtable/playtable_expert.h"
 
 #include "harness/policy.h"
+#include "policies/scripted/playtable/block_grasp.h"
 #include "policies/scripted/playtable/button_skill.h"
 #include "policies/scripted/playtable/desk_view.h"
 #include "policies/scripted/playtable/disengage.h"
@@ -106,7 +107,8 @@ bool PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
       push_origin_ = ViewBlock(s, block).pos;
       // Carried the rest only where no other block stands near its spot
       // (the fingers need room, and a block it pushes along must stay).
-      const bool carry = RoomToSetDown(s, block, {push_origin_[0] + direction * kPushedInAll, push_origin_[1]});
+      const bool carry =
+          RoomToSetDown(s, ViewBlock(s, block), {push_origin_[0] + direction * kPushedInAll, push_origin_[1]});
       AddPushBlock(script_, s, from, block, direction, carry);
       return !carry;
     }
