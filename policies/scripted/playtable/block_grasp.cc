@@ -9,6 +9,7 @@ namespace gauntlet::policies::scripted::playtable {
 
 namespace {
 constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
+constexpr double kDrawerTipClearance = 0.018;
 constexpr double kFingerRoom = 0.012;       // m the TCP may sit off the block's centre
 constexpr double kShelfYawSlack = 0.05;     // rad a shelf grasp turns from square
 constexpr double kDoorPanelFrontY = 0.012;  // the sliding door's front face
@@ -152,7 +153,10 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1], lean);
     g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
-    Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
+    // In the drawer the fingertips keep well off its floor: the drawer
+    // slides when they catch it.
+    const double clearance = b.rest == Rest::kDrawer ? kDrawerTipClearance : kTipClearance;
+    Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + clearance)};
     PlanTopGrasp(s, b, preferred_yaw, set_down, &at, &yaw);
     g.at.euler = HandDown(yaw);
     g.at.position = at;

@@ -168,7 +168,7 @@ Action PlaytableExpert::Act(const PrivilegedState& s) {
     if (stage_ == Stage::kTaskPart || script_.done()) {
       // Where the script left the target (exactly: its euler may be whole
       // turns from the waypoint's).
-      const HandGoal from{target_.goal_position(), target_.euler(), script_.Last({{}, {}, grip_}).grip};
+      const HandGoal from{target_.goal_position(), target_.goal_euler(), script_.Last({{}, {}, grip_}).grip};
       stage_ = PlanTask(s, from) ? Stage::kTask : Stage::kTaskPart;
     }
   }
