@@ -10,11 +10,11 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
 constexpr double kDrawerTipClearance = 0.018;
-constexpr double kFingerRoom = 0.012;       // m the TCP may sit off the block's centre
+constexpr double kFingerRoom = 0.015;       // m the TCP may sit off the block's centre
 constexpr double kShelfYawSlack = 0.05;     // rad a shelf grasp turns from square
 constexpr double kDoorPanelFrontY = 0.012;  // the sliding door's front face
 constexpr double kPalmClearance = 0.003;
-constexpr double kPalmMargin = 0.012;       // the hand settles up to a centimetre off
+constexpr double kPalmMargin = 0.004;       // the trimmed hand settles within a few millimetres
 constexpr double kMinShelfInset = 0.004;    // the fingertips reach just past the block's centre
 // The leaning palm's deepest point behind the TCP (along -y): 0.11 m back
 // along the tool axis, less its half thickness either way.
@@ -24,7 +24,7 @@ double PalmBehindTcp(double lean) { return 0.11 * std::sin(lean) - 0.025 * std::
 // shelf opening's ends.
 bool PalmCramped(const PrivilegedState& s, double x) {
   const Span opening = ShelfOpening(s);
-  const double reach = kPalmHalfSpan + kPalmMargin;
+  const double reach = kPalmHalfSpan + kPalmMargin - 1e-6;
   return DoorClearance(s, x) < reach || x - reach < opening.lo || x + reach > opening.hi;
 }
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
@@ -143,7 +143,8 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     // the block off its centre; else in front of what it reaches.
     const Span free = FreeShelfSpan(s, b.pos[0]);
     double x = b.pos[0];
-    if (free.width() > 2 * kPalmHalfSpan) x = std::clamp(x, free.lo + kPalmHalfSpan, free.hi - kPalmHalfSpan);
+    const double palm = kPalmHalfSpan + kPalmMargin;
+    if (free.width() > 2 * palm) x = std::clamp(x, free.lo + palm, free.hi - palm);
     x = std::clamp(x, b.pos[0] - kFingerRoom, b.pos[0] + kFingerRoom);
     const double lean = ShelfLean(s, x);
     g.at.euler = HandLeaned(yaw, lean);
