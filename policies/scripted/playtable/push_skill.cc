@@ -12,7 +12,6 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 // Closed, the fingers cross and their pair spans 19 mm either side of the
 // TCP along the closing axis, 11 mm across it.
-constexpr double kPairHalfLong = 0.019;
 constexpr double kPairHalfShort = 0.011;
 constexpr double kGap = 0.012;          // between fingers and block before pushing
 constexpr double kGapBehind = 0.02;     // behind a block (it may stand turned)
