@@ -9,19 +9,32 @@ namespace gauntlet::policies::scripted::playtable {
 
 namespace {
 constexpr double kTipClearance = 0.006;     // lowest fingertip corner above the surface
-constexpr double kFingerRoom = 0.012;       // m the TCP may sit off the block's centre
+constexpr double kDrawerTipClearance = 0.018;
+constexpr double kFingerRoom = 0.015;       // m the TCP may sit off the block's centre
 constexpr double kShelfYawSlack = 0.05;     // rad a shelf grasp turns from square
 constexpr double kDoorPanelFrontY = 0.012;  // the sliding door's front face
 constexpr double kPalmClearance = 0.003;
+constexpr double kPalmMargin = 0.004;       // the trimmed hand settles within a few millimetres
 constexpr double kMinShelfInset = 0.004;    // the fingertips reach just past the block's centre
 // The leaning palm's deepest point behind the TCP (along -y): 0.11 m back
 // along the tool axis, less its half thickness either way.
-const double kPalmBehindTcp = 0.11 * std::sin(kShelfLean) - 0.025 * std::cos(kShelfLean) - 0.025 * std::sin(kShelfLean);
+double PalmBehindTcp(double lean) { return 0.11 * std::sin(lean) - 0.025 * std::cos(lean) - 0.025 * std::sin(lean); }
+
+// Whether the palm of a hand at `x` reaches the door's panel or past the
+// shelf opening's ends.
+bool PalmCramped(const PrivilegedState& s, double x) {
+  const Span opening = ShelfOpening(s);
+  const double reach = kPalmHalfSpan + kPalmMargin - 1e-6;
+  return DoorClearance(s, x) < reach || x - reach < opening.lo || x + reach > opening.hi;
+}
 constexpr double kApproachDistance = 0.07;  // back along the tool axis
 constexpr double kWantClearance = 0.006;    // fingers from other blocks, m
+constexpr double kMinClearance = 0.003;
 }  // namespace
 
-double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y) {
+double ShelfLean(const PrivilegedState& s, double x) { return PalmCramped(s, x) ? kShelfLeanFar : kShelfLean; }
+
+double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y, double lean) {
   // How deep the palm may go: in front of the door's panel where its span
   // reaches the door, in front of the cabinet where it reaches past the
   // opening's ends, else anywhere (it stays below the roof).
@@ -33,7 +46,7 @@ double ShelfInset(const PrivilegedState& s, double x, double yaw, double block_y
   }
   // The palm's deepest point, for a TCP at depth y: y - kPalmBehindTcp, and
   // further in at one end when the hand is turned.
-  const double deepest_tcp = limit + kPalmBehindTcp - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
+  const double deepest_tcp = limit + PalmBehindTcp(lean) - kPalmHalfSpan * std::abs(std::sin(yaw - kPi / 2));
   return std::max(kMinShelfInset, block_y - deepest_tcp);
 }
 
@@ -79,8 +92,9 @@ double FingerClearance(const PrivilegedState& s, const BlockView& b, const Vec3&
 // the closing axis that keep both fingers outside it, the one whose fingers
 // clear the other blocks by kWantClearance nearest `preferred_yaw`, else the
 // clearest.
-void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, Vec3* at, double* yaw) {
-  double best_score = -1e9;
+double PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, const SetDown* set_down,
+                    Vec3* at, double* yaw) {
+  double best_score = -1e9, best_clear = -1;
   for (int j = 0; j < 3; ++j) {
     const Vec3 axis{b.rot[j], b.rot[3 + j], b.rot[6 + j]};
     if (std::hypot(axis[0], axis[1]) < 0.7 || 2 * b.half[j] > 0.06) continue;
@@ -91,21 +105,33 @@ void PlanTopGrasp(const PrivilegedState& s, const BlockView& b, double preferred
       if (std::abs(c - preferred_yaw) > kPi / 2 + 0.01) continue;
       for (double shift : {0.0, -0.5, 0.5, -1.0, 1.0}) {
         const Vec3 p{b.pos[0] + shift * slack * std::sin(c), b.pos[1] - shift * slack * std::cos(c), at->at(2)};
-        const double clear = FingerClearance(s, b, p, c);
+        double clear = FingerClearance(s, b, p, c);
+        if (set_down) {
+          const Vec3 q{p[0] + (*set_down)[0] - b.pos[0], p[1] + (*set_down)[1] - b.pos[1], p[2]};
+          clear = std::min(clear, FingerClearance(s, b, q, c));
+        }
         const double score = std::min(clear, kWantClearance) * 1000 - std::abs(c - preferred_yaw) - 0.1 * std::abs(shift);
         if (score > best_score) {
           best_score = score;
+          best_clear = clear;
           *at = p;
           *yaw = c;
         }
       }
     }
   }
+  return best_clear;
 }
 
 }  // namespace
 
-BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw) {
+bool RoomToSetDown(const PrivilegedState& s, const BlockView& b, const SetDown& to) {
+  Vec3 at = b.pos;
+  double yaw = kPi / 2;
+  return PlanTopGrasp(s, b, kPi / 2, &to, &at, &yaw) >= kMinClearance;
+}
+
+BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double preferred_yaw, const SetDown* set_down) {
   double yaw = GraspYaw(b, preferred_yaw);
   BlockGrasp g;
   if (b.rest == Rest::kShelf) {
@@ -113,23 +139,26 @@ BlockGrasp PlanBlockGrasp(const PrivilegedState& s, const BlockView& b, double p
     // and the door only square to the shelf; the closing fingers turn a
     // block standing a little askew square.
     yaw = kPi / 2 + std::clamp(WrapAngle(yaw - kPi / 2), -kShelfYawSlack, kShelfYawSlack);
-    g.at.euler = HandLeaned(yaw, kShelfLean);
-    // The fingertips' lowest corner sits below the TCP by the tip's reach
-    // along the leaning axis plus half a finger's width.
-    const double low = kTipBelowTcp * std::cos(kShelfLean) + kFingerHalfWidth * std::sin(kShelfLean);
-    // The open fingers within the shelf's free span, as far as they can
-    // still close on the block.
     // The palm within the shelf's free span where the fingers still take
     // the block off its centre; else in front of what it reaches.
     const Span free = FreeShelfSpan(s, b.pos[0]);
     double x = b.pos[0];
-    if (free.width() > 2 * kPalmHalfSpan) x = std::clamp(x, free.lo + kPalmHalfSpan, free.hi - kPalmHalfSpan);
+    const double palm = kPalmHalfSpan + kPalmMargin;
+    if (free.width() > 2 * palm) x = std::clamp(x, free.lo + palm, free.hi - palm);
     x = std::clamp(x, b.pos[0] - kFingerRoom, b.pos[0] + kFingerRoom);
-    const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1]);
+    const double lean = ShelfLean(s, x);
+    g.at.euler = HandLeaned(yaw, lean);
+    // The fingertips' lowest corner sits below the TCP by the tip's reach
+    // along the leaning axis plus half a finger's width.
+    const double low = kTipBelowTcp * std::cos(lean) + kFingerHalfWidth * std::sin(lean);
+    const double y = b.pos[1] - ShelfInset(s, x, yaw, b.pos[1], lean);
     g.at.position = {x, y, std::max(b.pos[2], b.bottom + low + kTipClearance)};
   } else {
-    Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + kTipClearance)};
-    PlanTopGrasp(s, b, preferred_yaw, &at, &yaw);
+    // In the drawer the fingertips keep well off its floor: the drawer
+    // slides when they catch it.
+    const double clearance = b.rest == Rest::kDrawer ? kDrawerTipClearance : kTipClearance;
+    Vec3 at{b.pos[0], b.pos[1], std::max(b.pos[2], b.bottom + kTipBelowTcp + clearance)};
+    PlanTopGrasp(s, b, preferred_yaw, set_down, &at, &yaw);
     g.at.euler = HandDown(yaw);
     g.at.position = at;
   }

@@ -15,13 +15,13 @@ constexpr double kLiftStep = 0.012;
 constexpr double kLiftFromShelf = 0.05;   // the rule needs 0.03; the roof is 0.17 above the shelf
 constexpr double kLiftElsewhere = 0.09;   // the rule needs 0.05
 constexpr double kShiftRaise = 0.012;     // carried this far above the table
-constexpr double kShiftDrop = 0.005;      // and let go this far above it
+constexpr double kShiftDrop = 0.01;       // and let go this far above it (the hand lags 5 mm)
 }  // namespace
 
 HandGoal AddShiftBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
                        const std::array<double, 2>& to) {
   const BlockView b = ViewBlock(s, block);
-  const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2);
+  const BlockGrasp g = PlanBlockGrasp(s, b, kPi / 2, &to);
   AddTransit(script, from, g.approach);
   script.AddPrecise("reach", g.at, kReachStep, 2);
   HandGoal at = g.at;
@@ -39,26 +39,6 @@ HandGoal AddShiftBlock(WaypointScript& script, const PrivilegedState& s, const H
   at.position[2] += 0.06;
   script.Add("back off", at);
   return at;
-}
-
-bool RoomToSetDown(const PrivilegedState& s, int block, const std::array<double, 2>& to) {
-  const auto button = s.regions.find("button_top");
-  if (button != s.regions.end()) {
-    const Vec3& c = button->second.pose.pos;
-    if (std::hypot(c[0] - to[0], c[1] - to[1]) < button->second.half_size[0] + kOpenHalfGap + kFingerThickness + 0.01) {
-      return false;
-    }
-  }
-  for (int b = 0; b < kBlockCount; ++b) {
-    if (b == block) continue;
-    const BlockView v = ViewBlock(s, b);
-    if (v.rest != Rest::kTable && v.rest != Rest::kOnBlock) continue;
-    if (std::abs(v.pos[0] - to[0]) < v.reach[0] + kOpenHalfGap + kFingerThickness + 0.01 &&
-        std::abs(v.pos[1] - to[1]) < v.reach[1] + 0.05) {
-      return false;
-    }
-  }
-  return true;
 }
 
 int TopOfStack(const PrivilegedState& s) {

@@ -16,9 +16,6 @@ HandGoal AddPickBlock(WaypointScript& script, const PrivilegedState& s, const Ha
 // just above the table so that it lands with the hand off it.
 HandGoal AddShiftBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,
                        const std::array<double, 2>& to);
-// Whether the open fingers can set `block` down at `to`: no other block
-// within reach of them there.
-bool RoomToSetDown(const PrivilegedState& s, int block, const std::array<double, 2>& to);
 // The block resting on another one, or -1.
 int TopOfStack(const PrivilegedState& s);
 

@@ -81,10 +81,13 @@ HandGoal AddPlaceInSlider(WaypointScript& script, const PrivilegedState& s, cons
   // Square to the shelf (the fingers closing along x) to lean in; the
   // block turns with the hand.
   const double yaw = from.euler[2] + WrapAngle(kPi / 2 - from.euler[2] - kPi * std::round((kPi / 2 - from.euler[2]) / kPi));
-  at.euler = HandLeaned(yaw, kShelfLean);
-  const double depth = BlockDepthBelowCentre(h, at.euler);
   const double x = ShelfSpotX(s, h.index);
-  const Vec3 centre{x, kShelfSpotY - ShelfInset(s, x, at.euler[2], kShelfSpotY), kShelfTopZ + depth + kDropHeight};
+  // Leaning far: the held block goes in tilted over the shelf and settles
+  // flat once let go (at the smaller lean it lands on the plank's edge).
+  const double lean = kShelfLeanFar;
+  at.euler = HandLeaned(yaw, lean);
+  const double depth = BlockDepthBelowCentre(h, at.euler);
+  const Vec3 centre{x, kShelfSpotY - ShelfInset(s, x, yaw, kShelfSpotY, lean), kShelfTopZ + depth + kDropHeight};
   at.position = HandForBlockCentre(h, centre, at.euler);
   HandGoal front = at;
   front.position[1] -= kInsertRun;

@@ -1,6 +1,7 @@
 #include "policies/scripted/playtable/playtable_expert.h"
 
 #include "harness/policy.h"
+#include "policies/scripted/playtable/block_grasp.h"
 #include "policies/scripted/playtable/button_skill.h"
 #include "policies/scripted/playtable/desk_view.h"
 #include "policies/scripted/playtable/disengage.h"
@@ -106,7 +107,8 @@ bool PlaytableExpert::PlanTask(const PrivilegedState& s, const HandGoal& from) {
       push_origin_ = ViewBlock(s, block).pos;
       // Carried the rest only where no other block stands near its spot
       // (the fingers need room, and a block it pushes along must stay).
-      const bool carry = RoomToSetDown(s, block, {push_origin_[0] + direction * kPushedInAll, push_origin_[1]});
+      const bool carry =
+          RoomToSetDown(s, ViewBlock(s, block), {push_origin_[0] + direction * kPushedInAll, push_origin_[1]});
       AddPushBlock(script_, s, from, block, direction, carry);
       return !carry;
     }
@@ -166,7 +168,7 @@ Action PlaytableExpert::Act(const PrivilegedState& s) {
     if (stage_ == Stage::kTaskPart || script_.done()) {
       // Where the script left the target (exactly: its euler may be whole
       // turns from the waypoint's).
-      const HandGoal from{target_.goal_position(), target_.euler(), script_.Last({{}, {}, grip_}).grip};
+      const HandGoal from{target_.goal_position(), target_.goal_euler(), script_.Last({{}, {}, grip_}).grip};
       stage_ = PlanTask(s, from) ? Stage::kTask : Stage::kTaskPart;
     }
   }

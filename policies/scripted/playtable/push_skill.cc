@@ -12,7 +12,6 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 // Closed, the fingers cross and their pair spans 19 mm either side of the
 // TCP along the closing axis, 11 mm across it.
-constexpr double kPairHalfLong = 0.019;
 constexpr double kPairHalfShort = 0.011;
 constexpr double kGap = 0.012;          // between fingers and block before pushing
 constexpr double kGapBehind = 0.02;     // behind a block (it may stand turned)
@@ -24,6 +23,8 @@ constexpr double kFinishStep = 0.004;
 constexpr double kSlowAfter = 0.08;     // m pushed before the last, slow part
 constexpr double kPushRun = 0.16;       // the rule needs 0.1
 constexpr double kPastEdge = 0.05;      // block pushed this far past the table's edge
+constexpr double kTipPast = 0.012;      // its centre this far past the edge, it tips over
+constexpr double kIntoDrawerStep = 0.008;
 constexpr double kHandleToFrontWall = 0.039;  // the drawer's front wall (inner face) behind its handle bar
 }  // namespace
 
@@ -92,8 +93,22 @@ HandGoal AddPushIntoDrawer(WaypointScript& script, const PrivilegedState& s, con
   const double front_wall = handle[1] + kHandleToFrontWall;
   const double y = std::max(kDeskFrontY - b.reach[1] - kPastEdge, front_wall + b.reach[1] + 0.01);
   at.position[1] = y + (behind - b.pos[1]);
-  script.Add("push", at, 0.012);
-  return at;
+  // Once its centre is past the edge the block tips over and falls on its
+  // own: the hand stops and draws back (pushing on a tipping block squeezes
+  // it against the edge and throws it); it pushes on only if the block
+  // stays.
+  const HandGoal push = at;
+  script.Add("push", push, kIntoDrawerStep, 0, [block](const PrivilegedState& st) {
+    return ViewBlock(st, block).pos[1] < kDeskFrontY - kTipPast;
+  });
+  script.AddLive({"let fall", [](const PrivilegedState& st) {
+                    HandGoal g{st.eef.pos, HandDown(kPi / 2), Grip::kClose};
+                    g.position[1] += 0.02;
+                    g.position[2] += 0.03;
+                    return g;
+                  }, 0.02, 0.05, 12, nullptr, false});
+  script.Add("push", push, kIntoDrawerStep);
+  return push;
 }
 
 }  // namespace gauntlet::policies::scripted::playtable

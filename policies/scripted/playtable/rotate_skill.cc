@@ -10,7 +10,7 @@ namespace gauntlet::policies::scripted::playtable {
 namespace {
 constexpr double kRaise = 0.015;     // clear of the table while turning
 constexpr double kTurn = kPi / 2 + 0.15;
-constexpr double kDropHeight = 0.005;
+constexpr double kDropHeight = 0.01;      // let go this far above the table (the hand lags 5 mm)
 }  // namespace
 
 HandGoal AddRotateBlock(WaypointScript& script, const PrivilegedState& s, const HandGoal& from, int block,

@@ -35,18 +35,22 @@ class StoredTarget {
   Action Toward(const Vec3& goal_pos, const Euler& goal_euler, double max_step, double max_turn, double gripper,
                 bool* arrived);
 
-  // Folds part of the hand's measured position error (goal - measured, the
-  // hand at rest and free) into the offset; returns the error's size.
-  double Trim(const Vec3& goal_pos, const Vec3& measured);
+  // Folds part of the hand's measured error (goal - measured, the hand at
+  // rest and free) into the offsets, position and euler; returns the
+  // position error's size (m) plus the euler error's scaled to metres at the
+  // fingertips' distance from the wrist.
+  double Trim(const Vec3& goal_pos, const Euler& goal_euler, const Pose& measured);
 
   // The stored target, and the goal that led there (the target less the offset).
   const Vec3& position() const { return position_; }
   Vec3 goal_position() const;
+  Euler goal_euler() const;
   const Euler& euler() const { return euler_; }
   const Vec3& offset() const { return offset_; }
 
  private:
   Vec3 offset_{};
+  Euler euler_offset_{};
   Vec3 position_{};
   Euler euler_{};
 };

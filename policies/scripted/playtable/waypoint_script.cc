@@ -62,7 +62,7 @@ Action WaypointScript::Act(const PrivilegedState& s, StoredTarget& target) {
   while (!done() && waypoints_[next_].until && waypoints_[next_].until(s)) Advance();
   if (done()) {
     bool arrived = false;
-    return target.Toward(target.position(), target.euler(), 0, 0, GripperValue(last_grip_, c), &arrived);
+    return target.Toward(target.goal_position(), target.goal_euler(), 0, 0, GripperValue(last_grip_, c), &arrived);
   }
   const Waypoint& w = waypoints_[next_];
   if (!w.precise) last_hand_ = s.eef.pos;
@@ -82,7 +82,7 @@ Action WaypointScript::Act(const PrivilegedState& s, StoredTarget& target) {
       const double moved = std::sqrt(Square(s.eef.pos[0] - last_hand_[0]) + Square(s.eef.pos[1] - last_hand_[1]) +
                                      Square(s.eef.pos[2] - last_hand_[2]));
       bool there = false;
-      if (held >= kTrimAfter && moved < kAtRest) there = target.Trim(goal.position, s.eef.pos) < kTrimTolerance;
+      if (held >= kTrimAfter && moved < kAtRest) there = target.Trim(goal.position, goal.euler, s.eef) < kTrimTolerance;
       if ((held >= w.settle && there) || held >= std::max(w.settle, kTrimAfter) + kTrimSteps) Advance();
     }
     last_hand_ = s.eef.pos;
