@@ -51,12 +51,13 @@ Result<RawMaker> RawPolicyMaker(const PolicyRequest& request, const ActionSpec& 
                  "merged:PATH.gmerge, remote:ws://HOST:PORT, python:module:Class)"};
   }
   if (kind == "probe") return RawMaker([opts] { return policies::ProbePolicy::Create(opts); });
+  if (kind == "oracle") {  // the family's expert reads its own settings
+    const std::string family = request.family;
+    const std::vector<std::string> settings = request.options;
+    return RawMaker([family, settings] { return Families().MakeExpert(family, settings); });
+  }
   if (!request.options.empty()) {
     return Error{"--policy-opt: the built-in policy '" + kind + "' takes no settings"};
-  }
-  if (kind == "oracle") {
-    const std::string family = request.family;
-    return RawMaker([family] { return Families().MakeExpert(family); });
   }
   if (kind == "replay") {
     if (request.replay_run.empty()) return Error{"--policy replay needs --replay-run NAME (and --replay-db if not --db)"};
@@ -83,27 +84,43 @@ std::string PolicyHelp() {
          "python:module:Class";
 }
 
-Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& family_action,
+Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const std::vector<ActionSpec>& family_actions,
                                 const ObservationSpec& family_offer) {
-  auto raw = RawPolicyMaker(request, family_action);
+  auto raw = RawPolicyMaker(request, family_actions.front());
   if (!raw.ok()) return raw.error();
-  return ComposePolicy(raw.value(), request.adapters, family_action, family_offer);
+  return ComposePolicy(raw.value(), request.adapters, family_actions, family_offer);
 }
 
 Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::string>& adapter_items,
-                                  const ActionSpec& family_action, const ObservationSpec& family_offer) {
+                                  const std::vector<ActionSpec>& family_actions, const ObservationSpec& family_offer) {
   auto adapters = policies::ParseAdapters(adapter_items);
   if (!adapters.ok()) return adapters.error();
-  PolicyFactory factory = [maker = std::move(make), adapters = adapters.value(), family_action,
-                           family_offer]() -> Result<std::unique_ptr<Policy>> {
+  auto first = make();
+  if (!first.ok()) return first.error();
+  // Adapters convert conventions (gripper, rotation, normalisation), never
+  // the kind of action: a policy of absolute poses drives the family's
+  // absolute interface when it has one.
+  const ActionKind emitted = first.value()->info().action_spec.kind;
+  ActionSpec family_action = family_actions.front();
+  for (const ActionSpec& offered : family_actions) {
+    if (offered.kind == emitted) {
+      family_action = offered;
+      break;
+    }
+  }
+  auto adapt = [adapters = adapters.value(), family_action,
+                family_offer](std::unique_ptr<Policy> policy) -> Result<std::unique_ptr<Policy>> {
+    if (adapters.empty()) return policy;
+    return policies::Adapt(std::move(policy), adapters, family_action, family_offer);
+  };
+  PolicyFactory factory = [maker = std::move(make), adapt]() -> Result<std::unique_ptr<Policy>> {
     auto policy = maker();
     if (!policy.ok()) return policy.error();
-    if (adapters.empty()) return policy;
-    return policies::Adapt(std::move(policy).value(), adapters, family_action, family_offer);
+    return adapt(std::move(policy).value());
   };
-  auto first = factory();
-  if (!first.ok()) return first.error();
-  return PolicyBuild{factory, first.value()->info()};
+  auto adapted = adapt(std::move(first).value());
+  if (!adapted.ok()) return adapted.error();
+  return PolicyBuild{factory, adapted.value()->info(), family_action};
 }
 
 }  // namespace gauntlet::app

@@ -34,8 +34,12 @@ void SetPythonPolicyMaker(PythonPolicyMaker maker);
 struct PolicyBuild {
   PolicyFactory factory;
   PolicyInfo info;
+  // The family's interface the policy drives (WorldRequest::action): the one
+  // of the kind the unadapted policy emits, else the family's default.
+  ActionSpec family_action;
 };
-Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& family_action,
+// `family_actions`: the family's interfaces, the default first.
+Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const std::vector<ActionSpec>& family_actions,
                                 const ObservationSpec& family_offer);
 
 // Policies from `make`, each wrapped in `adapters` ("name" or "name=arg"),
@@ -43,7 +47,7 @@ Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const ActionSpec& 
 // make the raw policy (the Python module passes its own maker).
 using PolicyMaker = std::function<Result<std::unique_ptr<Policy>>()>;
 Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::string>& adapters,
-                                  const ActionSpec& family_action, const ObservationSpec& family_offer);
+                                  const std::vector<ActionSpec>& family_actions, const ObservationSpec& family_offer);
 
 // "oracle, noop, random, probe, replay, torchscript:PATH.pt, ..." for help texts.
 std::string PolicyHelp();

@@ -87,6 +87,17 @@ nlohmann::json PerturbationConfig(const SuiteSpec& suite) {
           {"sampler", "gauntlet/perturbation/v1"}};
 }
 
+// What the run renders for the policy (a camera with a size of its own is
+// listed with it).
+nlohmann::json ObservationConfig(const PolicyInfo& info, const ObservationSpec& offer, bool shadows) {
+  nlohmann::json config = {{"cameras", info.needs.cameras}, {"width", offer.image_width},
+                           {"height", offer.image_height}, {"shadows", shadows}};
+  for (const auto& [camera, size] : offer.camera_sizes) {
+    config["camera_sizes"][camera] = {size.width, size.height};
+  }
+  return config;
+}
+
 // The chains a run plays, as the run config stores them (resume compares them).
 nlohmann::json ChainConfig(const SuiteSpec& suite, const std::vector<PlannedEpisode>& plan) {
   nlohmann::json chains = nlohmann::json::array();
@@ -118,8 +129,6 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   }
   auto chunk_mode = ParseChunkMode(a.chunk_mode);
   if (!chunk_mode.ok()) return Fail("--chunk-mode: " + chunk_mode.error().message);
-  const int width = a.image_size > 0 ? a.image_size : suite.image_width;
-  const int height = a.image_size > 0 ? a.image_size : suite.image_height;
   if (!suite.chains.empty() && !a.tasks.empty()) {
     return Fail("--tasks: suite " + suite.name + " runs instruction chains; select them with --chains");
   }
@@ -128,18 +137,20 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!chains.ok()) return Fail(chains.error().message);
   auto plan = PlanEpisodes(suite, tasks.value(), trials, chains.value());
   if (!plan.ok()) return Fail(plan.error().message);
-  const ActionSpec family_spec = family.action_spec(embodiment);
-  const ObservationSpec family_offer = family.observation_spec(embodiment, width, height);
+  auto offer_r = family.RunOffer(embodiment, suite, a.image_size);
+  if (!offer_r.ok()) return Fail(offer_r.error().message);
+  const ObservationSpec family_offer = offer_r.value();
   // One policy is built here to check the request (bad file, unreachable
   // server, unknown setting, spec mismatch) before anything is stored.
   PolicyRequest request = a.policy;
   request.family = family.name();
   if (request.replay_db.empty()) request.replay_db = a.db;
   Result<PolicyBuild> built = policy_override ? Result<PolicyBuild>(*policy_override)
-                                              : BuildPolicy(request, family_spec, family_offer);
+                                              : BuildPolicy(request, family.action_specs(embodiment), family_offer);
   if (!built.ok()) return Fail("--policy " + a.policy.spec + ": " + built.error().message);
   const PolicyInfo info = built.value().info;
   const PolicyFactory make_policy = built.value().factory;
+  const ActionSpec family_spec = built.value().family_action;
   if (Status s = CheckPolicyFits(family_spec, family_offer, info); !s.ok()) return Fail(s.message());
   if (Status s = CheckChunking(RunnerOptions{chunk_mode.value(), a.replan_steps}, info.action_spec.chunk_length); !s.ok()) {
     return Fail("policy '" + info.name + "': " + s.message());
@@ -178,7 +189,8 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
                   {"metadata", nlohmann::json::parse(info.metadata_json)}}},
       {"adapters", nlohmann::json::parse(info.adapters_json)},
       {"chunk", {{"mode", a.chunk_mode}, {"replan_steps", a.replan_steps}, {"ensemble_decay", a.ensemble_decay}}},
-      {"observation", {{"cameras", info.needs.cameras}, {"width", width}, {"height", height}, {"shadows", a.shadows}}},
+      {"observation", ObservationConfig(info, family_offer, a.shadows)},
+      {"action", {{"kind", ToString(family_spec.kind)}, {"family_spec", family_spec.Describe()}}},
       {"seed", a.seed},
       {"perturbations", PerturbationConfig(suite)},
       {"mujoco", MujocoVersion()}};
@@ -310,8 +322,10 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
     request.suite = &suite;
     request.task = &task;
     request.embodiment = episode_embodiment;
-    request.image_width = width;
-    request.image_height = height;
+    request.action = family_spec.kind;
+    request.image_width = family_offer.image_width;
+    request.image_height = family_offer.image_height;
+    request.camera_sizes = family_offer.camera_sizes;
     request.shadows = a.shadows;
     request.world = world;
     request.world_states = world_states;

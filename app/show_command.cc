@@ -84,7 +84,7 @@ int ShowPerturbed(const ShowArgs& a) {
     }
     const std::string variant = p ? VariantId(p->dimension, p->level, 0) : "default";
     if (Status s = ResetTo(*env.value(), suite, task, a.init, p, variant); !s.ok()) return Error{s.message()};
-    const Action settle = HoldStillOpen(env.value()->action_spec());
+    const Action settle = env.value()->SettleAction();
     for (int i = 0; i < suite.protocol.settle_steps; ++i) env.value()->Step(settle);
     Observation obs = env.value()->Observe({{camera}, false});
     return Label(obs.images.at(camera), label);

@@ -128,7 +128,7 @@ int Trace(const TraceArgs& a) {
   if (!env_r.ok()) return Fail(env_r.error().message);
   Env& env = *env_r.value();
   if (Status st = ResetTo(env, suite, task, plan.init); !st.ok()) return Fail(st.message());
-  const Action settle = HoldStillOpen(env.action_spec());
+  const Action settle = env.SettleAction();
   for (int i = 0; i < suite.protocol.settle_steps; ++i) env.Step(settle);
   Policy& policy = *expert.value();
   EpisodeContext context;

@@ -123,6 +123,29 @@ ActionSpec LiberoEefDeltaSpec() {
   return spec;
 }
 
+ActionSpec CalvinEefDeltaSpec() {
+  ActionSpec spec;
+  spec.kind = ActionKind::kEefDelta;
+  spec.dim = 7;
+  spec.low.assign(7, -1.0);
+  spec.high.assign(7, 1.0);
+  spec.gripper = GripperConvention::kPosOpenNegClose;
+  spec.rotation = RotationFormat::kEulerXyz;
+  return spec;
+}
+
+ActionSpec CalvinEefAbsSpec() {
+  constexpr double kTwoPi = 6.283185307179586;
+  ActionSpec spec;
+  spec.kind = ActionKind::kEefAbs;
+  spec.dim = 7;
+  spec.low = {-2, -2, -2, -kTwoPi, -kTwoPi, -kTwoPi, -1};
+  spec.high = {2, 2, 2, kTwoPi, kTwoPi, kTwoPi, 1};
+  spec.gripper = GripperConvention::kPosOpenNegClose;
+  spec.rotation = RotationFormat::kEulerXyz;
+  return spec;
+}
+
 Action HoldStillOpen(const ActionSpec& spec) {
   Action a(spec.dim, 0.0);
   if (a.empty()) return a;

@@ -67,6 +67,16 @@ Status CheckCompatible(const ActionSpec& expected, const ActionSpec& emitted);
 // [-1, 1], axis-angle rotation, gripper -1 open / +1 close.
 ActionSpec LiberoEefDeltaSpec();
 
+// CALVIN's relative interface: [dx dy dz droll dpitch dyaw gripper] in
+// [-1, 1] (scaled by the env to metres and radians), euler xyz, gripper +1
+// open / -1 close.
+ActionSpec CalvinEefDeltaSpec();
+// CALVIN's absolute interface: [x y z roll pitch yaw gripper], the tool's
+// target in the world frame (metres, euler xyz radians), gripper +1 open / -1
+// close. CALVIN clips nothing; the bounds (+-2 m, +-2 pi) only keep a
+// diverging policy's targets finite.
+ActionSpec CalvinEefAbsSpec();
+
 using Action = std::vector<double>;
 
 // H x D actions, first to execute first. `metadata` carries what a policy wants

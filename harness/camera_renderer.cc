@@ -31,6 +31,20 @@ void FlipRows(Image* image) {
 
 }  // namespace
 
+ImageSize RenderSize(const RenderOptions& options, const std::string& camera) {
+  auto own = options.camera_sizes.find(camera);
+  return own != options.camera_sizes.end() ? own->second : ImageSize{options.width, options.height};
+}
+
+ImageSize LargestRenderSize(const RenderOptions& options) {
+  ImageSize largest{options.width, options.height};
+  for (const auto& [camera, size] : options.camera_sizes) {
+    largest.width = std::max(largest.width, size.width);
+    largest.height = std::max(largest.height, size.height);
+  }
+  return largest;
+}
+
 Result<std::unique_ptr<CameraRenderer>> CameraRenderer::Create(const mjModel* m,
                                                                const RenderOptions& options) {
   const GlContext* gl_context = GlContext::Current();
@@ -43,25 +57,31 @@ Result<std::unique_ptr<CameraRenderer>> CameraRenderer::Create(const mjModel* m,
                  std::to_string(options.width) + "x" + std::to_string(options.height) +
                  " and max_geoms=" + std::to_string(options.max_geoms)};
   }
+  for (const auto& [camera, size] : options.camera_sizes) {
+    if (size.width < 1 || size.height < 1) {
+      return Error{"camera '" + camera + "' needs a positive image size, got " + std::to_string(size.width) +
+                   "x" + std::to_string(size.height)};
+    }
+  }
+  const ImageSize largest = LargestRenderSize(options);
   const int offwidth = m->vis.global.offwidth;
   const int offheight = m->vis.global.offheight;
-  if (offwidth < options.width || offheight < options.height) {
-    const int need_width = std::max(offwidth, options.width);
-    const int need_height = std::max(offheight, options.height);
+  if (offwidth < largest.width || offheight < largest.height) {
+    const int need_width = std::max(offwidth, largest.width);
+    const int need_height = std::max(offheight, largest.height);
     return Error{"the model's offscreen buffer is " + std::to_string(offwidth) + "x" +
                  std::to_string(offheight) + " pixels, smaller than the requested " +
-                 std::to_string(options.width) + "x" + std::to_string(options.height) +
+                 std::to_string(largest.width) + "x" + std::to_string(largest.height) +
                  " images: set <visual><global offwidth=\"" + std::to_string(need_width) +
                  "\" offheight=\"" + std::to_string(need_height) + "\"/></visual> in the model"};
   }
   std::unique_ptr<CameraRenderer> renderer(new CameraRenderer(m, options, gl_context));
   // mjr_makeContext may get a smaller buffer than asked for (driver limits).
-  if (renderer->context_.offWidth < options.width ||
-      renderer->context_.offHeight < options.height) {
+  if (renderer->context_.offWidth < largest.width || renderer->context_.offHeight < largest.height) {
     return Error{"the OpenGL driver gave MuJoCo a " + std::to_string(renderer->context_.offWidth) +
                  "x" + std::to_string(renderer->context_.offHeight) +
-                 " offscreen buffer, smaller than the requested " + std::to_string(options.width) +
-                 "x" + std::to_string(options.height)};
+                 " offscreen buffer, smaller than the requested " + std::to_string(largest.width) +
+                 "x" + std::to_string(largest.height)};
   }
   return renderer;
 }
@@ -124,17 +144,17 @@ Status CameraRenderer::Render(const mjModel* m, mjData* d, const std::vector<std
 
   // Other renderers sharing this GL context may have bound their own buffer.
   mjr_setBuffer(mjFB_OFFSCREEN, &context_);
-  const mjrRect viewport = {0, 0, options_.width, options_.height};
-  const std::size_t bytes = static_cast<std::size_t>(options_.width) * options_.height * 3;
   for (std::size_t i = 0; i < cameras.size(); ++i) {
+    const ImageSize size = RenderSize(options_, cameras[i]);
+    const mjrRect viewport = {0, 0, size.width, size.height};
     camera_.fixedcamid = camera_ids_[i];
     mjv_updateCamera(m, d, &camera_, &scene_);
     mjr_render(viewport, &scene_, &context_);
 
     Image& image = (*out)[cameras[i]];
-    image.width = options_.width;
-    image.height = options_.height;
-    image.rgb.resize(bytes);
+    image.width = size.width;
+    image.height = size.height;
+    image.rgb.resize(static_cast<std::size_t>(size.width) * size.height * 3);
     mjr_readPixels(image.rgb.data(), /*depth=*/nullptr, viewport, &context_);
     FlipRows(&image);
   }

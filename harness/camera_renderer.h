@@ -29,10 +29,18 @@ namespace gauntlet {
 struct RenderOptions {
   int width = 128;           // pixels; at most the model's <visual><global offwidth>
   int height = 128;          // pixels; at most the model's <visual><global offheight>
+  // Cameras rendered at their own size (CALVIN's 84x84 gripper camera beside
+  // its 200x200 static one); each also at most the offscreen buffer.
+  std::map<std::string, ImageSize> camera_sizes;
   bool shadows = false;      // a shadow-casting light roughly halves llvmpipe throughput
   bool reflections = false;  // reflective materials re-render the scene
   int max_geoms = 2000;      // capacity of the abstract scene; exceeding it is an error
 };
+
+// The size `camera` renders at, and the largest of all (the offscreen buffer
+// a model needs).
+ImageSize RenderSize(const RenderOptions& options, const std::string& camera);
+ImageSize LargestRenderSize(const RenderOptions& options);
 
 class CameraRenderer {
  public:

@@ -56,6 +56,11 @@ class Env {
   // Applies one validated action for one control period.
   virtual StepResult Step(const Action& action) = 0;
 
+  // The action that keeps the robot where it is with its gripper(s) open:
+  // what settling steps apply. Zero motion for delta interfaces; families
+  // with absolute targets (poses, joint positions) answer with the current ones.
+  virtual Action SettleAction() const { return HoldStillOpen(action_spec()); }
+
   // State vectors always; cameras and privileged state only when requested.
   virtual Observation Observe(const ObservationRequest& request) = 0;
 

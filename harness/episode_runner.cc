@@ -141,7 +141,7 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     out.video_path = options.video_path;
   };
 
-  const Action settle = HoldStillOpen(env.action_spec());
+  const Action settle = env.SettleAction();
   for (int i = 0; i < spec.settle_steps; ++i) {
     StepResult r = env.Step(settle);
     if (r.diverged) return finish(EpisodeStatus::kError, r.info);

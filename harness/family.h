@@ -7,8 +7,9 @@
 // What a family implements:
 //   name()                 the `family:` value of its suite files
 //   embodiments()          the robots it can build, the default first
-//   action_spec(e)         what its Env takes for embodiment e (checked
-//                          against a policy's declared spec before a run)
+//   action_specs(e)        the action interfaces its Env takes for embodiment
+//                          e, the default first; a run picks the one of the
+//                          policy's declared kind (WorldRequest::action)
 //   observation_spec(e,..) cameras and state keys it offers at an image size
 //   video_camera()         the third-person camera of videos and `show`
 //   protocol()             single-goal episodes or instruction chains
@@ -22,6 +23,7 @@
 // workers; MakeEnv may be called from several threads at once.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,8 +45,12 @@ struct WorldRequest {
   const SuiteSpec* suite = nullptr;
   const TaskSpec* task = nullptr;  // a chain's world: its first subtask's task
   std::string embodiment;          // one of embodiments(); "" = the default
-  int image_width = 128;           // camera images, pixels
+  // The action interface the policy speaks: one of action_specs(embodiment)'s
+  // kinds; unset = the default (the first).
+  std::optional<ActionKind> action;
+  int image_width = 128;           // camera images, pixels (cameras without an own size)
   int image_height = 128;
+  std::map<std::string, ImageSize> camera_sizes;  // cameras rendered at another size
   bool shadows = false;
   // Set when a perturbation changes the world itself (ChangesWorld): the
   // family builds that variant's world and its initial states on the spot.
@@ -64,9 +70,19 @@ class Family {
   virtual std::string name() const = 0;
   virtual std::vector<std::string> embodiments() const = 0;
   std::string default_embodiment() const { return embodiments().front(); }
-  virtual ActionSpec action_spec(const std::string& embodiment) const = 0;
+  // Every action interface the family's Env takes for `embodiment`, the
+  // default first (e.g. CALVIN's relative and absolute end-effector actions).
+  virtual std::vector<ActionSpec> action_specs(const std::string& embodiment) const = 0;
+  ActionSpec action_spec(const std::string& embodiment) const { return action_specs(embodiment).front(); }
+  // The interface of kind `kind`, or an error naming the ones there are.
+  Result<ActionSpec> action_spec(const std::string& embodiment, ActionKind kind) const;
   virtual ObservationSpec observation_spec(const std::string& embodiment, int image_width,
                                            int image_height) const = 0;
+  // What a run of `suite` offers a policy: observation_spec at the suite's
+  // image size, cameras with sizes of their own included; `image_size` > 0
+  // renders every camera at that size instead. A size given for a camera the
+  // family lacks is an error naming the suite file.
+  Result<ObservationSpec> RunOffer(const std::string& embodiment, const SuiteSpec& suite, int image_size) const;
   virtual std::string video_camera() const = 0;
   virtual EpisodeProtocol protocol() const { return EpisodeProtocol::kSingleGoal; }
   // False when one world serves every task of a suite (the play table: its

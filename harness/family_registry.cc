@@ -1,5 +1,7 @@
 #include "harness/family_registry.h"
 
+#include <algorithm>
+
 #include "harness/text_join.h"
 
 namespace gauntlet {
@@ -24,6 +26,32 @@ Result<std::string> Family::ResolveEmbodiment(const std::string& embodiment) con
   }
   return Error{"embodiment '" + embodiment + "' is not one of the " + name() + " family's (" +
                JoinText(known, ", ") + ")"};
+}
+
+Result<ActionSpec> Family::action_spec(const std::string& embodiment, ActionKind kind) const {
+  std::vector<std::string> offered;
+  for (const ActionSpec& spec : action_specs(embodiment)) {
+    if (spec.kind == kind) return spec;
+    offered.push_back(spec.Describe());
+  }
+  return Error{std::string("the ") + name() + " family takes no " + ToString(kind) + " actions (it takes " +
+               JoinText(offered, "; ") + ")"};
+}
+
+Result<ObservationSpec> Family::RunOffer(const std::string& embodiment, const SuiteSpec& suite,
+                                         int image_size) const {
+  const int width = image_size > 0 ? image_size : suite.image_width;
+  const int height = image_size > 0 ? image_size : suite.image_height;
+  ObservationSpec offer = observation_spec(embodiment, width, height);
+  if (image_size > 0) return offer;
+  for (const auto& [camera, size] : suite.camera_sizes) {
+    if (std::find(offer.cameras.begin(), offer.cameras.end(), camera) == offer.cameras.end()) {
+      return Error{suite.path + ": observation.camera_sizes names camera '" + camera + "', but the " + name() +
+                   " family has " + JoinText(offer.cameras, ", ")};
+    }
+    offer.camera_sizes[camera] = size;
+  }
+  return offer;
 }
 
 Status FamilyRegistry::Register(std::unique_ptr<Family> family) {
@@ -70,10 +98,11 @@ Result<const Family*> FamilyRegistry::FamilyForTaskFile(const std::string& path)
   return Error{path + ": no family reads task files of this kind (known: " + JoinText(known, ", ") + ")"};
 }
 
-Result<std::unique_ptr<Policy>> FamilyRegistry::MakeExpert(const std::string& family) const {
+Result<std::unique_ptr<Policy>> FamilyRegistry::MakeExpert(const std::string& family,
+                                                           const std::vector<std::string>& settings) const {
   auto it = experts_.find(family);
   if (it == experts_.end()) return Error{"the " + family + " family has no scripted expert"};
-  return it->second();
+  return it->second(settings);
 }
 
 FamilyRegistry& Families() {

@@ -19,8 +19,9 @@
 
 namespace gauntlet {
 
-// A fresh scripted expert for one worker.
-using ExpertMaker = std::function<std::unique_ptr<Policy>()>;
+// A fresh scripted expert for one worker, with its `--policy-opt` settings
+// ("key=value" items; an expert refuses keys it does not know).
+using ExpertMaker = std::function<Result<std::unique_ptr<Policy>>(const std::vector<std::string>& settings)>;
 
 class FamilyRegistry {
  public:
@@ -34,7 +35,8 @@ class FamilyRegistry {
   Result<const Family*> FamilyOf(const SuiteSpec& suite) const;
   // The family that reads task files with this file's ending.
   Result<const Family*> FamilyForTaskFile(const std::string& path) const;
-  Result<std::unique_ptr<Policy>> MakeExpert(const std::string& family) const;
+  Result<std::unique_ptr<Policy>> MakeExpert(const std::string& family,
+                                             const std::vector<std::string>& settings = {}) const;
   bool HasExpert(const std::string& family) const { return experts_.count(family) > 0; }
   std::vector<std::string> names() const;  // sorted
 

@@ -73,11 +73,18 @@ struct PrivilegedState {
   std::array<double, 3> robot_base{};       // world position of the arm's base
 };
 
+struct ImageSize {
+  int width = 0;
+  int height = 0;
+};
+
 // What a family offers a policy: checked against the policy's needs.
 struct ObservationSpec {
   std::vector<std::string> cameras;  // cameras it can render
   int image_width = 0;               // size this run renders at
   int image_height = 0;
+  std::map<std::string, ImageSize> camera_sizes;  // cameras rendered at another size
+  ImageSize SizeOf(const std::string& camera) const;
   std::map<std::string, int> state;  // state key -> length
 };
 

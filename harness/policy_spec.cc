@@ -9,6 +9,11 @@ const char* ToString(ImageOrientation orientation) {
   return orientation == ImageOrientation::kUpright ? "upright" : "rotated180";
 }
 
+ImageSize ObservationSpec::SizeOf(const std::string& camera) const {
+  auto own = camera_sizes.find(camera);
+  return own != camera_sizes.end() ? own->second : ImageSize{image_width, image_height};
+}
+
 Result<ImageOrientation> ParseImageOrientation(const std::string& text) {
   for (ImageOrientation o : {ImageOrientation::kUpright, ImageOrientation::kRotated180}) {
     if (text == ToString(o)) return o;
@@ -48,11 +53,13 @@ Status CheckPolicyFits(const ActionSpec& action, const ObservationSpec& offer, c
       return Error{who + " reads state '" + key + "' but the task offers " + Join(offered_keys)};
     }
   }
-  if (!needs.cameras.empty() && needs.image_width > 0 &&
-      (needs.image_width != offer.image_width || needs.image_height != offer.image_height)) {
-    return Error{who + " expects " + std::to_string(needs.image_width) + "x" + std::to_string(needs.image_height) +
-                 " images but the run renders " + std::to_string(offer.image_width) + "x" +
-                 std::to_string(offer.image_height) + " (render at its size with --image-size, or add --adapt resize_pad)"};
+  for (const std::string& camera : needs.image_width > 0 ? needs.cameras : std::vector<std::string>{}) {
+    const ImageSize size = offer.SizeOf(camera);
+    if (needs.image_width != size.width || needs.image_height != size.height) {
+      return Error{who + " expects " + std::to_string(needs.image_width) + "x" + std::to_string(needs.image_height) +
+                   " images but the run renders camera '" + camera + "' at " + std::to_string(size.width) + "x" +
+                   std::to_string(size.height) + " (render at its size with --image-size, or add --adapt resize_pad)"};
+    }
   }
   if (!needs.cameras.empty() && needs.orientation != ImageOrientation::kUpright) {
     return Error{who + " expects images " + ToString(needs.orientation) +

@@ -209,7 +209,7 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     return Error{At(path, root) + "missing required key 'protocol'"};
   }
   if (const YAML::Node o = root["observation"]) {
-    if (auto s = CheckKeys(path, o, {"cameras", "image_size"}, "observation"); !s.ok()) {
+    if (auto s = CheckKeys(path, o, {"cameras", "image_size", "camera_sizes"}, "observation"); !s.ok()) {
       return Error{s.message()};
     }
     GAUNTLET_GET(suite.cameras, o, "cameras", std::vector<std::string>, false, {});
@@ -220,6 +220,22 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     }
     suite.image_width = size[0];
     suite.image_height = size[1];
+    if (const YAML::Node sizes = o["camera_sizes"]) {
+      if (!sizes.IsMap()) return Error{At(path, sizes) + "camera_sizes must map camera names to [width, height]"};
+      for (const auto& kv : sizes) {
+        const std::string camera = kv.first.as<std::string>();
+        std::vector<int> own;
+        try {
+          own = kv.second.as<std::vector<int>>();
+        } catch (const YAML::Exception&) {
+          own.clear();
+        }
+        if (own.size() != 2 || own[0] <= 0 || own[1] <= 0) {
+          return Error{At(path, kv.second) + "camera_sizes." + camera + " must be [width, height] in pixels"};
+        }
+        suite.camera_sizes[camera] = ImageSize{own[0], own[1]};
+      }
+    }
   }
   if (const YAML::Node w = root["world"]) {
     if (!w.IsMap()) return Error{At(path, w) + "'world' must be a mapping of the family's settings"};

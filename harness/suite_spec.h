@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/observation.h"
 #include "harness/perturbation.h"
 #include "harness/result.h"
 
@@ -55,6 +56,9 @@ struct SuiteSpec {
   ProtocolSpec protocol;
   std::vector<std::string> cameras;
   int image_width = 128, image_height = 128;
+  // Cameras rendered at a size of their own (CALVIN's 84x84 gripper camera
+  // beside the 200x200 static one); a run's --image-size overrides all.
+  std::map<std::string, ImageSize> camera_sizes;
   // `world:` settings the family reads (the play table's desk scene); the
   // family rejects keys it does not know.
   std::map<std::string, std::string> world;

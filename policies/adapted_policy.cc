@@ -6,6 +6,7 @@
 #include <set>
 
 #include "harness/policy_spec.h"
+#include "harness/text_join.h"
 #include "policies/action_denormalizer.h"
 #include "policies/image_transforms.h"
 #include "harness/rotation_conversions.h"
@@ -151,17 +152,29 @@ Result<std::unique_ptr<Policy>> Adapt(std::unique_ptr<Policy> inner, const std::
     record.push_back({{"name", "flip180"}, {"from", "upright"}, {"to", "rotated180"}});
   }
   if (has("resize_pad")) {
-    if (in.needs.image_width <= 0 || in.needs.image_height <= 0) {
-      return Error{"--adapt resize_pad: " + who + " declares no image size to resize to"};
+    if (in.needs.image_width <= 0 || in.needs.image_height <= 0 || in.needs.cameras.empty()) {
+      return Error{"--adapt resize_pad: " + who + " declares no camera and image size to resize to"};
     }
-    if (in.needs.image_width == offer.image_width && in.needs.image_height == offer.image_height) {
-      return Error{"--adapt resize_pad: the run already renders " + Size(offer.image_width, offer.image_height) +
-                   ", the size " + who + " expects"};
+    // What the run renders for the cameras the policy reads (cameras may
+    // have sizes of their own).
+    std::vector<std::string> rendered;
+    std::set<std::string> sizes;
+    bool all_fit = true;
+    for (const std::string& camera : in.needs.cameras) {
+      const ImageSize size = offer.SizeOf(camera);
+      rendered.push_back(camera + " " + Size(size.width, size.height));
+      sizes.insert(Size(size.width, size.height));
+      all_fit = all_fit && size.width == in.needs.image_width && size.height == in.needs.image_height;
+    }
+    if (sizes.size() == 1) rendered = {*sizes.begin()};
+    if (all_fit) {
+      return Error{"--adapt resize_pad: the run already renders " + JoinText(rendered, ", ") + ", the size " + who +
+                   " expects"};
     }
     adapted->resize_ = true;
     out.needs.image_width = out.needs.image_height = 0;
     record.push_back({{"name", "resize_pad"},
-                      {"from", Size(offer.image_width, offer.image_height)},
+                      {"from", JoinText(rendered, ", ")},
                       {"to", Size(in.needs.image_width, in.needs.image_height)},
                       {"method", "keep aspect, zero pad; bilinear up, area down (OpenCV)"}});
   }

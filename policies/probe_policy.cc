@@ -98,10 +98,7 @@ Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
   info.needs.state_keys = {"eef_pos", "eef_axis_angle", "gripper_qpos"};
   if (family == "playtable") {
     policy->family_ = ProbeFamily::kPlaytable;
-    // CALVIN's relative action (envs/playtable/playtable_env.cc, which
-    // policies/ may not include): the same bounds, other conventions.
-    info.action_spec.gripper = GripperConvention::kPosOpenNegClose;
-    info.action_spec.rotation = RotationFormat::kEulerXyz;
+    info.action_spec = CalvinEefDeltaSpec();
     info.needs.cameras = {"static", "gripper"};
     info.needs.state_keys = {"eef_pos", "robot_obs"};
   }

@@ -3,6 +3,7 @@
 #include "harness/check.h"
 #include "policies/oracle_policy.h"
 #include "policies/playtable_oracle_policy.h"
+#include "policies/policy_options.h"
 
 namespace gauntlet::policies {
 
@@ -12,8 +13,17 @@ void RegisterExperts(FamilyRegistry& registry) {
     const Status status = registry.RegisterExpert(family, std::move(make));
     GAUNTLET_CHECK(status.ok(), status.message());
   };
-  add("tabletop", [] { return std::unique_ptr<Policy>(new OraclePolicy()); });
-  add("playtable", [] { return std::unique_ptr<Policy>(new PlaytableOraclePolicy()); });
+  add("tabletop", [](const std::vector<std::string>& settings) -> Result<std::unique_ptr<Policy>> {
+    auto options = PolicyOptions::Parse(settings);
+    if (!options.ok()) return options.error();
+    if (Status s = options.value().CheckAllKnown("oracle"); !s.ok()) return Error{s.message()};
+    return std::unique_ptr<Policy>(new OraclePolicy());
+  });
+  add("playtable", [](const std::vector<std::string>& settings) -> Result<std::unique_ptr<Policy>> {
+    auto options = PolicyOptions::Parse(settings);
+    if (!options.ok()) return options.error();
+    return PlaytableOraclePolicy::Create(std::move(options).value());
+  });
 }
 
 }  // namespace gauntlet::policies

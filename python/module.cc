@@ -45,12 +45,11 @@ class TaskEnv {
     if (selected.value().size() != 1) throw py::value_error("task: name exactly one task of " + suite_.name);
     task_index_ = selected.value()[0];
     if (image_size < 0) throw py::value_error("image_size must be positive (0: the suite's)");
-    const int width = image_size > 0 ? image_size : suite_.image_width;
-    const int height = image_size > 0 ? image_size : suite_.image_height;
     auto family = Families().FamilyOf(suite_);
     if (!family.ok()) throw py::value_error(family.error().message);
-    const ObservationSpec offer =
-        family.value()->observation_spec(family.value()->default_embodiment(), width, height);
+    auto offered = family.value()->RunOffer(family.value()->default_embodiment(), suite_, image_size);
+    if (!offered.ok()) throw py::value_error(offered.error().message);
+    const ObservationSpec offer = offered.value();
     cameras_ = cameras ? *cameras : offer.cameras;
     for (const std::string& camera : cameras_) {
       if (std::find(offer.cameras.begin(), offer.cameras.end(), camera) == offer.cameras.end()) {
@@ -65,8 +64,9 @@ class TaskEnv {
     WorldRequest request;
     request.suite = &suite_;
     request.task = &task();
-    request.image_width = width;
-    request.image_height = height;
+    request.image_width = offer.image_width;
+    request.image_height = offer.image_height;
+    request.camera_sizes = offer.camera_sizes;
     request.shadows = shadows;
     auto env = family.value()->MakeEnv(request);
     if (!env.ok()) throw std::runtime_error(env.error().message);
@@ -91,7 +91,7 @@ class TaskEnv {
     {
       py::gil_scoped_release release;
       status = env_->Reset(spec);
-      const Action settle = HoldStillOpen(env_->action_spec());
+      const Action settle = env_->SettleAction();
       for (int i = 0; status.ok() && i < spec.settle_steps && !settled.diverged; ++i) settled = env_->Step(settle);
     }
     if (!status.ok()) throw py::value_error(status.message());
@@ -161,6 +161,9 @@ class TaskEnv {
     d["cameras"] = o.cameras;
     d["rendered"] = cameras_;
     d["image_size"] = py::make_tuple(o.image_width, o.image_height);
+    py::dict sizes;
+    for (const auto& [camera, size] : o.camera_sizes) sizes[py::str(camera)] = py::make_tuple(size.width, size.height);
+    d["camera_sizes"] = sizes;
     d["state"] = o.state;
     return d;
   }
@@ -198,12 +201,12 @@ std::vector<std::string> OptionItems(const py::object& value) {
   return value.cast<std::vector<std::string>>();
 }
 
-// The family a run's policy must fit and the image size it renders at:
-// the suite's (the first suite's for a set) or the task file's family;
-// --image-size, else the suite's size, else a task file's default.
+// The family a run's policy must fit and what it offers the policy: the
+// suite's (the first suite's for a set) or the task file's family, at
+// --image-size, else the suite's sizes, else a task file's default.
 struct RunTarget {
   const Family* family = nullptr;
-  int image_size = SuiteSpec{}.image_width;
+  std::optional<SuiteSpec> suite;  // none for a task file
 };
 Result<RunTarget> ResolveRunTarget(const app::RunArgs& args) {
   RunTarget target;
@@ -217,9 +220,8 @@ Result<RunTarget> ResolveRunTarget(const app::RunArgs& args) {
     auto family = Families().FamilyOf(set.value().suites.at(0));
     if (!family.ok()) return family.error();
     target.family = family.value();
-    target.image_size = set.value().suites[0].image_width;
+    target.suite = set.value().suites[0];
   }
-  if (args.image_size > 0) target.image_size = args.image_size;
   return target;
 }
 
@@ -262,9 +264,12 @@ Result<app::PolicyBuild> BuildObjectPolicy(const py::object& policy, const app::
   const Family& family = *target.value().family;
   auto embodiment = family.ResolveEmbodiment(args.embodiment);
   if (!embodiment.ok()) return embodiment.error();
-  const int size = target.value().image_size;
-  return app::ComposePolicy(make, args.policy.adapters, family.action_spec(embodiment.value()),
-                            family.observation_spec(embodiment.value(), size, size));
+  const std::optional<SuiteSpec>& suite = target.value().suite;
+  const int size = args.image_size > 0 ? args.image_size : SuiteSpec{}.image_width;
+  auto offer = suite ? family.RunOffer(embodiment.value(), *suite, args.image_size)
+                     : Result<ObservationSpec>(family.observation_spec(embodiment.value(), size, size));
+  if (!offer.ok()) return offer.error();
+  return app::ComposePolicy(make, args.policy.adapters, family.action_specs(embodiment.value()), offer.value());
 }
 
 int Run(const std::string& suite, const py::object& policy, const std::string& db, const py::object& tasks,

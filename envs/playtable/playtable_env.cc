@@ -32,22 +32,14 @@ constexpr const char* kJointNames[4] = {kSlideJoint, kDrawerJoint, kButtonJoint,
 
 }  // namespace
 
-ActionSpec PlaytableActionSpec() {
-  ActionSpec spec;
-  spec.kind = ActionKind::kEefDelta;
-  spec.dim = 7;
-  spec.low.assign(7, -1.0);
-  spec.high.assign(7, 1.0);
-  spec.gripper = GripperConvention::kPosOpenNegClose;
-  spec.rotation = RotationFormat::kEulerXyz;
-  return spec;
-}
+std::vector<ActionSpec> PlaytableActionSpecs() { return {CalvinEefDeltaSpec(), CalvinEefAbsSpec()}; }
 
-ObservationSpec PlaytableObservationSpec(int image_width, int image_height) {
+ObservationSpec PlaytableObservationSpec(const RenderOptions& render) {
   ObservationSpec spec;
   spec.cameras = {kStaticCamera, kGripperCamera};
-  spec.image_width = image_width;
-  spec.image_height = image_height;
+  spec.image_width = render.width;
+  spec.image_height = render.height;
+  spec.camera_sizes = render.camera_sizes;
   spec.state = {{"robot_obs", 15}, {"scene_obs", 24}, {"eef_pos", 3}, {"eef_quat", 4}};
   return spec;
 }
@@ -55,9 +47,13 @@ ObservationSpec PlaytableObservationSpec(int image_width, int image_height) {
 Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOptions& options) {
   auto layout = FindDeskLayout(options.scene);
   if (!layout.ok()) return layout.error();
+  if (options.action != ActionKind::kEefDelta && options.action != ActionKind::kEefAbs) {
+    return Error{std::string("the play table takes eef_delta or eef_abs actions, not ") + ToString(options.action)};
+  }
   PlaytableSceneOptions scene;
-  scene.offscreen_width = options.render.width;
-  scene.offscreen_height = options.render.height;
+  const ImageSize largest = LargestRenderSize(options.render);
+  scene.offscreen_width = largest.width;
+  scene.offscreen_height = largest.height;
   scene.shadows = options.render.shadows;
   auto model = CompileMjcf(PlaytableMjcf(*layout.value(), scene), "playtable scene " + options.scene);
   if (!model.ok()) return model.error();
@@ -66,7 +62,7 @@ Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOption
   env->layout_ = layout.value();
   env->model_ = std::move(model).value();
   env->data_ = MakeData(env->model_.get());
-  env->action_spec_ = PlaytableActionSpec();
+  env->action_spec_ = options.action == ActionKind::kEefAbs ? CalvinEefAbsSpec() : CalvinEefDeltaSpec();
   const mjModel* m = env->model_.get();
   // Stiffer than LIBERO's OSC and coupled (osc_controller.h): CALVIN's
   // position-controlled arm reaches a stored target within a step or two
@@ -247,9 +243,10 @@ SceneInfo PlaytableEnv::CaptureSceneInfo() const {
 StepResult PlaytableEnv::Step(const Action& action) {
   const mjModel* m = model_.get();
   mjData* d = data_.get();
+  const bool absolute = action_spec_.kind == ActionKind::kEefAbs;
   for (int i = 0; i < 3; ++i) {
-    target_pos_[i] += kMaxRelPos * action[i];
-    target_euler_[i] += kMaxRelOrn * action[3 + i];
+    target_pos_[i] = absolute ? action[i] : target_pos_[i] + kMaxRelPos * action[i];
+    target_euler_[i] = absolute ? action[3 + i] : target_euler_[i] + kMaxRelOrn * action[3 + i];
   }
   SetTarget();
   gripper_action_ = action[6] > 0 ? 1.0 : -1.0;
@@ -279,9 +276,12 @@ StepResult PlaytableEnv::Step(const Action& action) {
   return result;
 }
 
-ObservationSpec PlaytableEnv::observation_spec() const {
-  return PlaytableObservationSpec(options_.render.width, options_.render.height);
+Action PlaytableEnv::SettleAction() const {
+  if (action_spec_.kind != ActionKind::kEefAbs) return HoldStillOpen(action_spec_);
+  return {target_pos_[0], target_pos_[1], target_pos_[2], target_euler_[0], target_euler_[1], target_euler_[2], 1};
 }
+
+ObservationSpec PlaytableEnv::observation_spec() const { return PlaytableObservationSpec(options_.render); }
 
 Observation PlaytableEnv::Observe(const ObservationRequest& request) {
   const mjModel* m = model_.get();

@@ -6,9 +6,11 @@
 // BeginSubtask, which snapshots the scene; after every control step the
 // subtask's rule (task_oracle.h) compares the scene with that snapshot.
 //
-// Control step (30 Hz, CALVIN's relative end-effector interface):
-//   target position    += 0.02 m   * a[0:3]   (accumulated on the stored target,
-//   target euler (xyz) += 0.05 rad * a[3:6]    not on the measured pose)
+// Control step (30 Hz), in one of CALVIN's two end-effector interfaces:
+//   relative (default, harness CalvinEefDeltaSpec):
+//     target position    += 0.02 m   * a[0:3]   (accumulated on the stored target,
+//     target euler (xyz) += 0.05 rad * a[3:6]    not on the measured pose)
+//   absolute (CalvinEefAbsSpec): target = (a[0:3] world metres, a[3:6] euler xyz)
 //   gripper: open if a[6] > 0, else closed (CALVIN's +1 open)
 //   16 physics steps of 1/480 s: OSC torques toward the target pose
 //   the lights' logic once (desk_lights.h), then the scene snapshot
@@ -27,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "envs/perturbations/arm_and_view_perturber.h"
 #include "envs/playtable/desk_backdrop.h"
@@ -46,15 +49,16 @@ namespace gauntlet::envs::playtable {
 inline constexpr double kMaxRelPos = 0.02;  // metres per unit action (CALVIN's max_rel_pos)
 inline constexpr double kMaxRelOrn = 0.05;  // radians per unit action (max_rel_orn)
 
-// CALVIN's 7-d relative interface: [dx dy dz droll dpitch dyaw gripper],
-// euler xyz deltas, gripper +1 open / -1 close.
-ActionSpec PlaytableActionSpec();
-// Cameras and state keys a playtable observation offers at a run's image size.
-ObservationSpec PlaytableObservationSpec(int image_width, int image_height);
+// The interfaces the play table takes: CALVIN's relative actions (the
+// default) and its absolute ones.
+std::vector<ActionSpec> PlaytableActionSpecs();
+// Cameras and state keys a playtable observation offers at a run's image sizes.
+ObservationSpec PlaytableObservationSpec(const RenderOptions& render);
 
 struct PlaytableOptions {
   std::string scene = kEvaluationScene;  // desk layout A..D
-  RenderOptions render;                  // camera image size
+  RenderOptions render;                  // camera image sizes
+  ActionKind action = ActionKind::kEefDelta;  // kEefDelta or kEefAbs
 };
 
 class PlaytableEnv : public Env, public MujocoWorld {
@@ -70,6 +74,8 @@ class PlaytableEnv : public Env, public MujocoWorld {
   // Success is now `subtask.task`'s rule, against the scene at this call.
   Status BeginSubtask(const SubtaskSpec& subtask) override;
   StepResult Step(const Action& action) override;
+  // Absolute interface: the stored target with the gripper open.
+  Action SettleAction() const override;
   Observation Observe(const ObservationRequest& request) override;
   PrivilegedState privileged_state() const override;
   std::string state_hash() const override;
@@ -80,8 +86,8 @@ class PlaytableEnv : public Env, public MujocoWorld {
   // The scene as the success rules see it now.
   const SceneInfo& scene_info() const { return info_; }
   const DeskLayout& layout() const { return *layout_; }
-  // The stored target the relative actions accumulate on (world metres,
-  // euler xyz radians).
+  // The stored target the relative actions accumulate on and the absolute
+  // ones set (world metres, euler xyz radians).
   const std::array<double, 3>& target_position() const { return target_pos_; }
   const std::array<double, 3>& target_euler() const { return target_euler_; }
 

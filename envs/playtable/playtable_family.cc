@@ -38,10 +38,13 @@ const std::vector<EvaluationChain>& CachedChains(int count) {
 
 }  // namespace
 
-ActionSpec PlaytableFamily::action_spec(const std::string&) const { return PlaytableActionSpec(); }
+std::vector<ActionSpec> PlaytableFamily::action_specs(const std::string&) const { return PlaytableActionSpecs(); }
 
 ObservationSpec PlaytableFamily::observation_spec(const std::string&, int image_width, int image_height) const {
-  return PlaytableObservationSpec(image_width, image_height);
+  RenderOptions render;
+  render.width = image_width;
+  render.height = image_height;
+  return PlaytableObservationSpec(render);
 }
 
 std::string PlaytableFamily::video_camera() const { return kStaticCamera; }
@@ -60,7 +63,9 @@ Result<std::unique_ptr<Env>> PlaytableFamily::MakeEnv(const WorldRequest& r) con
   options.scene = scene.value();
   options.render.width = r.image_width;
   options.render.height = r.image_height;
+  options.render.camera_sizes = r.camera_sizes;
   options.render.shadows = r.shadows;
+  if (r.action) options.action = *r.action;
   auto env = PlaytableEnv::Create(options);
   if (!env.ok()) return env.error();
   return std::unique_ptr<Env>(std::move(env).value());

@@ -21,7 +21,7 @@ class PlaytableFamily : public Family {
  public:
   std::string name() const override { return kFamilyName; }
   std::vector<std::string> embodiments() const override { return {"panda"}; }
-  ActionSpec action_spec(const std::string& embodiment) const override;
+  std::vector<ActionSpec> action_specs(const std::string& embodiment) const override;
   ObservationSpec observation_spec(const std::string& embodiment, int image_width, int image_height) const override;
   std::string video_camera() const override;
   EpisodeProtocol protocol() const override { return EpisodeProtocol::kChain; }

@@ -198,7 +198,9 @@ ObservationSpec TabletopObservationSpec(int image_width, int image_height) {
 }
 
 ObservationSpec TabletopEnv::observation_spec() const {
-  return TabletopObservationSpec(options_.render.width, options_.render.height);
+  ObservationSpec spec = TabletopObservationSpec(options_.render.width, options_.render.height);
+  spec.camera_sizes = options_.render.camera_sizes;
+  return spec;
 }
 
 Observation TabletopEnv::Observe(const ObservationRequest& request) {

@@ -12,18 +12,21 @@ namespace gauntlet::envs::tabletop {
 
 Result<std::unique_ptr<Env>> MakeTabletopEnv(const SuiteSpec& suite, const TaskSpec& task,
                                              int image_width, int image_height, bool shadows,
-                                             const std::optional<Perturbation>& world, int world_states) {
+                                             const std::optional<Perturbation>& world, int world_states,
+                                             const std::map<std::string, ImageSize>& camera_sizes) {
   if (task.file.empty()) return Error{suite.path + ": task '" + task.name + "' needs a BDDL file ('file:')"};
   if (!suite.world.empty()) return Error{suite.path + ": the tabletop family takes no 'world:' settings"};
   auto bddl = LoadBddlFile(task.file);
   if (!bddl.ok()) return bddl.error();
   TabletopOptions options;
-  options.scene.offscreen_width = image_width;
-  options.scene.offscreen_height = image_height;
-  options.scene.shadows = shadows;
   options.render.width = image_width;
   options.render.height = image_height;
+  options.render.camera_sizes = camera_sizes;
   options.render.shadows = shadows;
+  const ImageSize largest = LargestRenderSize(options.render);
+  options.scene.offscreen_width = largest.width;
+  options.scene.offscreen_height = largest.height;
+  options.scene.shadows = shadows;
   options.instruction = task.instruction;
   if (world) {
     const ArenaSpec* arena = FindArena(bddl.value().problem_class);
@@ -63,7 +66,7 @@ Status WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) {
   return SaveInitStates(states.value(), task.init_states);
 }
 
-ActionSpec TabletopFamily::action_spec(const std::string&) const { return TabletopActionSpec(); }
+std::vector<ActionSpec> TabletopFamily::action_specs(const std::string&) const { return {TabletopActionSpec()}; }
 
 ObservationSpec TabletopFamily::observation_spec(const std::string&, int image_width, int image_height) const {
   return TabletopObservationSpec(image_width, image_height);
@@ -74,7 +77,11 @@ std::string TabletopFamily::video_camera() const { return kAgentviewCamera; }
 Result<std::unique_ptr<Env>> TabletopFamily::MakeEnv(const WorldRequest& r) const {
   auto embodiment = ResolveEmbodiment(r.embodiment);
   if (!embodiment.ok()) return embodiment.error();
-  return MakeTabletopEnv(*r.suite, *r.task, r.image_width, r.image_height, r.shadows, r.world, r.world_states);
+  if (r.action && *r.action != ActionKind::kEefDelta) {
+    return Error{std::string("the tabletop family takes eef_delta actions only, not ") + ToString(*r.action)};
+  }
+  return MakeTabletopEnv(*r.suite, *r.task, r.image_width, r.image_height, r.shadows, r.world, r.world_states,
+                         r.camera_sizes);
 }
 
 Status TabletopFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const {

@@ -16,11 +16,13 @@ inline constexpr const char* kFamilyName = "tabletop";
 
 // `world` (a layout perturbation) rewrites the task first; that world's
 // initial states are generated on the spot (count: `world_states`), seeded
-// from the suite, the task and the variant.
+// from the suite, the task and the variant. `camera_sizes`: cameras rendered
+// at a size other than image_width x image_height.
 Result<std::unique_ptr<Env>> MakeTabletopEnv(const SuiteSpec& suite, const TaskSpec& task,
                                              int image_width, int image_height, bool shadows,
                                              const std::optional<Perturbation>& world = std::nullopt,
-                                             int world_states = 1);
+                                             int world_states = 1,
+                                             const std::map<std::string, ImageSize>& camera_sizes = {});
 
 // Generates the task's initial states (suite.protocol.trials of them) with a
 // seed derived from the suite's init_state_seed and the task name, and writes
@@ -38,7 +40,7 @@ class TabletopFamily : public Family {
  public:
   std::string name() const override { return kFamilyName; }
   std::vector<std::string> embodiments() const override { return {"panda"}; }
-  ActionSpec action_spec(const std::string& embodiment) const override;
+  std::vector<ActionSpec> action_specs(const std::string& embodiment) const override;
   ObservationSpec observation_spec(const std::string& embodiment, int image_width, int image_height) const override;
   std::string video_camera() const override;
   Result<std::unique_ptr<Env>> MakeEnv(const WorldRequest& request) const override;

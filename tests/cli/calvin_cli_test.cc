@@ -44,6 +44,24 @@ TEST(CalvinCli, ChainsRunAsEpisodesWithASubtaskRowEachOnAnyWorkerCount) {
   EXPECT_EQ(Episodes(db, "r2"), episodes);
 }
 
+TEST(CalvinCli, TheExpertSolvesChainsInCalvinsAbsoluteInterfaceToo) {
+  const std::string db = testing::TempDir("calvin") + "/r.db";
+  const Ran rel = Gauntlet("run " + Calvin() + " --policy oracle --chains 0-3 --quiet --db " + db + " --run-name rel");
+  ASSERT_EQ(rel.exit_code, 0) << rel.err;
+  const Ran abs = Gauntlet("run " + Calvin() + " --policy oracle --policy-opt action=eef_abs --chains 0-3 --quiet --db " +
+                           db + " --run-name abs");
+  ASSERT_EQ(abs.exit_code, 0) << abs.err;
+  // The policy's declared kind picks the family's interface; the run says which.
+  auto action_of = [&](const std::string& run) {
+    return QueryText(db, "SELECT json_extract(config_json, '$.action.kind') FROM runs WHERE name = '" + run + "'");
+  };
+  EXPECT_EQ(action_of("rel"), "eef_delta");
+  EXPECT_EQ(action_of("abs"), "eef_abs");
+  const std::string solved = "SELECT SUM(s.success) FROM subtasks s JOIN runs r ON s.run_id = r.run_id WHERE r.name = ";
+  EXPECT_GE(std::stoi(QueryText(db, solved + "'abs'")), 16);  // of 20 subtasks
+  EXPECT_EQ(QueryText(db, solved + "'abs'"), QueryText(db, solved + "'rel'"));
+}
+
 TEST(CalvinCli, ChainSuitesRefuseTasksAndOutOfRangeChains) {
   const std::string db = testing::TempDir("calvin") + "/r.db";
   Ran ran = Gauntlet("run " + Calvin() + " --policy noop --chains 1000 --db " + db);

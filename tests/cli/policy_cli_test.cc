@@ -17,7 +17,7 @@ TEST(PolicyCli, AnImageSizeMismatchIsRefusedBeforeAnythingIsStored) {
   const std::string db = testing::TempDir("pcli") + "/r.db";
   Ran r = Gauntlet(ProbeRun(db, "--policy-opt image_size=224"));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("policy 'probe' (probe) expects 224x224 images but the run renders 128x128"), std::string::npos)
+  EXPECT_NE(r.err.find("policy 'probe' (probe) expects 224x224 images but the run renders camera 'agentview' at 128x128"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("--adapt resize_pad"), std::string::npos) << r.err;
   EXPECT_EQ(QueryText(db, "SELECT count(*) FROM runs"), "");  // no file, or no run in it
@@ -77,9 +77,13 @@ TEST(PolicyCli, SettingsAndAdaptersThatDoNotApplyAreClearErrors) {
   EXPECT_EQ(chunk.exit_code, 2);
   EXPECT_NE(chunk.err.find("--replan-steps 8 exceeds the 4 actions per chunk the policy declares"), std::string::npos)
       << chunk.err;
-  Ran builtin = Gauntlet("run " + Suite() + " --tasks 0 --trials 1 --policy oracle --policy-opt x=1 --db " + db);
+  Ran builtin = Gauntlet("run " + Suite() + " --tasks 0 --trials 1 --policy noop --policy-opt x=1 --db " + db);
   EXPECT_EQ(builtin.exit_code, 2);
-  EXPECT_NE(builtin.err.find("the built-in policy 'oracle' takes no settings"), std::string::npos) << builtin.err;
+  EXPECT_NE(builtin.err.find("the built-in policy 'noop' takes no settings"), std::string::npos) << builtin.err;
+  Ran expert = Gauntlet("run " + Suite() + " --tasks 0 --trials 1 --policy oracle --policy-opt x=1 --db " + db);
+  EXPECT_EQ(expert.exit_code, 2);
+  EXPECT_NE(expert.err.find("--policy-opt 'x': not a setting of oracle policies (known: none)"), std::string::npos)
+      << expert.err;
   Ran kind = Gauntlet("run " + Suite() + " --policy onnx:model.onnx --db " + db);
   EXPECT_EQ(kind.exit_code, 2);
   EXPECT_NE(kind.err.find("unknown kind 'onnx'"), std::string::npos) << kind.err;

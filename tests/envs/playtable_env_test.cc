@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include "envs/playtable/chain_generator.h"
 #include "envs/playtable/playtable_family.h"
 #include "envs/playtable/symbolic_state.h"
 #include "envs/registered_families.h"
 #include "harness/family_registry.h"
+#include "harness/gl_context.h"
 #include "tests/test_support.h"
 
 namespace gauntlet::envs::playtable {
@@ -131,6 +133,66 @@ TEST(PlaytableEnv, RelativeActionsAccumulateOnTheStoredTarget) {
   EXPECT_EQ(robot[14], -1.0);
 }
 
+TEST(PlaytableEnv, AbsoluteActionsSetTheTargetInTheWorld) {
+  PlaytableOptions options;
+  options.action = ActionKind::kEefAbs;
+  auto made = PlaytableEnv::Create(options);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  PlaytableEnv& env = *made.value();
+  EXPECT_EQ(env.action_spec().kind, ActionKind::kEefAbs);
+  env.ResetTo(BuildStartScene(StartStates()[0]));
+  // Settling holds the stored target: the tool stays where CALVIN starts it.
+  const auto start = Tcp(env);
+  const Action hold = env.SettleAction();
+  ASSERT_EQ(hold.size(), 7u);
+  EXPECT_EQ(hold[6], 1.0);
+  for (int i = 0; i < 20; ++i) env.Step(hold);
+  const auto held = Tcp(env);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(held[i], start[i], 0.005) << i;
+  // One action names a pose 12 cm away, and the arm goes there (a relative
+  // action moves the target at most 2 cm per step).
+  Action goal = hold;
+  goal[0] += 0.12;
+  goal[2] -= 0.05;
+  for (int i = 0; i < 40; ++i) env.Step(goal);
+  const auto end = Tcp(env);
+  EXPECT_NEAR(end[0], goal[0], 0.01);
+  EXPECT_NEAR(end[1], goal[1], 0.01);
+  EXPECT_NEAR(end[2], goal[2], 0.01);
+  EXPECT_EQ(env.target_position()[0], goal[0]);  // set, not added
+
+  options.action = ActionKind::kJointPos;
+  auto bad = PlaytableEnv::Create(options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "the play table takes eef_delta or eef_abs actions, not joint_pos");
+}
+
+TEST(PlaytableEnv, EachCameraRendersAtItsOwnSize) {
+  auto gl = GlContext::Create("auto", 64, 64);
+  ASSERT_TRUE(gl.ok()) << gl.error().message;
+  PlaytableOptions options;
+  options.render.width = options.render.height = 200;
+  options.render.camera_sizes[kGripperCamera] = {84, 84};
+  auto made = PlaytableEnv::Create(options);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  PlaytableEnv& env = *made.value();
+  env.ResetTo(BuildStartScene(StartStates()[0]));
+  const Observation obs = env.Observe({{kStaticCamera, kGripperCamera}, false});
+  const Image& view = obs.images.at(kStaticCamera);
+  const Image& hand = obs.images.at(kGripperCamera);
+  EXPECT_EQ(view.width, 200);
+  EXPECT_EQ(view.height, 200);
+  EXPECT_EQ(hand.width, 84);
+  EXPECT_EQ(hand.height, 84);
+  ASSERT_EQ(hand.rgb.size(), 84u * 84u * 3u);
+  // A real picture, not an empty buffer: the gripper camera sees the desk.
+  const auto [lo, hi] = std::minmax_element(hand.rgb.begin(), hand.rgb.end());
+  EXPECT_GT(*hi - *lo, 40);
+  const ObservationSpec offered = env.observation_spec();
+  EXPECT_EQ(offered.SizeOf(kGripperCamera).width, 84);
+  EXPECT_EQ(offered.SizeOf(kStaticCamera).width, 200);
+}
+
 TEST(PlaytableEnv, ButtonPressTogglesTheLedOnItsRisingEdge) {
   auto env = MakeEnv();
   const int index = StartStateWhere([](const SymbolicState& s) { return s.led == 0; });
@@ -207,6 +269,20 @@ TEST(PlaytableFamily, CalvinSuiteGeneratesItsChains) {
   auto wrong = family.GenerateChains(suite.value(), "libero", 10);
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().message, "unknown chain generator 'libero' (the playtable family has: calvin)");
+  // CALVIN's two image sizes: 200 x 200 static, 84 x 84 gripper.
+  EXPECT_EQ(suite.value().image_width, 200);
+  ASSERT_EQ(suite.value().camera_sizes.count(kGripperCamera), 1u);
+  EXPECT_EQ(suite.value().camera_sizes.at(kGripperCamera).width, 84);
+}
+
+TEST(PlaytableFamily, AMalformedCameraSizeNamesItsFileAndLine) {
+  const std::string path = testing::TempDir("playtable") + "/sizes.yaml";
+  std::ofstream(path) << "name: x\nversion: 1\nfamily: playtable\ninit_state_seed: 0\nprotocol:\n  max_steps: 10\n"
+                         "observation:\n  image_size: [200, 200]\n  camera_sizes:\n    gripper: [84]\n"
+                         "tasks:\n  - name: open_drawer\n    instruction: open\n";
+  auto suite = LoadSuite(path);
+  ASSERT_FALSE(suite.ok());
+  EXPECT_EQ(suite.error().message, path + ":10: camera_sizes.gripper must be [width, height] in pixels");
 }
 
 }  // namespace

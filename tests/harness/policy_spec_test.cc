@@ -70,10 +70,21 @@ TEST(PolicySpec, CamerasAndStateKeysMustBeOffered) {
 TEST(PolicySpec, ImageSizeAndOrientationMismatchesSuggestTheirFixes) {
   PolicyInfo info = Fitting();
   info.needs.image_width = info.needs.image_height = 224;
-  ExpectError(Check(info), {"expects 224x224 images but the run renders 128x128", "--image-size", "--adapt resize_pad"});
+  ExpectError(Check(info), {"expects 224x224 images but the run renders camera 'agentview' at 128x128", "--image-size",
+                            "--adapt resize_pad"});
   info = Fitting();
   info.needs.orientation = ImageOrientation::kRotated180;
   ExpectError(Check(info), {"expects images rotated180", "--adapt flip180"});
+}
+
+TEST(PolicySpec, EachCameraIsCheckedAtItsOwnSize) {
+  ObservationSpec offer = envs::tabletop::TabletopObservationSpec(128, 128);
+  offer.camera_sizes["wrist"] = {84, 84};
+  const Status s = CheckPolicyFits(envs::tabletop::TabletopActionSpec(), offer, Fitting());
+  ExpectError(s, {"expects 128x128 images but the run renders camera 'wrist' at 84x84"});
+  PolicyInfo agentview_only = Fitting();
+  agentview_only.needs.cameras = {"agentview"};
+  EXPECT_TRUE(CheckPolicyFits(envs::tabletop::TabletopActionSpec(), offer, agentview_only).ok());
 }
 
 TEST(PolicySpec, AStateOnlyPolicyIgnoresImageSettings) {

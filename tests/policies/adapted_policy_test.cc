@@ -89,7 +89,7 @@ TEST(Adapters, AnAdapterThatWouldChangeNothingIsRefused) {
   EXPECT_NE(r.error().message.find("expects upright images"), std::string::npos);
   r = Adapt(Fixed({}), Parse({"resize_pad"}), Family(), Offer());
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("declares no image size"), std::string::npos);
+  EXPECT_NE(r.error().message.find("declares no camera and image size"), std::string::npos);
 }
 
 TEST(Rotations, QuaternionsBecomeAxisAngleWithTheAngleAtMostPi) {

@@ -158,7 +158,7 @@ void ExpectActsLikeTheProbe(const std::string& path, int chunk) {
 TEST(PlaytableProbe, DeclaresThePlayTablesInterfaceAndRefusesUnknownFamilies) {
   const PolicyInfo info = MakeProbe()->info();
   EXPECT_EQ(info.action_spec.Describe(), "eef_delta[7] rotation=euler_xyz gripper=+1open/-1close chunk=4");
-  EXPECT_TRUE(CheckCompatible(envs::playtable::PlaytableActionSpec(), info.action_spec).ok());
+  EXPECT_TRUE(CheckCompatible(CalvinEefDeltaSpec(), info.action_spec).ok());
   EXPECT_EQ(info.needs.cameras, (std::vector<std::string>{"static", "gripper"}));
   EXPECT_EQ(info.needs.state_keys, (std::vector<std::string>{"eef_pos", "robot_obs"}));
   EXPECT_EQ(nlohmann::json::parse(info.settings_json)["family"], "playtable");

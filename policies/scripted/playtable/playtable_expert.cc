@@ -176,6 +176,14 @@ Action PlaytableExpert::Act(const PrivilegedState& s) {
   return script_.Act(s, target_);
 }
 
+Action PlaytableExpert::ActAbsolute(const PrivilegedState& s) {
+  const Action relative = Act(s);
+  const bool target_read = stage_ != Stage::kSettle;
+  const Vec3 position = target_read ? target_.position() : Vec3{s.eef.pos[0], s.eef.pos[1], s.eef.pos[2]};
+  const Euler euler = target_read ? target_.euler() : QuatToEuler(s.eef.quat);
+  return {position[0], position[1], position[2], euler[0], euler[1], euler[2], relative[6]};
+}
+
 Action PlaytableExpert::StillAction(Grip grip) const {
   Action a(7, 0.0);
   a[6] = GripperValue(grip, kPlaytableMotion);

@@ -25,6 +25,11 @@ class PlaytableExpert {
   void Reset();
   // One control step. Throws PolicyError for a task it has no skill for.
   Action Act(const PrivilegedState& s);
+  // The same step in CALVIN's absolute interface: the pose the relative
+  // action moves the stored target to, [x y z roll pitch yaw gripper]. In its
+  // first still steps the expert has not read the target yet; it then holds
+  // the hand where it is.
+  Action ActAbsolute(const PrivilegedState& s);
   // For traces and diagnostics: the current phase.
   std::string phase_name() const;
 
