@@ -237,11 +237,11 @@ std::string GripperActuatorName(Side side) { return std::string(SideName(side)) 
 
 std::string EmbodimentDefaultsMjcf() {
   return R"(<default class="dualarm_link">
-  <joint type="hinge" limited="true" damping="200" armature="0.05"/>
+  <joint type="hinge" limited="true" damping="40" armature="0.05"/>
   <geom contype="2" conaffinity="1" group="1" rgba="0.62 0.64 0.67 1"/>
 </default>
 <default class="dualarm_finger">
-  <joint limited="true" damping="20" armature="0.01"/>
+  <joint limited="true" damping="20" armature="0.01" solreflimit="0.004 1"/>
   <geom contype="2" conaffinity="1" group="1" condim="4" friction="1.5 0.02 0.002" solref="0.005 1" rgba="0.12 0.12 0.13 1"/>
 </default>
 <default class="dualarm_visual">

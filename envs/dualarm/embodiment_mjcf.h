@@ -12,9 +12,14 @@
 //   <equality> EmbodimentEqualitiesMjcf(spec) </equality>
 //   <actuator> EmbodimentActuatorsMjcf(spec) </actuator>
 // The default classes the fragments use, all defined by EmbodimentDefaultsMjcf:
-//   dualarm_link    arm links: joint damping 200 (RoboTwin's drive damping,
-//                   integrated implicitly by MuJoCo's Euler step), armature;
-//                   geoms contype 2 / conaffinity 1
+//   dualarm_link    arm links: joint damping 40 (integrated implicitly by
+//                   MuJoCo's Euler step), armature 0.05; geoms contype 2 /
+//                   conaffinity 1. RoboTwin's drives damp the error to the
+//                   planned path's velocity (damping 200); a 14-d joint action
+//                   carries no velocity, so damping here acts on the joint's own
+//                   speed, and 200 would cap it at effort / 200 = 0.5 rad/s.
+//                   40 lets the servos move at 2.5 rad/s and settles them
+//                   without overshoot on every arm.
 //   dualarm_finger  finger slabs and slide joints: high friction, condim 4
 //   dualarm_visual  bases and housings: no contacts
 // Robot geoms (contype 2, conaffinity 1) touch the scene's default geoms
