@@ -100,9 +100,25 @@ Descent Descend(const ArmSpec& arm, const Eigen::Isometry3d& base, const Eigen::
     ++d.iterations;
     Eigen::Matrix<double, 6, 6> jac = TcpJacobian(arm, base, d.q);
     jac.bottomRows<3>() *= options.orientation_weight;
-    const Eigen::MatrixXd j = jac.topRows(rows);
-    const Eigen::MatrixXd jjt = j * j.transpose() + damping * Eigen::MatrixXd::Identity(rows, rows);
-    Vector6 dq = j.transpose() * jjt.ldlt().solve(d.residual.error.head(rows));
+    Eigen::MatrixXd j = jac.topRows(rows);
+    // A joint resting on a limit that the step would push further out is
+    // taken out of the solve (its column zeroed), so the others do the work
+    // instead of the clamp swallowing the step.
+    Vector6 dq;
+    for (int pass = 0; pass < 6; ++pass) {
+      const Eigen::MatrixXd jjt = j * j.transpose() + damping * Eigen::MatrixXd::Identity(rows, rows);
+      dq = j.transpose() * jjt.ldlt().solve(d.residual.error.head(rows));
+      bool blocked = false;
+      for (int i = 0; i < 6; ++i) {
+        const bool at_lower = d.q[i] <= arm.joints[i].lower && dq[i] < 0;
+        const bool at_upper = d.q[i] >= arm.joints[i].upper && dq[i] > 0;
+        if ((at_lower || at_upper) && !j.col(i).isZero()) {
+          j.col(i).setZero();
+          blocked = true;
+        }
+      }
+      if (!blocked) break;
+    }
     const double largest = dq.cwiseAbs().maxCoeff();
     if (largest > options.max_step) dq *= options.max_step / largest;
     ArmJoints next = d.q;

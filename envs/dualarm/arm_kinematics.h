@@ -10,8 +10,9 @@
 // e = [p* - p ; w * log(R* R^T)] and the world-frame geometric Jacobian J,
 //   dq = J^T (J J^T + lambda^2 I)^-1 e,
 // accepted when it lowers |e| (lambda shrinks), refused otherwise (lambda
-// grows); each step is capped and clamped into the joint limits. When the
-// seed's attempt stalls, further attempts start from fixed seeds spread over
+// grows); each step is capped and clamped into the joint limits, and a joint
+// resting on a limit that the step pushes beyond drops out of the solve for
+// that step. When the seed's attempt stalls, further attempts start from fixed seeds spread over
 // the limits (a Halton sequence), so a given target gives the same answer on
 // every machine.
 #pragma once
