@@ -64,7 +64,7 @@ struct EmbodimentSpec {
   // Drawn under the arms: one chassis box for a shared base (aloha), else a
   // pedestal column under each arm.
   bool shared_base = false;
-  Pose robot_pose;          // RoboTwin's robot_pose (the aloha chassis' footprint)
+  Pose robot_pose;          // RoboTwin's robot_pose: the aloha chassis' footprint; a pair's unshifted pose
   FixedCameraSpec head;
   WristCameraSpec wrist;
   int image_width = 320;    // RoboTwin's D435 images
