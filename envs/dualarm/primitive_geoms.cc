@@ -8,12 +8,14 @@ namespace gauntlet::envs::dualarm {
 
 std::string Text(const Vec3& v) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << v[0] << " " << v[1] << " " << v[2];
   return o.str();
 }
 
 std::string Text(const Rgba& v) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << v[0] << " " << v[1] << " " << v[2] << " " << v[3];
   return o.str();
 }
@@ -21,6 +23,7 @@ std::string Text(const Rgba& v) {
 std::string Geom(const char* cls, const char* type, const std::vector<double>& size, const Vec3& pos,
                  const Vec3& euler, const Rgba* rgba, const std::string& extra) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << "<geom class=\"" << cls << "\" type=\"" << type << "\" size=\"";
   for (std::size_t i = 0; i < size.size(); ++i) o << (i ? " " : "") << size[i];
   o << "\" pos=\"" << Text(pos) << "\"";
@@ -36,6 +39,7 @@ void GeomWriter::Add(const char* cls, const char* type, const std::vector<double
   std::string attrs = extra;
   if (std::strcmp(cls, kVisualClass) != 0) {
     std::ostringstream d;
+  d.precision(kMjcfDigits);
     d << "density=\"" << density_ << "\"";
     attrs = attrs.empty() ? d.str() : attrs + " " + d.str();
   }
@@ -68,6 +72,7 @@ void GeomWriter::Runner(double x0, double x1, double y) { Capsule(x0, y, x1, y);
 
 void GeomWriter::Capsule(double x0, double y0, double x1, double y1) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << "<geom class=\"" << kCollisionClass << "\" type=\"capsule\" size=\"" << kFootRadius << "\" fromto=\"" << x0
     << " " << y0 << " " << kFootRadius << " " << x1 << " " << y1 << " " << kFootRadius << "\" density=\""
     << density_ << "\"/>\n";

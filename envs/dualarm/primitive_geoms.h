@@ -34,7 +34,11 @@ inline constexpr const char* kSolidClass = "da_solid";          // shows and col
 using Vec3 = std::array<double, 3>;
 using Rgba = std::array<double, 4>;
 
-// "x y z" with MuJoCo's default precision.
+// Significant digits of numbers in generated MJCF: enough that a pose
+// written into the model equals the one written into qpos to ~1e-10 m.
+inline constexpr int kMjcfDigits = 12;
+
+// "x y z" with kMjcfDigits significant digits.
 std::string Text(const Vec3& v);
 std::string Text(const Rgba& v);
 

@@ -291,6 +291,7 @@ void MicrowaveGeoms(GeomWriter& g, const TaskObject& o) {
   g.Point(SiteName(o, "inside"), {-kMicrowavePanel / 2, 0, t});
   const double door_w = w - kMicrowavePanel, door_h = h - 0.01;
   std::ostringstream open;
+  open.precision(kMjcfDigits);
   // Hinge on the door's left edge; q > 0 swings its free end toward the robot.
   open << "<body name=\"" << o.name << "_door_leaf\" pos=\"" << -w / 2 << " " << -d / 2 - kDoorThickness / 2 - 0.001
        << " 0\">\n"
@@ -298,7 +299,7 @@ void MicrowaveGeoms(GeomWriter& g, const TaskObject& o) {
        << kMicrowaveDoorUpper << "\" damping=\"0.3\" frictionloss=\"0.02\" armature=\"0.01\"/>\n";
   g.Raw(open.str());
   g.Add(kSolidClass, "box", {door_w / 2, kDoorThickness / 2, door_h / 2}, {door_w / 2, 0, h / 2}, {0, 0, 0}, &kDark);
-  g.Raw("<body pos=\"0 " + std::to_string(-kDoorThickness / 2) + " 0\">\n");
+  g.Raw("<body name=\"" + o.name + "_door_handle\" pos=\"0 " + std::to_string(-kDoorThickness / 2) + " 0\">\n");
   BarHandle(g, door_w - 0.035, h / 2, 0.30 * door_h, true);
   g.Point(SiteName(o, "handle"), {door_w - 0.035, -kHandleStandoff, h / 2});
   g.Raw("</body>\n</body>\n");
@@ -320,6 +321,7 @@ void CabinetGeoms(GeomWriter& g, const TaskObject& o) {
   const double depth = d - t - 0.01;    // the tray's depth behind its front
   const double floor_t = 0.006;
   std::ostringstream open;
+  open.precision(kMjcfDigits);
   open << "<body name=\"" << o.name << "_drawer_tray\" pos=\"0 " << -d / 2 << " " << bay_floor + 0.002 << "\">\n"
        << "<joint name=\"" << DrawerJointName(o) << "\" type=\"slide\" axis=\"0 -1 0\" range=\"0 "
        << kCabinetDrawerUpper << "\" damping=\"2\" frictionloss=\"0.2\" armature=\"0.05\"/>\n";
@@ -333,7 +335,7 @@ void CabinetGeoms(GeomWriter& g, const TaskObject& o) {
   // The front panel covers the bay's opening.
   g.Add(kSolidClass, "box", {w / 2 - 0.002, 0.006, (kDrawerHeight + 0.01) / 2},
         {0, -0.006, (kDrawerHeight + 0.01) / 2 - 0.002}, {0, 0, 0}, &c);
-  g.Raw("<body pos=\"0 -0.012 0\">\n");
+  g.Raw("<body name=\"" + o.name + "_drawer_handle\" pos=\"0 -0.012 0\">\n");
   BarHandle(g, 0, kDrawerHeight / 2, 0.06, false);
   g.Point(SiteName(o, "handle"), {0, -kHandleStandoff, kDrawerHeight / 2});
   g.Raw("</body>\n");
@@ -440,6 +442,7 @@ std::string TaskObjectMjcf(const TaskObject& o, double table_top_z, bool weld) {
     case ObjectKind::kPlasticBox: PlasticBoxGeoms(g, o); break;
   }
   std::ostringstream body;
+  body.precision(kMjcfDigits);
   body << "<body name=\"" << o.name << "\" pos=\"" << Text(Vec3{o.x, o.y, table_top_z}) << "\" euler=\"0 0 " << o.yaw
        << "\">\n";
   if (!IsFixed(o.kind) && !weld) body << "<freejoint name=\"" << FreeJointName(o) << "\"/>\n";

@@ -187,6 +187,7 @@ nlohmann::json TextureJson(const std::optional<ProceduralTexture>& t) {
 
 std::string TextureMjcf(const std::string& name, const ProceduralTexture& t) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << "<texture name=\"" << name << "\" type=\"2d\" builtin=\"" << t.builtin << "\" rgb1=\"" << Text(t.rgb1)
     << "\" rgb2=\"" << Text(t.rgb2) << "\" width=\"256\" height=\"256\"";
   if (t.mark != "none") {
@@ -199,6 +200,7 @@ std::string TextureMjcf(const std::string& name, const ProceduralTexture& t) {
 
 std::string MaterialMjcf(const std::string& name, const std::optional<ProceduralTexture>& t, const Vec3& plain_rgb) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   if (t) {
     o << TextureMjcf(name + "_tex", *t) << "<material name=\"" << name << "\" texture=\"" << name
       << "_tex\" texrepeat=\"" << t->repeat << " " << t->repeat << "\" texuniform=\"true\"/>\n";
@@ -213,6 +215,7 @@ constexpr Vec3 kPlainTable = {0.72, 0.60, 0.47};
 
 std::string LightMjcf(const char* name, bool directional, const Vec3& pos, const Vec3& dir, const Vec3& colour) {
   std::ostringstream o;
+  o.precision(kMjcfDigits);
   o << "<light name=\"" << name << "\" directional=\"" << (directional ? "true" : "false") << "\" pos=\""
     << Text(pos) << "\" dir=\"" << Text(dir) << "\" diffuse=\"" << Text(colour)
     << "\" specular=\"0.1 0.1 0.1\" castshadow=\"" << (directional ? "true" : "false") << "\"/>\n";
@@ -310,6 +313,7 @@ nlohmann::json WorkspaceDraw::ToJson() const {
 WorkspaceMjcf WorkspaceFragments(const WorkspaceDraw& draw) {
   WorkspaceMjcf f;
   std::ostringstream visual;
+  visual.precision(kMjcfDigits);
   visual << "<headlight ambient=\"" << Text(draw.lights.ambient) << "\" diffuse=\"0 0 0\" specular=\"0 0 0\"/>\n";
   f.visual = visual.str();
 
@@ -321,6 +325,7 @@ WorkspaceMjcf WorkspaceFragments(const WorkspaceDraw& draw) {
 
   const double top = draw.table_top_z();
   std::ostringstream world;
+  world.precision(kMjcfDigits);
   world << "<geom name=\"da_floor\" class=\"da_workspace\" type=\"plane\" size=\"3 3 0.1\" material=\"da_floor\"/>\n"
         << "<geom name=\"" << kTableGeom << "\" class=\"da_workspace\" type=\"box\" size=\"" << kTableHalfX << " "
         << kTableHalfY << " " << kTableThickness / 2 << "\" pos=\"0 0 " << top - kTableThickness / 2
@@ -348,10 +353,11 @@ WorkspaceMjcf WorkspaceFragments(const WorkspaceDraw& draw) {
 std::string AssembleScene(const WorkspaceMjcf& workspace, const std::string& task_bodies, const RobotMjcf& robot,
                           const SceneOptions& options) {
   std::ostringstream x;
+  x.precision(kMjcfDigits);
   x << "<mujoco model=\"gauntlet_dualarm\">\n"
     << "<compiler angle=\"radian\" autolimits=\"true\"/>\n"
     << "<option timestep=\"" << options.timestep << "\" cone=\"elliptic\" impratio=\"10\"/>\n"
-    << "<size njmax=\"6000\" nconmax=\"1500\"/>\n"
+    << "<size njmax=\"" << options.njmax << "\" nconmax=\"" << options.nconmax << "\"/>\n"
     << "<visual>\n<global offwidth=\"" << options.offscreen_width << "\" offheight=\"" << options.offscreen_height
     << "\"/>\n<quality shadowsize=\"2048\"/>\n"
     << workspace.visual << "</visual>\n"

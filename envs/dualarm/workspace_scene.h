@@ -156,6 +156,12 @@ struct SceneOptions {
   double timestep = 0.002;  // seconds per physics step
   int offscreen_width = 640;
   int offscreen_height = 480;
+  // Constraint rows and contacts mjData holds. MuJoCo 2.2.2 allocates
+  // matrices quadratic in njmax at compile and at mj_makeData: 6000 rows
+  // cost ~0.6 s per scene, 1500 rows ~40 ms. Free objects rest on feet of
+  // about 8 contacts each, so 1500 rows leave room for the arms' grasps.
+  int njmax = 1500;
+  int nconmax = 400;
 };
 
 // A whole scene: the workspace, the task objects' bodies and the robot.
