@@ -86,9 +86,4 @@ std::string PointSite(const std::string& name, const Vec3& pos) {
          "\" rgba=\"1 0 1 0.5\" group=\"4\"/>\n";
 }
 
-std::string BoxSite(const std::string& name, const Vec3& half, const Vec3& pos) {
-  return "<site name=\"" + name + "\" type=\"box\" size=\"" + Text(half) + "\" pos=\"" + Text(pos) +
-         "\" rgba=\"0 1 0 0.3\" group=\"4\"/>\n";
-}
-
 }  // namespace gauntlet::envs::dualarm

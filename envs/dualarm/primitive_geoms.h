@@ -82,7 +82,5 @@ class GeomWriter {
 // A named point the expert and the success rules read (a small sphere site,
 // hidden in group 4).
 std::string PointSite(const std::string& name, const Vec3& pos);
-// A named box region (hidden in group 4).
-std::string BoxSite(const std::string& name, const Vec3& half, const Vec3& pos);
 
 }  // namespace gauntlet::envs::dualarm

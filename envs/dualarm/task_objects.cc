@@ -234,11 +234,13 @@ void PotGeoms(GeomWriter& g, const TaskObject& o) {
   g.Upright(r, 0, kContainerFloor, kFootLift, c);
   Ring(g, 20, r, kPotWall, kContainerFloor, h, c);
   g.Feet(0.6 * r, 0.6 * r);
-  const double hx = r + kPotHandleReach / 2 - 0.002, hz = h - 0.012;
+  // Each handle runs from inside the wall to kPotHandleReach beyond it; a
+  // hand grips the middle of the part outside.
+  const double inner = r - kPotWall / 2, half = (r + kPotHandleReach - inner) / 2, hz = h - 0.012;
   for (int side : {-1, 1}) {
-    g.Add(kSolidClass, "box", {kPotHandleReach / 2, 0.025, 0.008}, {side * hx, 0, hz}, {0, 0, 0}, &kDark);
+    g.Add(kSolidClass, "box", {half, 0.025, 0.008}, {side * (inner + half), 0, hz}, {0, 0, 0}, &kDark);
   }
-  const double grip = r + kPotHandleReach / 2 + 0.004;
+  const double grip = r + kPotHandleReach / 2;
   g.Point(SiteName(o, "handle_left"), {-grip, 0, hz});
   g.Point(SiteName(o, "handle_right"), {grip, 0, hz});
   g.Point(SiteName(o, "centre"), {0, 0, h / 2});

@@ -155,8 +155,10 @@ bool In(double v, double lo, double hi) { return v >= lo - kEps && v <= hi + kEp
 // The reference's ranges and constraints per task; each failure appends a line.
 using RangeCheck = std::function<void(const TaskLayout&, std::vector<std::string>&)>;
 
-#define REQUIRE(cond) \
-  if (!(cond)) bad.push_back(#cond)
+#define REQUIRE(cond)                      \
+  do {                                     \
+    if (!(cond)) bad.push_back(#cond);     \
+  } while (0)
 
 void BlockRules(const TaskLayout& l, std::vector<std::string>& bad, double half_lo, double half_hi) {
   for (const TaskObject& b : l.objects) {

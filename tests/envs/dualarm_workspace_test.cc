@@ -241,7 +241,9 @@ TEST(DualarmWorkspace, ClutterAvoidsTheTasksCategoriesFootprintsAndSweptDiscs) {
         }
         for (const KeepClear& k : layout.keep_clear) EXPECT_GE(std::hypot(c.x - k.x, c.y - k.y), k.radius);
         for (const TaskObject& other : w.clutter) {
-          if (&other != &c) EXPECT_GE(std::hypot(c.x - other.x, c.y - other.y), FootprintRadius(c) + FootprintRadius(other));
+          if (&other != &c) {
+            EXPECT_GE(std::hypot(c.x - other.x, c.y - other.y), FootprintRadius(c) + FootprintRadius(other));
+          }
         }
       }
       // Things that could pass for the task's objects never appear.
@@ -250,8 +252,12 @@ TEST(DualarmWorkspace, ClutterAvoidsTheTasksCategoriesFootprintsAndSweptDiscs) {
           EXPECT_NE(c.kind, ObjectKind::kPrimitive);
           EXPECT_NE(c.kind, ObjectKind::kBlock);
         }
-        if (task.name == "place_empty_cup") EXPECT_NE(c.kind, ObjectKind::kContainer);
-        if (task.name == "move_can_pot") EXPECT_NE(c.kind, ObjectKind::kBottle);
+        if (task.name == "place_empty_cup") {
+          EXPECT_NE(c.kind, ObjectKind::kContainer);
+        }
+        if (task.name == "move_can_pot") {
+          EXPECT_NE(c.kind, ObjectKind::kBottle);
+        }
       }
     }
   }
@@ -267,7 +273,9 @@ TEST(DualarmWorkspace, DrawRecordNamesWhatWasDrawn) {
   EXPECT_EQ(j.at("texture_set"), "unseen");
   EXPECT_EQ(j.at("seed"), 5);
   EXPECT_DOUBLE_EQ(j.at("table_bias").get<double>(), w.table_bias);
-  if (w.wall_texture) EXPECT_EQ(j.at("wall_texture").at("name"), w.wall_texture->Name());
+  if (w.wall_texture) {
+    EXPECT_EQ(j.at("wall_texture").at("name"), w.wall_texture->Name());
+  }
   EXPECT_EQ(j.at("clutter").size(), w.clutter.size());
   EXPECT_EQ(j.at("lights").at("left").get<std::vector<double>>(),
             std::vector<double>(w.lights.left.begin(), w.lights.left.end()));
