@@ -59,6 +59,7 @@ Result<std::unique_ptr<PlaytableEnv>> PlaytableEnv::Create(const PlaytableOption
   if (!model.ok()) return model.error();
   std::unique_ptr<PlaytableEnv> env(new PlaytableEnv());
   env->options_ = options;
+  env->views_ = std::make_unique<CameraViews>(options.render, kStaticCamera);
   env->layout_ = layout.value();
   env->model_ = std::move(model).value();
   env->data_ = MakeData(env->model_.get());
@@ -187,7 +188,7 @@ Status PlaytableEnv::Reset(const EpisodeSpec& spec) {
   if (Status st = perturber_->OffsetArm(model_.get(), p, start.arm_joints.data()); !st.ok()) return st;
   perturbation_ = p;
   episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
-  frames_ = 0;
+  views_->BeginEpisode();
   instruction_ = spec.instruction;
   ResetTo(start);
   return Status::Ok();
@@ -308,24 +309,7 @@ Observation PlaytableEnv::Observe(const ObservationRequest& request) {
   obs.state["scene_obs"] = std::move(scene);
   obs.state["eef_pos"] = {p[0], p[1], p[2]};
   obs.state["eef_quat"] = {quat[0], quat[1], quat[2], quat[3]};
-  if (!request.cameras.empty()) {
-    if (!renderer_) {
-      auto r = CameraRenderer::Create(m, options_.render);
-      if (!r.ok()) throw EnvError("render: " + r.error().message);
-      renderer_ = std::move(r).value();
-    }
-    if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
-      throw EnvError("render: " + st.message());
-    }
-    // Sensor noise: the static camera's image only, as the tabletop's
-    // third-person one.
-    auto view = obs.images.find(kStaticCamera);
-    if (view != obs.images.end()) {
-      Status st = ArmAndViewPerturber::CorruptFrame(perturbation_, episode_seed_, frames_, &view->second);
-      if (!st.ok()) throw EnvError(st.message());
-    }
-    ++frames_;
-  }
+  views_->Render(m, d, request.cameras, perturbation_, episode_seed_, &obs.images);
   if (request.privileged) obs.privileged = privileged_state();
   return obs;
 }

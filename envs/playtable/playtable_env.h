@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "envs/camera_views.h"
 #include "envs/perturbations/arm_and_view_perturber.h"
 #include "envs/playtable/desk_backdrop.h"
 #include "envs/playtable/desk_layout.h"
@@ -108,12 +109,11 @@ class PlaytableEnv : public Env, public MujocoWorld {
   ModelPtr model_;
   DataPtr data_;
   std::unique_ptr<OscController> controller_;
-  std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
+  std::unique_ptr<CameraViews> views_;  // renderer (made on the first camera request), noise frames
   std::unique_ptr<ArmAndViewPerturber> perturber_;  // camera, light, robot_init, noise
   std::unique_ptr<DeskBackdrop> backdrop_;          // background
   std::optional<Perturbation> perturbation_;        // of the current episode
   std::uint64_t episode_seed_ = 0;                  // the noise's draws
-  int frames_ = 0;                                  // camera observations this episode
   ActionSpec action_spec_;
   std::string instruction_;
   const PlaytableTask* subtask_ = nullptr;  // the running subtask's rule

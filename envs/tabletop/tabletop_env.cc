@@ -68,6 +68,7 @@ Result<std::unique_ptr<TabletopEnv>> TabletopEnv::CreateWithoutStates(
   if (!model.ok()) return model.error();
   std::unique_ptr<TabletopEnv> env(new TabletopEnv());
   env->options_ = options;
+  env->views_ = std::make_unique<CameraViews>(options.render, kAgentviewCamera);
   env->scene_ = std::move(scene).value();
   env->model_ = std::move(model).value();
   env->data_ = MakeData(env->model_.get());
@@ -122,7 +123,7 @@ Status TabletopEnv::Reset(const EpisodeSpec& spec) {
   subtask_atoms_.clear();
   instruction_ = spec.instruction.empty() ? options_.instruction : spec.instruction;
   episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
-  frames_ = 0;
+  views_->BeginEpisode();
   const mjModel* m = model_.get();
   mjData* d = data_.get();
   mj_resetData(m, d);
@@ -229,24 +230,7 @@ Observation TabletopEnv::Observe(const ObservationRequest& request) {
   }
   obs.state["joint_pos"] = joints;
   obs.state["joint_vel"] = vel;
-  if (!request.cameras.empty()) {
-    if (!renderer_) {
-      auto r = CameraRenderer::Create(m, options_.render);
-      if (!r.ok()) throw EnvError("render: " + r.error().message);
-      renderer_ = std::move(r).value();
-    }
-    if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
-      throw EnvError("render: " + st.message());
-    }
-    // Sensor noise: the third-person image only, a fresh draw per frame
-    // seeded from the episode key and the frame's index.
-    auto agentview = obs.images.find(kAgentviewCamera);
-    if (agentview != obs.images.end()) {
-      Status st = ArmAndViewPerturber::CorruptFrame(perturbation_, episode_seed_, frames_, &agentview->second);
-      if (!st.ok()) throw EnvError(st.message());
-    }
-    ++frames_;
-  }
+  views_->Render(m, d, request.cameras, perturbation_, episode_seed_, &obs.images);
   if (request.privileged) obs.privileged = privileged_state();
   return obs;
 }

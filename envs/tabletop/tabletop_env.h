@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "envs/camera_views.h"
 #include "envs/tabletop/init_states.h"
 #include "envs/robots/osc_controller.h"
 #include "envs/tabletop/predicates.h"
@@ -91,12 +92,11 @@ class TabletopEnv : public Env, public MujocoWorld {
   std::vector<BddlAtom> subtask_atoms_;          // its atoms (what the expert plans from)
   const GoalEvaluator& active_goal() const { return subtask_goal_ ? *subtask_goal_ : *goal_; }
   const std::vector<BddlAtom>& active_atoms() const { return subtask_goal_ ? subtask_atoms_ : scene_.task.goal; }
-  std::unique_ptr<CameraRenderer> renderer_;  // created on the first camera request
+  std::unique_ptr<CameraViews> views_;  // renderer (made on the first camera request), noise frames
   std::unique_ptr<ScenePerturber> perturber_;
   std::optional<Perturbation> perturbation_;  // of the current episode
   std::string instruction_;                   // of the current episode
   std::uint64_t episode_seed_ = 0;
-  int frames_ = 0;                            // observations rendered this episode
   InitStateSet init_states_;
   ActionSpec action_spec_;
   double gripper_ = -1;   // gripper command state in [-1 open, +1 closed]
