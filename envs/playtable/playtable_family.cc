@@ -7,6 +7,7 @@
 #include "envs/playtable/chain_generator.h"
 #include "envs/playtable/playtable_env.h"
 #include "envs/playtable/playtable_tasks.h"
+#include "envs/playtable/symbolic_state.h"
 
 namespace gauntlet::envs::playtable {
 
@@ -79,8 +80,9 @@ Status PlaytableFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& 
 
 Result<std::vector<ChainSpec>> PlaytableFamily::GenerateChains(const SuiteSpec& suite, const std::string& generator,
                                                                int count) const {
-  if (generator != kCalvinGenerator) {
-    return Error{"unknown chain generator '" + generator + "' (the playtable family has: " + kCalvinGenerator + ")"};
+  if (generator != kCalvinGenerator && generator != kPairsGenerator) {
+    return Error{"unknown chain generator '" + generator + "' (the playtable family has: " + kCalvinGenerator +
+                 ", " + kPairsGenerator + ")"};
   }
   // Suite task index of each play-table task, by name.
   std::vector<int> index_of(PlaytableTasks().size(), -1);
@@ -89,18 +91,42 @@ Result<std::vector<ChainSpec>> PlaytableFamily::GenerateChains(const SuiteSpec& 
     if (task == nullptr) return Error{"task '" + t.name + "' is not one of the play table's 34 tasks"};
     index_of[task->id] = t.index;
   }
+  auto suite_task = [&](int id, const std::string& chain) -> Result<int> {
+    if (index_of[id] < 0) {
+      return Error{chain + " needs task '" + PlaytableTasks()[id].name + "', which the suite does not list"};
+    }
+    return index_of[id];
+  };
   std::vector<ChainSpec> chains;
+  char name[64];
+  if (generator == kPairsGenerator) {
+    // Every task from every start state where CALVIN's rules let it start,
+    // as a chain of one: the expert's solvability, task by task.
+    const std::vector<SymbolicState>& states = StartStates();
+    for (size_t i = 0; i < states.size(); ++i) {
+      for (const PlaytableTask& task : PlaytableTasks()) {
+        if (!ApplyTask(states[i], task.id)) continue;
+        std::snprintf(name, sizeof(name), "s%03d_%s", static_cast<int>(i), task.name.c_str());
+        auto t = suite_task(task.id, name);
+        if (!t.ok()) return t.error();
+        chains.push_back(ChainSpec{name, {t.value()}, static_cast<int>(i)});
+      }
+    }
+    if (static_cast<int>(chains.size()) != count) {
+      return Error{std::string(kPairsGenerator) + " makes " + std::to_string(chains.size()) +
+                   " chains (every valid pair of start state and task), not " + std::to_string(count)};
+    }
+    return chains;
+  }
   for (const EvaluationChain& g : CachedChains(count)) {
-    ChainSpec chain;
-    char name[32];
     std::snprintf(name, sizeof(name), "chain%04d", static_cast<int>(chains.size()));
+    ChainSpec chain;
     chain.name = name;
     chain.init_state = g.start_state_index;
     for (int id : g.task_ids) {
-      if (index_of[id] < 0) {
-        return Error{chain.name + " needs task '" + PlaytableTasks()[id].name + "', which the suite does not list"};
-      }
-      chain.subtasks.push_back(index_of[id]);
+      auto t = suite_task(id, chain.name);
+      if (!t.ok()) return t.error();
+      chain.subtasks.push_back(t.value());
     }
     chains.push_back(std::move(chain));
   }

@@ -4,7 +4,10 @@
 // instruction chains generated as CALVIN generates its evaluation chains.
 //
 // Suite settings (`world:`): `scene` = A, B, C or D (default D, CALVIN's
-// evaluation desk). Chains: `chains: {generator: calvin, count: 1000}`.
+// evaluation desk). Chains: `chains: {generator: calvin, count: 1000}`
+// (CALVIN's evaluation chains) or `{generator: calvin_pairs, count: N}`: one
+// single-subtask chain per task and start state from which CALVIN's rules let
+// the task start (N must be that number; a solvability sweep).
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@ namespace gauntlet::envs::playtable {
 
 inline constexpr const char* kFamilyName = "playtable";
 inline constexpr const char* kCalvinGenerator = "calvin";
+inline constexpr const char* kPairsGenerator = "calvin_pairs";
 
 class PlaytableFamily : public Family {
  public:

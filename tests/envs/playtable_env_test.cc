@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <set>
 
 #include "envs/playtable/chain_generator.h"
 #include "envs/playtable/playtable_family.h"
@@ -268,11 +269,47 @@ TEST(PlaytableFamily, CalvinSuiteGeneratesItsChains) {
   PlaytableFamily family;
   auto wrong = family.GenerateChains(suite.value(), "libero", 10);
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().message, "unknown chain generator 'libero' (the playtable family has: calvin)");
+  EXPECT_EQ(wrong.error().message, "unknown chain generator 'libero' (the playtable family has: calvin, calvin_pairs)");
   // CALVIN's two image sizes: 200 x 200 static, 84 x 84 gripper.
   EXPECT_EQ(suite.value().image_width, 200);
   ASSERT_EQ(suite.value().camera_sizes.count(kGripperCamera), 1u);
   EXPECT_EQ(suite.value().camera_sizes.at(kGripperCamera).width, 84);
+}
+
+TEST(PlaytableFamily, TheSolvabilitySuiteHasEveryTaskFromEveryStateWhereItMayStart) {
+  RegisterFamilies(Families());
+  auto suite = LoadSuite(testing::SourceDir() + "/suites/calvin_solvability.yaml");
+  ASSERT_TRUE(suite.ok()) << suite.error().message;
+  const std::vector<ChainSpec>& chains = suite.value().chains;
+  ASSERT_EQ(chains.size(), 2400u);
+  std::vector<int> per_task(PlaytableTasks().size(), 0);
+  for (const ChainSpec& chain : chains) {
+    ASSERT_EQ(chain.subtasks.size(), 1u) << chain.name;
+    const PlaytableTask* task = FindPlaytableTask(suite.value().tasks[chain.subtasks[0]].name);
+    ASSERT_NE(task, nullptr);
+    EXPECT_TRUE(ApplyTask(StartStates()[chain.init_state], task->id).has_value()) << chain.name;
+    ++per_task[task->id];
+  }
+  // No start state has a block in the hand, in the drawer or on another, so
+  // seven tasks only ever start mid-chain (the evaluation chains measure
+  // them); every other task starts from some start state.
+  const std::set<std::string> mid_chain = {"lift_red_block_drawer", "lift_blue_block_drawer",
+                                           "lift_pink_block_drawer", "place_in_drawer", "place_in_slider",
+                                           "stack_block", "unstack_block"};
+  for (size_t t = 0; t < per_task.size(); ++t) {
+    EXPECT_EQ(per_task[t] == 0, mid_chain.count(PlaytableTasks()[t].name) == 1) << PlaytableTasks()[t].name;
+  }
+  int valid = 0;
+  for (const SymbolicState& state : StartStates()) {
+    for (const PlaytableTask& task : PlaytableTasks()) valid += ApplyTask(state, task.id).has_value();
+  }
+  EXPECT_EQ(valid, 2400);
+  EXPECT_EQ(chains.front().name, "s000_" + suite.value().tasks[chains.front().subtasks[0]].name);
+  PlaytableFamily family;
+  auto wrong = family.GenerateChains(suite.value(), kPairsGenerator, 1000);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().message,
+            "calvin_pairs makes 2400 chains (every valid pair of start state and task), not 1000");
 }
 
 TEST(PlaytableFamily, AMalformedCameraSizeNamesItsFileAndLine) {
