@@ -124,11 +124,7 @@ ActionSpec LiberoEefDeltaSpec() {
 }
 
 ActionSpec CalvinEefDeltaSpec() {
-  ActionSpec spec;
-  spec.kind = ActionKind::kEefDelta;
-  spec.dim = 7;
-  spec.low.assign(7, -1.0);
-  spec.high.assign(7, 1.0);
+  ActionSpec spec = LiberoEefDeltaSpec();  // the same 7 values in [-1, 1], other conventions
   spec.gripper = GripperConvention::kPosOpenNegClose;
   spec.rotation = RotationFormat::kEulerXyz;
   return spec;

@@ -8,12 +8,6 @@
 
 namespace gauntlet::envs::dualarm {
 
-namespace {
-
-using Vector6 = Eigen::Matrix<double, 6, 1>;
-
-constexpr double kPi = 3.14159265358979323846;
-
 Eigen::Vector3d ToVector(const std::array<double, 3>& a) { return {a[0], a[1], a[2]}; }
 
 Eigen::Matrix3d RpyToMatrix(const std::array<double, 3>& rpy) {
@@ -22,6 +16,12 @@ Eigen::Matrix3d RpyToMatrix(const std::array<double, 3>& rpy) {
           Eigen::AngleAxisd(rpy[0], Eigen::Vector3d::UnitX()))
       .toRotationMatrix();
 }
+
+namespace {
+
+using Vector6 = Eigen::Matrix<double, 6, 1>;
+
+constexpr double kPi = 3.14159265358979323846;
 
 Eigen::Isometry3d Offset(const std::array<double, 3>& xyz, const std::array<double, 3>& rpy) {
   Eigen::Isometry3d t = Eigen::Isometry3d::Identity();

@@ -28,6 +28,9 @@ namespace gauntlet::envs::dualarm {
 
 using ArmJoints = std::array<double, 6>;  // radians, joint1..joint6
 
+Eigen::Vector3d ToVector(const std::array<double, 3>& a);
+// URDF's rpy: fixed-axis roll, then pitch, then yaw (R = Rz * Ry * Rx).
+Eigen::Matrix3d RpyToMatrix(const std::array<double, 3>& rpy);
 Eigen::Isometry3d ToIsometry(const Pose& pose);
 Pose ToPose(const Eigen::Isometry3d& t);
 

@@ -6,6 +6,8 @@
 
 #include <Eigen/Geometry>
 
+#include "envs/dualarm/arm_kinematics.h"
+
 namespace gauntlet::envs::dualarm {
 
 namespace {
@@ -17,15 +19,6 @@ constexpr double kPalmHalfDepth = 0.015;        // metres, along the approach ax
 constexpr double kArmServoKp = 1000;            // N m / rad: RoboTwin's joint drive stiffness
 constexpr double kFingerServoKp = 2000;         // N / m: 20 N squeeze at the -0.01 m closed target
 constexpr double kFingerForce = 40;             // N
-
-Eigen::Vector3d ToVector(const std::array<double, 3>& a) { return {a[0], a[1], a[2]}; }
-
-Eigen::Matrix3d RpyToMatrix(const std::array<double, 3>& rpy) {
-  return (Eigen::AngleAxisd(rpy[2], Eigen::Vector3d::UnitZ()) *
-          Eigen::AngleAxisd(rpy[1], Eigen::Vector3d::UnitY()) *
-          Eigen::AngleAxisd(rpy[0], Eigen::Vector3d::UnitX()))
-      .toRotationMatrix();
-}
 
 // MJCF text with every number at full precision, so compiled frames equal the
 // kinematics' to rounding.
