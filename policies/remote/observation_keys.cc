@@ -12,7 +12,10 @@ namespace gauntlet::policies::remote {
 namespace {
 
 // openpi's example observations for each robot (libero_policy.py,
-// droid_policy.py, aloha_policy.py), mapped onto what tabletop offers.
+// droid_policy.py, aloha_policy.py): libero and droid mapped onto what the
+// tabletop family offers, aloha onto the dual-arm family (14 joint values,
+// grippers included; RoboTwin has no low camera, which openpi's ALOHA
+// inputs allow).
 const std::map<std::string, const char*>& PresetTexts() {
   static const std::map<std::string, const char*> presets = {
       {"libero", R"({"observation/image": "image:agentview",
@@ -24,8 +27,9 @@ const std::map<std::string, const char*>& PresetTexts() {
                    "observation/joint_position": "state:joint_pos",
                    "observation/gripper_position": "state:gripper_qpos[0]",
                    "prompt": "instruction"})"},
-      {"aloha", R"({"state": "state:joint_pos+gripper_qpos",
-                   "images": {"cam_high": "image_chw:agentview", "cam_left_wrist": "image_chw:wrist"},
+      {"aloha", R"({"state": "state:joint_pos",
+                   "images": {"cam_high": "image_chw:head", "cam_left_wrist": "image_chw:left_wrist",
+                              "cam_right_wrist": "image_chw:right_wrist"},
                    "prompt": "instruction"})"},
   };
   return presets;

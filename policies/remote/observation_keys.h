@@ -20,11 +20,12 @@
 //            "observation/gripper_position": "state:gripper_qpos[0]", "prompt": "instruction"}
 //            (the gripper position is the first finger's opening in metres,
 //            not DROID's normalised [0, 1])
-//   aloha   {"state": "state:joint_pos+gripper_qpos",
-//            "images": {"cam_high": "image_chw:agentview", "cam_left_wrist": "image_chw:wrist"},
+//   aloha   {"state": "state:joint_pos",
+//            "images": {"cam_high": "image_chw:head", "cam_left_wrist": "image_chw:left_wrist",
+//                       "cam_right_wrist": "image_chw:right_wrist"},
 //            "prompt": "instruction"}
-//            (tabletop has one arm: 9 state values, not ALOHA's 14; no
-//            cam_low or cam_right_wrist)
+//            (the dual-arm family: joint_pos is ALOHA's 14 values, both
+//            grippers included; no cam_low, as RoboTwin has none)
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -68,24 +68,32 @@ TEST(RemoteObservationKeys, DroidPresetSendsJointsAndTheFirstFinger) {
   EXPECT_NE(FindKey(map, "observation/wrist_image_left"), nullptr);
 }
 
-TEST(RemoteObservationKeys, AlohaPresetNestsChannelsFirstImages) {
+TEST(RemoteObservationKeys, AlohaPresetSendsTheDualArmStateAndThreeChannelsFirstImages) {
   auto keys = ObservationKeyMap::Preset("aloha");
   ASSERT_TRUE(keys.ok());
-  const Observation obs = testing::SampleObservation(4, 0);
+  EXPECT_EQ(keys.value().cameras(), (std::vector<std::string>{"head", "left_wrist", "right_wrist"}));
+  Observation obs;  // what the dual-arm family offers
+  obs.images["head"] = testing::PatternImage(4, 3, 0);
+  obs.images["left_wrist"] = testing::PatternImage(4, 3, 1);
+  obs.images["right_wrist"] = testing::PatternImage(4, 3, 2);
+  obs.state["joint_pos"] = std::vector<double>(14, 0.25);
+  obs.instruction = "hand the block over";
   auto packed = PackToObject(keys.value(), obs);
   const msgpack::object* images = FindKey(packed.get(), "images");
   ASSERT_NE(images, nullptr);
   auto high = DecodeNdArray(*FindKey(*images, "cam_high"));
   ASSERT_TRUE(high.ok());
-  EXPECT_EQ(high.value().shape, (std::vector<std::int64_t>{3, 4, 4}));
-  const Image& agentview = obs.images.at("agentview");
+  EXPECT_EQ(high.value().shape, (std::vector<std::int64_t>{3, 3, 4}));
+  const Image& head = obs.images.at("head");
   for (int c = 0; c < 3; ++c) {
-    for (int p = 0; p < 16; ++p) {
-      EXPECT_EQ(static_cast<std::uint8_t>(high.value().data[c * 16 + p]), agentview.rgb[3 * p + c]);
+    for (int p = 0; p < 12; ++p) {
+      EXPECT_EQ(static_cast<std::uint8_t>(high.value().data[c * 12 + p]), head.rgb[3 * p + c]);
     }
   }
   EXPECT_NE(FindKey(*images, "cam_left_wrist"), nullptr);
-  EXPECT_EQ(DecodeNdArray(*FindKey(packed.get(), "state")).value().size(), 9u);
+  EXPECT_NE(FindKey(*images, "cam_right_wrist"), nullptr);
+  EXPECT_EQ(FindKey(*images, "cam_low"), nullptr);
+  EXPECT_EQ(DecodeNdArray(*FindKey(packed.get(), "state")).value().ToDoubles(), obs.state.at("joint_pos"));
 }
 
 TEST(RemoteObservationKeys, AKeyMapFileIsReadAndItsMistakesNamed) {
