@@ -368,14 +368,14 @@ TEST(DualarmEnv, CamerasRenderAtTheirSizesAndCrazyLightsChangeBetweenFrames) {
   EXPECT_NE(a.rgb, b.rgb);
 }
 
-// The stored seed lists are what the family generates now, for the suites'
-// MergeVLA tasks on two embodiments.
+// The stored seed lists are what the family generates now: a task of each
+// setting on aloha and a MergeVLA task on arx5.
 TEST(DualarmSeeds, StoredListsEqualFreshlyGeneratedOnes) {
   RegisterFamilies(Families());
   auto family = Families().Find(kFamilyName);
   ASSERT_TRUE(family.ok());
   const std::string dir = testing::TempDir("dualarm_seeds");
-  for (const char* file : {"robotwin.yaml", "mergevla_robotwin_b_arx5.yaml"}) {
+  for (const char* file : {"robotwin.yaml", "robotwin_randomized.yaml", "mergevla_robotwin_b_arx5.yaml"}) {
     auto suite = LoadSuite(testing::SourceDir() + "/suites/" + file);
     ASSERT_TRUE(suite.ok()) << suite.error().message;
     TaskSpec task = suite.value().tasks.front();
