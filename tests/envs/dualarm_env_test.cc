@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "envs/dualarm/dualarm_family.h"
@@ -79,6 +80,7 @@ TEST(DualarmEnv, ResetPlacesTheSameSettledSceneForASeedAndAnotherForTheNext) {
   EXPECT_EQ(env->seed(), 100000u);
   EXPECT_TRUE(env->rest_after_settle().at_rest) << env->rest_after_settle().fastest_body;
   EXPECT_FALSE(instruction.empty());
+  std::cout << "[ instruction ] seed 100000: " << instruction << "\n";
   // The instruction names the episode's container as the sampler described it.
   EXPECT_NE(instruction.find(env->layout().Get("container").description.substr(4)), std::string::npos) << instruction;
 
@@ -111,6 +113,26 @@ TEST(DualarmEnv, ResetPlacesTheSameSettledSceneForASeedAndAnotherForTheNext) {
   const Status missing = env->Reset(Episode(2));
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.message().find("test seeds lists 2 accepted seeds"), std::string::npos) << missing.message();
+}
+
+// Every task's first seeds settle with the objects at rest and the robot at
+// home, on every embodiment: nothing of the scene starts inside the arms.
+TEST(DualarmEnv, EveryTasksSceneSettlesWithTheRobotAtHome) {
+  for (const std::string& name : EmbodimentNames()) {
+    for (const DualarmTask& task : DualarmTasks()) {
+      auto env = Make(task.name, name, ActionKind::kDualJointPos, WorkspaceSetting::kRandomized, {});
+      for (std::uint64_t seed = 100000; seed < 100003; ++seed) {
+        ASSERT_TRUE(env->ResetToSeed(seed).ok()) << task.name;
+        EXPECT_TRUE(env->rest_after_settle().at_rest) << task.name << " " << seed;
+        double worst = 0;
+        for (Side side : kSides) {
+          const ArmJoints q = env->MeasuredJoints(side);
+          for (int i = 0; i < 6; ++i) worst = std::max(worst, std::abs(q[i] - env->embodiment_spec().mount(side).home[i]));
+        }
+        EXPECT_LT(worst, 0.01) << name << " " << task.name << " seed " << seed;
+      }
+    }
+  }
 }
 
 TEST(DualarmEnv, JointWaypointsAreTrackedOnEveryEmbodiment) {
@@ -366,6 +388,55 @@ TEST(DualarmEnv, CamerasRenderAtTheirSizesAndCrazyLightsChangeBetweenFrames) {
   const Image a = r.value()->Observe({{kHeadCamera}, false}).images.at(kHeadCamera);
   const Image b = r.value()->Observe({{kHeadCamera}, false}).images.at(kHeadCamera);
   EXPECT_NE(a.rgb, b.rgb);
+}
+
+// Every RoboTwin and MergeVLA suite loads through the family: each task with
+// RoboTwin's step limit, each MergeVLA member on its embodiment, each set
+// with its three members; a task's max_steps must be positive.
+TEST(DualarmSuites, LoadWithTheirStepLimitsAndEmbodiments) {
+  RegisterFamilies(Families());
+  for (const char* name : {"robotwin", "robotwin_randomized"}) {
+    auto suite = LoadSuite(testing::SourceDir() + "/suites/" + name + ".yaml");
+    ASSERT_TRUE(suite.ok()) << suite.error().message;
+    EXPECT_EQ(suite.value().family, kFamilyName);
+    EXPECT_EQ(suite.value().embodiment, "");  // the default, or --embodiment
+    EXPECT_EQ(suite.value().protocol.trials, 100);
+    ASSERT_EQ(suite.value().tasks.size(), DualarmTasks().size());
+    for (std::size_t i = 0; i < DualarmTasks().size(); ++i) {
+      EXPECT_EQ(suite.value().tasks[i].name, DualarmTasks()[i].name);
+      EXPECT_EQ(suite.value().tasks[i].max_steps, DualarmTasks()[i].step_limit) << DualarmTasks()[i].name;
+    }
+    auto world = WorldOf(suite.value());
+    ASSERT_TRUE(world.ok()) << world.error().message;
+    EXPECT_EQ(world.value().instructions, InstructionSet::kUnseen);
+  }
+  const std::map<std::string, std::vector<std::pair<std::string, std::string>>> sets = {
+      {"mergevla_robotwin_a", {{"aloha", "place_container_plate"}, {"arx5", "place_container_plate"},
+                               {"piper", "place_container_plate"}}},
+      {"mergevla_robotwin_b", {{"aloha", "place_container_plate"}, {"arx5", "handover_block"},
+                               {"piper", "open_microwave"}}}};
+  for (const auto& [name, members] : sets) {
+    auto set = LoadSuiteSet(testing::SourceDir() + "/suites/" + name + ".yaml");
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    ASSERT_EQ(set.value().suites.size(), members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const SuiteSpec& s = set.value().suites[i];
+      EXPECT_EQ(s.embodiment, members[i].first) << s.name;
+      ASSERT_EQ(s.tasks.size(), 1u);
+      EXPECT_EQ(s.tasks[0].name, members[i].second);
+      EXPECT_EQ(s.protocol.trials, 50);
+      auto list = LoadSeedList(s.tasks[0].init_states);
+      ASSERT_TRUE(list.ok()) << list.error().message;
+      EXPECT_EQ(list.value().embodiment, members[i].first);
+    }
+  }
+  const std::string bad = testing::TempDir("dualarm_suite") + "/bad.yaml";
+  std::ofstream(bad) << "name: bad\nversion: 1\nfamily: dualarm\ninit_state_seed: 0\nprotocol: {max_steps: 400}\n"
+                        "tasks:\n  - name: click_bell\n    instruction: press the bell\n    max_steps: 0\n";
+  auto refused = LoadSuite(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("bad.yaml:9: a task's max_steps must be > 0"), std::string::npos)
+      << refused.error().message;
 }
 
 // The stored seed lists are what the family generates now: a task of each
