@@ -141,8 +141,7 @@ class DualarmEnv : public Env, public MujocoWorld {
   ArmJoints MeasuredJoints(Side side) const;
   bool success_latched() const { return success_; }
 
-  mjModel* mutable_model() { return model_.get(); }
-  mjData* mutable_data() { return data_.get(); }
+  mjData* mutable_data() { return data_.get(); }  // tests and tools that place a state directly
   const mjModel* model() const override { return model_.get(); }
   const mjData* data() const override { return data_.get(); }
   int substeps() const override { return kSubsteps; }
