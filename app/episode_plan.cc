@@ -26,6 +26,7 @@ PlannedEpisode ChainEpisode(const SuiteSpec& suite, int c) {
   e.task = chain.subtasks.front();
   e.init_state = chain.init_state;
   e.chain = c;
+  e.max_steps = suite.protocol.max_steps;
   for (int t : chain.subtasks) e.subtask_instructions.push_back(suite.tasks[t].instruction);
   e.instruction = e.subtask_instructions.front();
   return e;
@@ -148,9 +149,19 @@ Result<std::vector<PlannedEpisode>> PlanEpisodes(const SuiteSpec& suite, const s
     return PlanChainEpisodes(suite, selected);
   }
   std::vector<PlannedEpisode> plan;
+  // Single-goal episodes take their task's step limit where it has one.
+  const auto steps_of = [&suite](int t) {
+    return suite.tasks[t].max_steps > 0 ? suite.tasks[t].max_steps : suite.protocol.max_steps;
+  };
+  const auto episode = [&](int t, int i, const std::string& variant, const std::optional<Perturbation>& p,
+                           const std::string& instruction) {
+    PlannedEpisode e{t, i, variant, p, instruction};
+    e.max_steps = steps_of(t);
+    return e;
+  };
   if (suite.perturbations.empty()) {
     for (int t : tasks) {
-      for (int i = 0; i < trials; ++i) plan.push_back({t, i, "default", std::nullopt, suite.tasks[t].instruction});
+      for (int i = 0; i < trials; ++i) plan.push_back(episode(t, i, "default", std::nullopt, suite.tasks[t].instruction));
     }
     return plan;
   }
@@ -180,7 +191,7 @@ Result<std::vector<PlannedEpisode>> PlanEpisodes(const SuiteSpec& suite, const s
             instruction += FaithfulSuffix(id);
           }
           for (int i : grid.init_states) {
-            plan.push_back({t, i, id, p, instruction});
+            plan.push_back(episode(t, i, id, p, instruction));
             baseline.insert({t, i});
           }
         }
@@ -188,7 +199,7 @@ Result<std::vector<PlannedEpisode>> PlanEpisodes(const SuiteSpec& suite, const s
     }
   }
   if (suite.perturbation_baseline) {
-    for (const auto& [t, i] : baseline) plan.push_back({t, i, "default", std::nullopt, suite.tasks[t].instruction});
+    for (const auto& [t, i] : baseline) plan.push_back(episode(t, i, "default", std::nullopt, suite.tasks[t].instruction));
   }
   return plan;
 }

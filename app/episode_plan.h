@@ -22,6 +22,9 @@ struct PlannedEpisode {
   // A chain's: what the policy is told for each subtask, in order (a
   // language variant's pool text for each subtask's task).
   std::vector<std::string> subtask_instructions{};
+  // Policy steps of a single-goal episode: its task's max_steps, else the
+  // protocol's (a chain's subtasks take the protocol's).
+  int max_steps = 0;
 };
 
 // `tasks` are the selected task indices; `trials` the initial states per task

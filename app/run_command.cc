@@ -117,8 +117,17 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   auto family_r = Families().FamilyOf(suite);
   if (!family_r.ok()) return Fail(family_r.error().message);
   const Family& family = *family_r.value();
-  auto embodiment_r = family.ResolveEmbodiment(a.embodiment);
-  if (!embodiment_r.ok()) return Fail("--embodiment: " + embodiment_r.error().message);
+  // A suite that names its robot runs on it; --embodiment may only agree.
+  if (!suite.embodiment.empty() && !a.embodiment.empty() && a.embodiment != suite.embodiment) {
+    return Fail("--embodiment " + a.embodiment + ": suite " + suite.name + " runs on embodiment '" +
+                suite.embodiment + "' (its `embodiment:` key in " + suite.path +
+                "); drop --embodiment, or run a suite without one");
+  }
+  auto embodiment_r = family.ResolveEmbodiment(a.embodiment.empty() ? suite.embodiment : a.embodiment);
+  if (!embodiment_r.ok()) {
+    return Fail((a.embodiment.empty() ? suite.path + ": embodiment: " : std::string("--embodiment: ")) +
+                embodiment_r.error().message);
+  }
   const std::string embodiment = embodiment_r.value();
   auto tasks = suite.SelectTasks(a.tasks);
   if (!tasks.ok()) return Fail(tasks.error().message);
@@ -241,7 +250,7 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
     if (done.count(item.spec.key)) continue;
     item.spec.task_index = t;
     item.spec.settle_steps = suite.protocol.settle_steps;
-    item.spec.max_steps = suite.protocol.max_steps;
+    item.spec.max_steps = e.max_steps;
     item.spec.perturbation = e.perturbation;
     item.spec.instruction = e.instruction;
     item.spec.embodiment = embodiment;

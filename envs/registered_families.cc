@@ -1,5 +1,6 @@
 #include "envs/registered_families.h"
 
+#include "envs/dualarm/dualarm_family.h"
 #include "envs/playtable/playtable_family.h"
 #include "envs/tabletop/tabletop_family.h"
 #include "harness/check.h"
@@ -14,6 +15,7 @@ void RegisterFamilies(FamilyRegistry& registry) {
   };
   add(tabletop::kFamilyName, tabletop::RegisterFamily);
   add(playtable::kFamilyName, playtable::RegisterFamily);
+  add(dualarm::kFamilyName, dualarm::RegisterFamily);
 }
 
 }  // namespace gauntlet::envs

@@ -177,7 +177,7 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   auto read = ReadYaml(path);
   if (!read.ok()) return read.error();
   const YAML::Node root = read.value();
-  if (auto s = CheckKeys(path, root, {"name", "version", "family", "init_state_seed", "protocol",
+  if (auto s = CheckKeys(path, root, {"name", "version", "family", "embodiment", "init_state_seed", "protocol",
                                       "observation", "world", "tasks", "chains"}, "the suite");
       !s.ok()) {
     return Error{s.message()};
@@ -194,6 +194,10 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   GAUNTLET_GET(suite.name, root, "name", std::string, true, "");
   GAUNTLET_GET(suite.version, root, "version", int, true, 1);
   GAUNTLET_GET(suite.family, root, "family", std::string, true, "");
+  GAUNTLET_GET(suite.embodiment, root, "embodiment", std::string, false, "");
+  if (root["embodiment"] && suite.embodiment.empty()) {
+    return Error{At(path, root["embodiment"]) + "'embodiment' names a robot of the family; leave it out for the default"};
+  }
   GAUNTLET_GET(suite.init_state_seed, root, "init_state_seed", std::uint64_t, true, 0);
   if (const YAML::Node p = root["protocol"]) {
     if (auto s = CheckKeys(path, p, {"settle_steps", "max_steps", "trials"}, "protocol"); !s.ok()) {
@@ -250,7 +254,7 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
   }
   std::set<std::string> names;
   for (const YAML::Node& t : tasks) {
-    if (auto s = CheckKeys(path, t, {"name", "file", "instruction", "init_states"}, "a task"); !s.ok()) {
+    if (auto s = CheckKeys(path, t, {"name", "file", "instruction", "init_states", "max_steps"}, "a task"); !s.ok()) {
       return Error{s.message()};
     }
     TaskSpec task;
@@ -262,6 +266,11 @@ Result<SuiteSpec> LoadSuite(const std::string& path) {
     GAUNTLET_GET(file, t, "file", std::string, false, "");
     GAUNTLET_GET(task.instruction, t, "instruction", std::string, true, "");
     GAUNTLET_GET(init, t, "init_states", std::string, false, "");
+    // Benchmarks with a step limit per task (RoboTwin's) give it here.
+    GAUNTLET_GET(task.max_steps, t, "max_steps", int, false, 0);
+    if (t["max_steps"] && task.max_steps <= 0) {
+      return Error{At(path, t["max_steps"]) + "a task's max_steps must be > 0 (leave it out for the protocol's)"};
+    }
     if (!names.insert(task.name).second) {
       return Error{At(path, t) + "task '" + task.name + "' is listed twice"};
     }

@@ -19,6 +19,7 @@ struct TaskSpec {
   std::string file;          // task definition, absolute path ("" if the family has none)
   std::string instruction;   // what the policy is told
   std::string init_states;   // fixed initial states, absolute path ("" if derived)
+  int max_steps = 0;         // policy steps of its episodes; 0 = the protocol's max_steps
 };
 
 struct ProtocolSpec {
@@ -51,6 +52,10 @@ struct SuiteSpec {
   std::string language_pool;                     // instruction variants file for this suite
   int version = 1;             // bump when a change alters results
   std::string family;          // a registered family's name (harness/family_registry.h)
+  // The robot every run of the suite uses ("" = the family's default, or
+  // --embodiment); a run asking for another is refused (MergeVLA's settings
+  // pair each suite with one embodiment).
+  std::string embodiment;
   std::string path;            // the YAML file
   std::uint64_t init_state_seed = 0;
   ProtocolSpec protocol;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "envs/dualarm/embodiment_mjcf.h"
 #include "envs/dualarm/workspace_scene.h"
 
 namespace gauntlet::envs::dualarm {
@@ -27,6 +28,14 @@ double Uprightness(const mjData* d, int body) { return d->xmat[9 * body + 8]; }
 constexpr double kCos15Degrees = 0.96592582628906831;
 
 }  // namespace
+
+RobotBinding EmbodimentBinding() {
+  const auto arm = [](Side side) {
+    const std::string s = SideName(side);
+    return ArmBinding{TcpSiteName(side), {s + "_link6", s + "_finger_a", s + "_finger_b"}};
+  };
+  return {arm(Side::kLeft), arm(Side::kRight)};
+}
 
 const double* SuccessRule::Position(const mjData* d, const Point& p) {
   return p.site >= 0 ? d->site_xpos + 3 * p.site : d->xpos + 3 * p.body;

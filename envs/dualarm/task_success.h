@@ -73,6 +73,11 @@ struct RobotBinding {
   ArmBinding right;
 };
 
+// The binding of every embodiment embodiment_mjcf.h builds: per side its
+// `<side>_tcp` site, and link 6 (which carries the palm) and both fingers as
+// the gripper's bodies.
+RobotBinding EmbodimentBinding();
+
 // Per-episode state of a rule: the click_bell latch. Reset per episode.
 struct SuccessState {
   bool latched = false;

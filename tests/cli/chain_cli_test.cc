@@ -110,7 +110,7 @@ TEST(ChainCli, AnUnknownFamilyListsTheRegisteredOnes) {
                                       "instruction: x, init_states: s.json}\n";
   const Ran ran = Gauntlet("run " + dir + "/odd.yaml --policy noop --db " + dir + "/r.db");
   EXPECT_EQ(ran.exit_code, 2);
-  EXPECT_NE(ran.err.find("unknown family 'tablet0p' (registered: playtable, tabletop)"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("unknown family 'tablet0p' (registered: dualarm, playtable, tabletop)"), std::string::npos) << ran.err;
 }
 
 }  // namespace

@@ -19,8 +19,10 @@ TEST(FamilyRegistry, FindsRegisteredFamiliesAndListsThemForUnknownNames) {
   EXPECT_EQ(registry.Find("playtable").value()->protocol(), EpisodeProtocol::kChain);
   auto unknown = registry.Find("playtabel");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.error().message, "unknown family 'playtabel' (registered: playtable, tabletop)");
-  EXPECT_EQ(registry.names(), (std::vector<std::string>{"playtable", "tabletop"}));
+  EXPECT_EQ(unknown.error().message, "unknown family 'playtabel' (registered: dualarm, playtable, tabletop)");
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"dualarm", "playtable", "tabletop"}));
+  ASSERT_TRUE(registry.Find("dualarm").ok());
+  EXPECT_EQ(registry.Find("dualarm").value()->default_embodiment(), "aloha");
 }
 
 TEST(FamilyRegistry, RefusesASecondFamilyOrExpertOfTheSameName) {

@@ -1,0 +1,116 @@
+#include "envs/dualarm/dualarm_family.h"
+
+#include <algorithm>
+
+#include "envs/dualarm/dualarm_env.h"
+#include "envs/dualarm/embodiment.h"
+#include "envs/dualarm/embodiment_mjcf.h"
+#include "envs/dualarm/seed_list.h"
+
+namespace gauntlet::envs::dualarm {
+
+Result<DualarmWorld> WorldOf(const SuiteSpec& suite) {
+  DualarmWorld world;
+  for (const auto& [key, value] : suite.world) {
+    if (key == "setting") {
+      auto setting = ParseSetting(value);
+      if (!setting.ok()) return Error{suite.path + ": world: setting: " + setting.error().message};
+      world.setting = setting.value();
+    } else if (key == "instructions") {
+      if (value != "seen" && value != "unseen") {
+        return Error{suite.path + ": world: instructions: '" + value + "' is not seen or unseen"};
+      }
+      world.instructions = value == "seen" ? InstructionSet::kSeen : InstructionSet::kUnseen;
+    } else {
+      return Error{suite.path + ": world: unknown setting '" + key + "' (known: instructions, setting)"};
+    }
+  }
+  return world;
+}
+
+std::vector<std::string> DualarmFamily::embodiments() const { return EmbodimentNames(); }
+
+std::vector<ActionSpec> DualarmFamily::action_specs(const std::string& embodiment) const {
+  auto spec = FindEmbodiment(embodiment.empty() ? default_embodiment() : embodiment);
+  // An unknown name is refused where runs resolve it (ResolveEmbodiment);
+  // here the default's interfaces keep the answer well formed.
+  if (!spec.ok()) spec = FindEmbodiment(default_embodiment());
+  return DualarmActionSpecs(spec.value());
+}
+
+ObservationSpec DualarmFamily::observation_spec(const std::string&, int image_width, int image_height) const {
+  RenderOptions render;
+  render.width = image_width;
+  render.height = image_height;
+  return DualarmObservationSpec(render);
+}
+
+std::string DualarmFamily::video_camera() const { return kHeadCamera; }
+
+Result<std::unique_ptr<Env>> DualarmFamily::MakeEnv(const WorldRequest& r) const {
+  auto embodiment = ResolveEmbodiment(r.embodiment);
+  if (!embodiment.ok()) return embodiment.error();
+  if (r.world) {
+    return Error{"the dualarm family has no world-changing perturbations yet ('" + r.world->dimension +
+                 "'); its randomized setting is the suite's `world: {setting: randomized}`"};
+  }
+  auto world = WorldOf(*r.suite);
+  if (!world.ok()) return world.error();
+  const TaskSpec& task = *r.task;
+  if (auto known = FindDualarmTask(task.name); !known.ok()) return Error{r.suite->path + ": " + known.error().message};
+  if (task.init_states.empty()) {
+    return Error{r.suite->path + ": task '" + task.name + "' lists no init_states (its accepted seed list)"};
+  }
+  const std::string path = SeedListPathFor(task.init_states, embodiment.value());
+  auto seeds = LoadSeedList(path);
+  if (!seeds.ok()) {
+    if (path == task.init_states) return seeds.error();
+    // `init-states` writes the suite's own embodiment's lists only.
+    return Error{path + ": no seed list of " + task.name + " for embodiment " + embodiment.value() +
+                 " (write it with `gauntlet init-states` on a suite with `embodiment: " + embodiment.value() +
+                 "` that lists the task, e.g. suites/mergevla_robotwin_a_" + embodiment.value() + ".yaml for its task)"};
+  }
+  const SeedList& list = seeds.value();
+  const std::string setting = SettingName(world.value().setting);
+  if (list.task != task.name || list.embodiment != embodiment.value() || list.setting != setting) {
+    return Error{path + ": holds the seeds of " + list.task + " on " + list.embodiment + " (" + list.setting +
+                 "), not of " + task.name + " on " + embodiment.value() + " (" + setting + ")"};
+  }
+  DualarmOptions options;
+  options.task = task.name;
+  options.embodiment = embodiment.value();
+  options.setting = world.value().setting;
+  options.instructions = world.value().instructions;
+  if (r.action) options.action = *r.action;
+  options.render.width = r.image_width;
+  options.render.height = r.image_height;
+  options.render.camera_sizes = r.camera_sizes;
+  options.render.shadows = r.shadows;
+  options.seeds = list.seeds;
+  options.seeds_source = path;
+  auto env = DualarmEnv::Create(options);
+  if (!env.ok()) return env.error();
+  return std::unique_ptr<Env>(std::move(env).value());
+}
+
+Status DualarmFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& task) const {
+  auto world = WorldOf(suite);
+  if (!world.ok()) return world.error();
+  auto embodiment = ResolveEmbodiment(suite.embodiment);
+  if (!embodiment.ok()) return Error{suite.path + ": embodiment: " + embodiment.error().message};
+  if (task.init_states.empty()) {
+    return Error{suite.path + ": task '" + task.name + "' lists no init_states file to write its seed list to"};
+  }
+  SeedSearch search;
+  search.task = task.name;
+  search.embodiment = embodiment.value();
+  search.setting = world.value().setting;
+  search.count = std::max(suite.protocol.trials, kRobotwinTestNum);
+  auto list = SearchSeeds(search, expert_);
+  if (!list.ok()) return Error{suite.path + ": " + list.error().message};
+  return SaveSeedList(list.value(), task.init_states);
+}
+
+Status RegisterFamily(FamilyRegistry& registry) { return registry.Register(std::make_unique<DualarmFamily>()); }
+
+}  // namespace gauntlet::envs::dualarm
