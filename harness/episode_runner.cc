@@ -124,7 +124,11 @@ EpisodeOutcome RunEpisode(Env& env, Policy& policy, const EpisodeSpec& spec,
     }
     return true;
   };
-  if (!reset_policy(context)) return out;
+  // A single goal's instruction is the env's once it is reset: families that
+  // draw it per episode (the dual-arm family's templates) decide it there.
+  EpisodeContext first = context;
+  if (spec.chain.empty()) first.instruction = env.instruction();
+  if (!reset_policy(first)) return out;
   reset_done = true;
 
   std::unique_ptr<VideoWriter> video;

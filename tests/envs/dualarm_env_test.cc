@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -496,35 +495,6 @@ TEST(DualarmSeeds, AnExpertValidatorDecidesWhichSeedsAreKept) {
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(SeedListJson(back.value()), SeedListJson(list.value()));
   EXPECT_EQ(SeedListPathFor("/s/robotwin/seeds/clean/aloha/t.json", "piper"), "/s/robotwin/seeds/clean/piper/t.json");
-}
-
-// A quick figure, not a check: control steps per second state-only and with
-// the three cameras, and compile + reset time per episode.
-TEST(DualarmEnv, ThroughputFigures) {
-  auto env = Make("place_container_plate");
-  auto clock = [] { return std::chrono::steady_clock::now(); };
-  auto t0 = clock();
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(env->Reset(Episode(i % 2)).ok());
-  const double reset_s = std::chrono::duration<double>(clock() - t0).count() / 4;
-  const Action hold = env->SettleAction();
-  t0 = clock();
-  for (int i = 0; i < 200; ++i) env->Step(hold);
-  const double state_rate = 200 / std::chrono::duration<double>(clock() - t0).count();
-  double camera_rate = 0;
-  if (auto gl = GlContext::Create("auto", 64, 64); gl.ok()) {
-    const ObservationRequest cameras{{kHeadCamera, kLeftWristCamera, kRightWristCamera}, false};
-    env->Observe(cameras);
-    t0 = clock();
-    for (int i = 0; i < 50; ++i) {
-      env->Step(hold);
-      env->Observe(cameras);
-    }
-    camera_rate = 50 / std::chrono::duration<double>(clock() - t0).count();
-  }
-  std::printf("[ throughput ] compile+reset %.3f s/episode; %.0f control steps/s state-only; %.1f steps/s with "
-              "3 cameras at 320x240\n",
-              reset_s, state_rate, camera_rate);
-  EXPECT_GT(state_rate, 0);
 }
 
 }  // namespace
