@@ -133,7 +133,7 @@ int Trace(const TraceArgs& a) {
   Policy& policy = *expert.value();
   EpisodeContext context;
   context.suite = suite.name;
-  context.instruction = task.instruction;
+  context.instruction = env.instruction();  // the env may draw it per episode (dual-arm templates)
   context.embodiment = env.embodiment();
   const std::vector<std::string> cameras = env.observation_spec().cameras;
   const size_t parts = std::max<size_t>(1, plan.subtasks.size());
@@ -147,7 +147,9 @@ int Trace(const TraceArgs& a) {
       std::printf("subtask %zu: %s (\"%s\")\n", k, sub.task.c_str(), sub.instruction.c_str());
     }
     policy.reset(context);
-    const int max_steps = plan.subtasks.empty() ? suite.protocol.max_steps : plan.subtasks[k].max_steps;
+    // A single goal runs its task's own step limit where the suite gives one (RoboTwin's tasks).
+    const int task_steps = task.max_steps > 0 ? task.max_steps : suite.protocol.max_steps;
+    const int max_steps = plan.subtasks.empty() ? task_steps : plan.subtasks[k].max_steps;
     const int done = TraceSteps(a, env, policy, cameras, t0, max_steps);
     if (done < 0) return 1;
     t0 += done;
