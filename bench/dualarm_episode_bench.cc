@@ -9,22 +9,37 @@
 #include <memory>
 #include <string>
 
-#include "envs/dualarm/dualarm_env.h"
-#include "envs/dualarm/embodiment_mjcf.h"
+#include "envs/registered_families.h"
+#include "harness/family_registry.h"
+#include "gauntlet_build_paths.h"
 #include "harness/gl_context.h"
 
 namespace {
 
-using gauntlet::envs::dualarm::DualarmEnv;
-using gauntlet::envs::dualarm::DualarmOptions;
+// The family reached as every caller reaches it: the registry, a suite, a world request.
+struct World {
+  gauntlet::SuiteSpec suite;
+  std::unique_ptr<gauntlet::Env> env;
+};
 
-std::unique_ptr<DualarmEnv> MakeEnv(int seeds) {
-  DualarmOptions options;
-  options.task = "place_container_plate";
-  for (int i = 0; i < seeds; ++i) options.seeds.push_back(100000 + i);
-  options.seeds_source = "bench seeds";
-  auto env = DualarmEnv::Create(options);
-  return env.ok() ? std::move(env).value() : nullptr;
+std::unique_ptr<World> MakeWorld() {
+  gauntlet::envs::RegisterFamilies(gauntlet::Families());
+  auto world = std::make_unique<World>();
+  auto suite = gauntlet::LoadSuite(std::string(GAUNTLET_SOURCE_DIR) + "/suites/robotwin.yaml");
+  if (!suite.ok()) return nullptr;
+  world->suite = std::move(suite).value();
+  auto family = gauntlet::Families().FamilyOf(world->suite);
+  auto task = world->suite.SelectTasks("place_container_plate");
+  if (!family.ok() || !task.ok()) return nullptr;
+  gauntlet::WorldRequest request;
+  request.suite = &world->suite;
+  request.task = &world->suite.tasks[task.value()[0]];
+  request.image_width = world->suite.image_width;
+  request.image_height = world->suite.image_height;
+  auto env = family.value()->MakeEnv(request);
+  if (!env.ok()) return nullptr;
+  world->env = std::move(env).value();
+  return world;
 }
 
 gauntlet::EpisodeSpec Episode(int init_state) {
@@ -35,12 +50,12 @@ gauntlet::EpisodeSpec Episode(int init_state) {
 
 // A new seed each iteration: its scene is compiled and settled.
 void BM_ResetToANewSeed(benchmark::State& state) {
-  constexpr int kSeeds = 64;
-  auto env = MakeEnv(kSeeds);
-  if (!env) return state.SkipWithError("cannot build the dual-arm world");
+  constexpr int kSeeds = 64;  // of the task's stored list
+  auto world = MakeWorld();
+  if (!world) return state.SkipWithError("cannot build the dual-arm world");
   int i = 0;
   for (auto _ : state) {
-    if (!env->Reset(Episode(i++ % kSeeds)).ok()) return state.SkipWithError("reset failed");
+    if (!world->env->Reset(Episode(i++ % kSeeds)).ok()) return state.SkipWithError("reset failed");
   }
 }
 BENCHMARK(BM_ResetToANewSeed)->Unit(benchmark::kMillisecond);
@@ -52,16 +67,14 @@ void Steps(benchmark::State& state, bool cameras) {
     if (!made.ok()) return state.SkipWithError(made.error().message.c_str());
     gl = std::move(made).value();
   }
-  auto env = MakeEnv(1);
-  if (!env || !env->Reset(Episode(0)).ok()) return state.SkipWithError("cannot build the dual-arm world");
-  const gauntlet::Action hold = env->SettleAction();
-  const gauntlet::ObservationRequest request{
-      {gauntlet::envs::dualarm::kHeadCamera, gauntlet::envs::dualarm::kLeftWristCamera,
-       gauntlet::envs::dualarm::kRightWristCamera},
-      false};
+  auto world = MakeWorld();
+  if (!world || !world->env->Reset(Episode(0)).ok()) return state.SkipWithError("cannot build the dual-arm world");
+  gauntlet::Env& env = *world->env;
+  const gauntlet::Action hold = env.SettleAction();
+  const gauntlet::ObservationRequest request{env.observation_spec().cameras, false};  // head and both wrists
   for (auto _ : state) {
-    env->Step(hold);
-    if (cameras) benchmark::DoNotOptimize(env->Observe(request));
+    env.Step(hold);
+    if (cameras) benchmark::DoNotOptimize(env.Observe(request));
   }
   state.SetItemsProcessed(state.iterations());  // control steps
 }
