@@ -232,6 +232,11 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
 Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& base,
                                 const std::vector<ParameterMap>& experts, const MergeParams& params,
                                 const MergeOptions& options) {
+  return MergeExperts(method, base, DenseExperts(experts), params, options);
+}
+
+Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& base, const ExpertModels& experts,
+                                 const MergeParams& params, const MergeOptions& options) {
   auto resolved = ResolveMergeParams(method, params);
   if (!resolved.ok()) return resolved.error();
   const MethodEntry& entry = *FindEntry(method);
@@ -243,8 +248,13 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
                                    : "at least " + std::to_string(info.min_experts);
     return Error{method + " takes " + wanted + " experts, got " + std::to_string(m)};
   }
-  Status compatible = CheckCompatible(base, experts);
-  if (!compatible.ok()) return Error{compatible.message()};
+  if (m == 0) return Error{"no experts to merge onto base '" + base.source() + "'"};
+  for (const auto& expert : experts) {
+    if (Status s = expert->CheckLayout(base); !s.ok()) return Error{s.message()};
+  }
+  if (options.output_dtype && !at::isFloatingType(*options.output_dtype)) {
+    return Error{std::string("the output dtype must be a floating type, not ") + c10::toString(*options.output_dtype)};
+  }
   const std::vector<std::string> unmatched = options.selection.UnmatchedPatterns(base.names());
   if (!unmatched.empty()) {
     return Error{"parameter pattern(s) " + JoinText(unmatched, ", ") + " match no parameter of base '" + base.source() +
@@ -256,7 +266,7 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   result.params = resolved.value().values();
   result.base = base.source();
   for (size_t i = 0; i < m; ++i) {
-    result.experts.push_back(experts[i].source().empty() ? "expert " + std::to_string(i) : experts[i].source());
+    result.experts.push_back(experts[i]->source().empty() ? "expert " + std::to_string(i) : experts[i]->source());
   }
   result.include = options.selection.include();
   result.exclude = options.selection.exclude();
@@ -270,7 +280,7 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   try {
     at::NoGradGuard no_grad;
     std::unique_ptr<TensorMerger> merger = entry.make(resolved.value());
-    const MergeInputs inputs{base, experts, result.merged_names};
+    const MergeInputs inputs{base, experts, result.merged_names, options.release_pages};
     Status usable = merger->CheckInputs(inputs);
     if (!usable.ok()) return Error{usable.message()};
     merger->Prepare(inputs);
@@ -284,15 +294,19 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
     size_t next = 0;  // into merged_names, which follow the base's order
     for (const auto& [name, theta0] : base.entries()) {
       if (next == result.merged_names.size() || result.merged_names[next] != name) {
-        if (!options.sink) result.merged.Add(name, theta0);
+        if (!options.sink) {
+          const bool cast = options.output_dtype && IsMergeable(theta0);
+          result.merged.Add(name, cast ? theta0.to(*options.output_dtype) : theta0);
+        }
         continue;
       }
       ++next;
       std::vector<at::Tensor> task_vectors;
-      for (const auto& expert : experts) task_vectors.push_back(TaskVector(expert.at(name), theta0));
+      for (const auto& expert : experts) task_vectors.push_back(expert->TaskVector(name, theta0));
       MergedTensor out = merger->Merge(name, task_vectors);
       const at::Tensor theta0_compute = theta0.to(ComputeType(theta0.scalar_type()));
-      const at::Tensor merged = (theta0_compute + out.task_vector).to(theta0.scalar_type());
+      const at::Tensor merged =
+          (theta0_compute + out.task_vector).to(options.output_dtype.value_or(theta0.scalar_type()));
       const std::vector<at::Tensor> no_masks;
       const std::vector<at::Tensor>& masks = info.per_task_models ? out.task_masks : no_masks;
       if (options.sink) {
@@ -302,6 +316,10 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
         for (size_t i = 0; i < masks.size(); ++i) result.task_masks[i].Add(name, masks[i]);
       }
       diagnostics.Add(name, theta0_compute, task_vectors, out.task_vector, out.task_masks);
+      if (options.release_pages) {
+        ReleaseIfMapped(theta0);
+        for (const auto& expert : experts) expert->ReleasePages(name);
+      }
     }
     result.task_scales = merger->TaskScales();
     if (info.per_task_models && result.task_scales.empty()) result.task_scales.assign(m, 1.0);

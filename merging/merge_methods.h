@@ -137,10 +137,12 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "merging/expert_model.h"
 #include "merging/merge_diagnostics.h"
 #include "merging/merge_params.h"
 #include "merging/parameter_map.h"
@@ -177,6 +179,13 @@ using MergedTensorSink = std::function<Status(const std::string& name, const at:
 struct MergeOptions {
   ParameterSelection selection;    // the merged parameters; the rest keep θ₀
   DiagnosticsOptions diagnostics;
+  // The dtype of the merged tensors (computed in ComputeType, then cast);
+  // unset: each base tensor's own. A floating type.
+  std::optional<at::ScalarType> output_dtype;
+  // Inputs that view mapped files (safetensors, scratch shards): drop a
+  // parameter's resident pages once it is merged, so that resident memory
+  // stays near one parameter's inputs (ExpertModel::ReleasePages).
+  bool release_pages = false;
   // When set, merged tensors and masks go here and MergeResult::merged and
   // task_masks stay empty: a merge then holds one parameter's tensors at a
   // time beyond its inputs (merge_artifact.h writes them to a file).
@@ -204,6 +213,9 @@ struct MergeResult {
 Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& base,
                                 const std::vector<ParameterMap>& experts, const MergeParams& params,
                                 const MergeOptions& options = {});
+// The same for experts of any kind (expert_model.h: dense, LoRA adapters).
+Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& base, const ExpertModels& experts,
+                                 const MergeParams& params, const MergeOptions& options = {});
 
 // The per-task model of a per_task_models result:
 // θ₀ + scale_task·S_task ⊙ (θ − θ₀) on the merged names, θ₀ elsewhere. `task` < number of experts (checked).

@@ -222,19 +222,38 @@ Result<SafetensorsFile> SafetensorsFile::Open(const std::string& path) {
   return SafetensorsFile(path, std::move(file).value(), std::move(header).value());
 }
 
-at::Tensor SafetensorsFile::Tensor(const SafetensorsEntry& entry) const {
+namespace {
+
+// The tensor of `entry` in the data buffer at `buffer`: a view that holds
+// `owner`, or a copy when misaligned for its element type.
+at::Tensor TensorAt(char* buffer, const SafetensorsEntry& entry, std::shared_ptr<const void> owner) {
   const DtypeInfo* info = FindDtype(entry.dtype);
   GAUNTLET_CHECK(info != nullptr, "safetensors entry of an unchecked dtype");
   const at::TensorOptions options = at::TensorOptions().dtype(info->type);
-  char* data = file_->data() + header_.data_start + entry.begin;
+  char* data = buffer + entry.begin;
   if (entry.end == entry.begin) return at::empty(entry.shape, options);
   if (reinterpret_cast<uintptr_t>(data) % info->size != 0) {
     at::Tensor copy = at::empty(entry.shape, options);
     std::memcpy(copy.data_ptr(), data, entry.end - entry.begin);
     return copy;
   }
-  std::shared_ptr<MappedFile> keep = file_;  // the view keeps the mapping alive
-  return at::from_blob(data, entry.shape, [keep](void*) {}, options);
+  return at::from_blob(data, entry.shape, [owner](void*) {}, options);
+}
+
+}  // namespace
+
+at::Tensor SafetensorsFile::Tensor(const SafetensorsEntry& entry) const {
+  return TensorAt(file_->data() + header_.data_start, entry, file_);
+}
+
+Result<ParameterMap> SafetensorsFromBytes(const char* data, size_t size, const std::string& label,
+                                          std::shared_ptr<const void> owner) {
+  auto header = ParseSafetensorsHeader(data, size, label);
+  if (!header.ok()) return header.error();
+  ParameterMap map(label);
+  char* buffer = const_cast<char*>(data) + header.value().data_start;  // views are never written
+  for (const SafetensorsEntry& entry : header.value().entries) map.Add(entry.name, TensorAt(buffer, entry, owner));
+  return map;
 }
 
 ParameterMap SafetensorsFile::Tensors() const {

@@ -89,6 +89,13 @@ class SafetensorsFile {
   SafetensorsHeader header_;
 };
 
+// The tensors of a safetensors file held in memory at [data, data + size)
+// (a record of a mapped archive), as views; `owner` keeps that memory alive
+// while any view lives. `label` names the bytes in errors and is the map's
+// source.
+Result<ParameterMap> SafetensorsFromBytes(const char* data, size_t size, const std::string& label,
+                                          std::shared_ptr<const void> owner);
+
 inline constexpr char kSafetensorsExtension[] = ".safetensors";
 inline constexpr char kSafetensorsIndexSuffix[] = ".safetensors.index.json";
 

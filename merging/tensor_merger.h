@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "merging/expert_model.h"
 #include "merging/merge_params.h"
 #include "merging/parameter_map.h"
 
@@ -26,8 +27,14 @@ struct MergedTensor {
 
 struct MergeInputs {
   const ParameterMap& base;
-  const std::vector<ParameterMap>& experts;
+  const ExpertModels& experts;
   std::vector<std::string> names;  // the merged parameters, in merge order
+  bool release_pages = false;      // MergeOptions::release_pages
+
+  // τ_m of `name`, in the compute dtype.
+  at::Tensor TaskVector(size_t m, const std::string& name) const {
+    return experts[m]->TaskVector(name, base.at(name));
+  }
 };
 
 // One merge: constructed with its resolved hyperparameters, used once, by one

@@ -44,9 +44,10 @@ class TiesMerger : public TensorMerger {
       int64_t offset = 0;
       for (const auto& name : names_) {
         const at::Tensor& base = inputs.base.at(name);
-        const at::Tensor tau = Transformed(name, m, TaskVector(inputs.experts[m].at(name), base));
+        const at::Tensor tau = Transformed(name, m, inputs.TaskVector(m, name));
         magnitudes.narrow(0, offset, base.numel()).copy_(tau.abs().reshape({-1}));
         offset += base.numel();
+        if (inputs.release_pages) inputs.experts[m]->ReleasePages(name);
       }
       cuts_.push_back(FindTopCut(magnitudes, keep));
     }

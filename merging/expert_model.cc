@@ -1,0 +1,49 @@
+#include "merging/expert_model.h"
+
+#include <ATen/ATen.h>
+
+#include "merging/tensor_archive.h"
+
+namespace gauntlet::merging {
+
+namespace {
+
+class Dense : public ExpertModel {
+ public:
+  Dense(ParameterMap model, bool mapped) : model_(std::move(model)), mapped_(mapped) {}
+
+  const std::string& source() const override { return model_.source(); }
+  Status CheckLayout(const ParameterMap& base) const override { return CheckSameLayout(base, model_); }
+  at::Tensor TaskVector(const std::string& name, const at::Tensor& theta0) const override {
+    return merging::TaskVector(model_.at(name), theta0);
+  }
+  at::Tensor Value(const std::string& name, const at::Tensor&) const override { return model_.at(name); }
+  void ReleasePages(const std::string& name) const override {
+    if (mapped_) ReleaseIfMapped(model_.at(name));
+  }
+
+ private:
+  ParameterMap model_;
+  bool mapped_;
+};
+
+}  // namespace
+
+std::unique_ptr<ExpertModel> DenseExpert(ParameterMap model, bool mapped) {
+  return std::make_unique<Dense>(std::move(model), mapped);
+}
+
+ExpertModels DenseExperts(const std::vector<ParameterMap>& models, bool mapped) {
+  ExpertModels experts;
+  for (const ParameterMap& model : models) experts.push_back(DenseExpert(model, mapped));
+  return experts;
+}
+
+void ReleaseIfMapped(const at::Tensor& tensor) {
+  // Views of a mapping are made by from_blob, whose storage cannot grow; a
+  // tensor of a mapped file can still be a copy in memory (a misaligned
+  // safetensors tensor), and dropping its pages would zero it.
+  if (tensor.defined() && tensor.numel() > 0 && !tensor.storage().resizable()) ReleaseMappedPages(tensor);
+}
+
+}  // namespace gauntlet::merging
