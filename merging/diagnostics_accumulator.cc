@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "harness/check.h"
@@ -60,42 +61,80 @@ struct TensorSums {
   int64_t samples = 0;
 };
 
-// One pass over elements 0, stride, 2·stride, … of flat contiguous rows.
+// One pass over blocks of kSampleBlock elements, one block in every
+// `stride` (stride 1: every element), of flat contiguous rows: contiguous
+// blocks, so that sampling also skips the memory traffic of the elements it
+// skips (a lone element in every 17 would still touch every cache line).
 // Every inner product of the M + 2 rows is accumulated (the upper triangle;
 // float64 accumulators whatever T), and each element's masks: the method's
 // (`masks`, M bool rows) or S_m = 1[|τ_m| > λ·|τ_merge − τ_m|].
-template <class T>
+// kM: the number of experts when known at compile time (the loops over
+// tasks then unroll and the sums stay in registers), 0 for any.
+template <class T, size_t kM>
 void AccumulateTensor(const T* base, const T* merged, const std::vector<const T*>& taus,
                       const std::vector<const bool*>& masks, double lambda, int64_t n, int64_t stride,
                       TensorSums& out) {
-  const size_t m = taus.size();
+  constexpr size_t kMaxRows = kM ? kM + 2 : 1;
+  const size_t m = kM ? kM : taus.size();
   const size_t rows = m + 2;
-  std::vector<double> v(rows);
-  std::vector<int64_t> active(m, 0), count(m + 1, 0);
-  double* gram = out.gram.data();
+  // Fixed-size local sums for known M (no aliasing with the inputs, so they
+  // stay in registers); the caller's vectors otherwise.
+  std::array<double, kMaxRows * kMaxRows> fixed_gram{};
+  std::array<int64_t, kMaxRows> fixed_active{}, fixed_count{};
+  std::vector<double> any_gram(kM ? 0 : rows * rows, 0.0);
+  std::vector<int64_t> any_active(kM ? 0 : m, 0), any_count(kM ? 0 : m + 1, 0);
+  double* gram = kM ? fixed_gram.data() : any_gram.data();
+  int64_t* active = kM ? fixed_active.data() : any_active.data();
+  int64_t* count = kM ? fixed_count.data() : any_count.data();
+  std::array<double, kMaxRows> fixed_v{};
+  std::vector<double> any_v(kM ? 0 : rows);
+  double* v = kM ? fixed_v.data() : any_v.data();
   const T lam = static_cast<T>(lambda);
-  for (int64_t i = 0; i < n; i += stride) {
-    v[0] = base[i];
-    v[1] = merged[i];
-    for (size_t a = 0; a < m; ++a) v[2 + a] = taus[a][i];
-    for (size_t p = 0; p < rows; ++p) {
-      const double vp = v[p];
-      double* row = gram + p * rows;
-      for (size_t q = p; q < rows; ++q) row[q] += vp * v[q];
+  const bool method_masks = !masks.empty();
+  for (int64_t start = 0; start < n; start += stride * kSampleBlock) {
+    const int64_t stop = std::min(n, start + kSampleBlock);
+    for (int64_t i = start; i < stop; ++i) {
+      v[0] = base[i];
+      v[1] = merged[i];
+      for (size_t a = 0; a < m; ++a) v[2 + a] = taus[a][i];
+      for (size_t p = 0; p < rows; ++p) {
+        for (size_t q = p; q < rows; ++q) gram[p * rows + q] += v[p] * v[q];
+      }
+      size_t kept = 0;
+      for (size_t a = 0; a < m; ++a) {
+        // In T, as the methods' own masks are computed (tall_mask).
+        const T tau = taus[a][i];
+        const bool on = method_masks ? masks[a][i] : std::abs(tau) > lam * std::abs(merged[i] - tau);
+        active[a] += on;
+        kept += on;
+      }
+      ++count[kept];
     }
-    size_t kept = 0;
-    for (size_t a = 0; a < m; ++a) {
-      // In T, as the methods' own masks are computed (tall_mask).
-      const T tau = taus[a][i];
-      const bool on = masks.empty() ? std::abs(tau) > lam * std::abs(merged[i] - tau) : masks[a][i];
-      active[a] += on;
-      kept += on;
-    }
-    ++count[kept];
-    ++out.samples;
+    out.samples += stop - start;
   }
+  for (size_t i = 0; i < rows * rows; ++i) out.gram[i] += gram[i];
   for (size_t a = 0; a < m; ++a) out.active[a] += static_cast<double>(active[a]);
   for (size_t c = 0; c <= m; ++c) out.count[c] += static_cast<double>(count[c]);
+}
+
+// AccumulateTensor with M fixed for the usual expert counts.
+template <class T>
+void Accumulate(const T* base, const T* merged, const std::vector<const T*>& taus,
+                const std::vector<const bool*>& masks, double lambda, int64_t n, int64_t stride, TensorSums& out) {
+  switch (taus.size()) {
+    case 2:
+      return AccumulateTensor<T, 2>(base, merged, taus, masks, lambda, n, stride, out);
+    case 3:
+      return AccumulateTensor<T, 3>(base, merged, taus, masks, lambda, n, stride, out);
+    case 4:
+      return AccumulateTensor<T, 4>(base, merged, taus, masks, lambda, n, stride, out);
+    case 5:
+      return AccumulateTensor<T, 5>(base, merged, taus, masks, lambda, n, stride, out);
+    case 6:
+      return AccumulateTensor<T, 6>(base, merged, taus, masks, lambda, n, stride, out);
+    default:
+      return AccumulateTensor<T, 0>(base, merged, taus, masks, lambda, n, stride, out);
+  }
 }
 
 }  // namespace
@@ -130,12 +169,12 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   if (type == at::kDouble) {
     std::vector<const double*> tau_data;
     for (const at::Tensor& tau : taus) tau_data.push_back(tau.data_ptr<double>());
-    AccumulateTensor(base_flat.data_ptr<double>(), merged_flat.data_ptr<double>(), tau_data, mask_data, lambda_, n,
+    Accumulate(base_flat.data_ptr<double>(), merged_flat.data_ptr<double>(), tau_data, mask_data, lambda_, n,
                      stride, sums);
   } else {
     std::vector<const float*> tau_data;
     for (const at::Tensor& tau : taus) tau_data.push_back(tau.data_ptr<float>());
-    AccumulateTensor(base_flat.data_ptr<float>(), merged_flat.data_ptr<float>(), tau_data, mask_data, lambda_, n,
+    Accumulate(base_flat.data_ptr<float>(), merged_flat.data_ptr<float>(), tau_data, mask_data, lambda_, n,
                      stride, sums);
   }
   // Each sample stands for n / samples elements.

@@ -116,8 +116,9 @@ std::string DiagnosticsText(const MergeDiagnostics& diagnostics) {
   const size_t m = diagnostics.tasks.size();
   std::ostringstream out;
   if (diagnostics.level == "basic") {
-    out << "diagnostics: basic (tensors of " << kSampledTensorElements << "+ elements sampled every "
-        << kSampleStride << "th element: estimates; --diagnostics full for exact figures)\n";
+    out << "diagnostics: basic (tensors of " << kSampledTensorElements << "+ elements sampled, " << kSampleBlock
+        << " elements in every " << kSampleStride * kSampleBlock
+        << ": estimates; --diagnostics full for exact figures)\n";
   }
   out << "experts:\n";
   for (size_t a = 0; a < m; ++a) out << "  [" << a << "] " << diagnostics.tasks[a] << "\n";

@@ -36,17 +36,19 @@ namespace gauntlet::merging {
 // How much a merge measures (`--diagnostics`):
 //   none   nothing; the merge result's diagnostics are empty
 //   basic  every statistic above, from every element of a tensor of fewer
-//          than kSampledTensorElements elements and from every
-//          kSampleStride-th element (flat order) of a larger one, whose sums
-//          are scaled by its elements / samples: norms, cosines and ratios are
-//          estimates for large tensors (exact for small ones), at about
-//          1/kSampleStride of the cost of `full`
+//          than kSampledTensorElements elements and from one block of
+//          kSampleBlock consecutive elements (flat order) in every
+//          kSampleStride blocks of a larger one, whose sums are scaled by its
+//          elements / samples: norms, cosines and ratios are estimates for
+//          large tensors (exact for small ones), at about 1/kSampleStride of
+//          the cost of `full`
 //   full   every element of every tensor
 enum class DiagnosticsLevel { kNone, kBasic, kFull };
-inline constexpr int64_t kSampledTensorElements = 65536;
-// Prime, so that the samples walk across the columns of a row-major matrix
-// instead of repeating a few of them in every row.
-inline constexpr int64_t kSampleStride = 17;
+inline constexpr int64_t kSampledTensorElements = int64_t{1} << 20;
+// Prime, so that the sampled blocks walk across the columns of a row-major
+// matrix instead of repeating a few of them in every row.
+inline constexpr int64_t kSampleStride = 61;
+inline constexpr int64_t kSampleBlock = 1024;
 
 // "none", "basic", "full"; an error names the allowed values.
 Result<DiagnosticsLevel> ParseDiagnosticsLevel(const std::string& text);
