@@ -51,6 +51,7 @@ float FloatOfBits(uint32_t bits) {
 }
 
 constexpr size_t kBuckets = 1u << 16;
+constexpr uint32_t kInfinityBits = 0x7f800000u;  // above it: NaN
 
 }  // namespace
 
@@ -62,7 +63,13 @@ void TopCutFinder::AddCoarse(const at::Tensor& values) {
   const float* data = flat.data_ptr<float>();
   const int64_t n = flat.numel();
   int64_t* counts = coarse_.data();
-  for (int64_t i = 0; i < n; ++i) ++counts[MagnitudeBits(data[i]) >> 16];
+  int64_t nans = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t bits = MagnitudeBits(data[i]);
+    ++counts[bits >> 16];
+    nans += bits > kInfinityBits;
+  }
+  nans_ += nans;
   total_ += n;
 }
 
@@ -108,8 +115,11 @@ TopCut TopCutFinder::Cut() {
   int64_t above = above_;
   size_t b = kBuckets;
   while (b-- > 0 && above + fine_[b] < keep_) above += fine_[b];
-  cut.threshold = at::scalar_tensor(FloatOfBits((bucket_ << 16) | static_cast<uint32_t>(b)), options);
-  cut.ties_left = keep_ - above;
+  const uint32_t threshold = (bucket_ << 16) | static_cast<uint32_t>(b);
+  cut.threshold = at::scalar_tensor(FloatOfBits(threshold), options);
+  // As FindTopCut: ties_left = keep − #(x > threshold) by float comparison,
+  // which counts no NaN (a NaN threshold: nothing compares above it).
+  cut.ties_left = keep_ - (threshold > kInfinityBits ? 0 : above - nans_);
   return cut;
 }
 

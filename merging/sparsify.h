@@ -52,6 +52,7 @@ class TopCutFinder {
  private:
   int64_t keep_;
   int64_t total_ = 0;
+  int64_t nans_ = 0;
   bool located_ = false;  // bucket_ and above_ are set
   uint32_t bucket_ = 0;   // high 16 bits of the cut
   int64_t above_ = 0;     // values in higher buckets
