@@ -53,13 +53,7 @@ DiagnosticsAccumulator::Sums& DiagnosticsAccumulator::GroupOf(const std::string&
 
 namespace {
 
-// What one tensor contributes, before scaling by elements / samples.
-struct TensorSums {
-  std::vector<double> gram;    // (M + 2)², rows θ₀, τ_merge, τ_1..τ_M
-  std::vector<double> active;  // M
-  std::vector<double> count;   // M + 1
-  int64_t samples = 0;
-};
+using TensorSums = DiagnosticsAccumulator::TensorSums;
 
 // One pass over blocks of kSampleBlock elements, one block in every
 // `stride` (stride 1: every element), of flat contiguous rows: contiguous
@@ -72,8 +66,8 @@ struct TensorSums {
 // tasks then unroll and the sums stay in registers), 0 for any.
 template <class T, size_t kM>
 void AccumulateTensor(const T* base, const T* merged, const std::vector<const T*>& taus,
-                      const std::vector<const bool*>& masks, double lambda, int64_t n, int64_t stride,
-                      TensorSums& out) {
+                      const std::vector<const bool*>& masks, double lambda, int64_t offset, int64_t n,
+                      int64_t stride, TensorSums& out) {
   constexpr size_t kMaxRows = kM ? kM + 2 : 1;
   const size_t m = kM ? kM : taus.size();
   const size_t rows = m + 2;
@@ -91,8 +85,13 @@ void AccumulateTensor(const T* base, const T* merged, const std::vector<const T*
   double* v = kM ? fixed_v.data() : any_v.data();
   const T lam = static_cast<T>(lambda);
   const bool method_masks = !masks.empty();
-  for (int64_t start = 0; start < n; start += stride * kSampleBlock) {
-    const int64_t stop = std::min(n, start + kSampleBlock);
+  // Sampled blocks start at multiples of stride·kSampleBlock of the whole
+  // tensor; this piece holds its elements [offset, offset + n).
+  const int64_t period = stride * kSampleBlock;
+  for (int64_t block = offset / period * period; block < offset + n; block += period) {
+    const int64_t start = std::max(block, offset) - offset;
+    const int64_t stop = std::min(block + kSampleBlock, offset + n) - offset;
+    if (stop <= start) continue;
     for (int64_t i = start; i < stop; ++i) {
       v[0] = base[i];
       v[1] = merged[i];
@@ -120,20 +119,21 @@ void AccumulateTensor(const T* base, const T* merged, const std::vector<const T*
 // AccumulateTensor with M fixed for the usual expert counts.
 template <class T>
 void Accumulate(const T* base, const T* merged, const std::vector<const T*>& taus,
-                const std::vector<const bool*>& masks, double lambda, int64_t n, int64_t stride, TensorSums& out) {
+                const std::vector<const bool*>& masks, double lambda, int64_t offset, int64_t n, int64_t stride,
+                TensorSums& out) {
   switch (taus.size()) {
     case 2:
-      return AccumulateTensor<T, 2>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 2>(base, merged, taus, masks, lambda, offset, n, stride, out);
     case 3:
-      return AccumulateTensor<T, 3>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 3>(base, merged, taus, masks, lambda, offset, n, stride, out);
     case 4:
-      return AccumulateTensor<T, 4>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 4>(base, merged, taus, masks, lambda, offset, n, stride, out);
     case 5:
-      return AccumulateTensor<T, 5>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 5>(base, merged, taus, masks, lambda, offset, n, stride, out);
     case 6:
-      return AccumulateTensor<T, 6>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 6>(base, merged, taus, masks, lambda, offset, n, stride, out);
     default:
-      return AccumulateTensor<T, 0>(base, merged, taus, masks, lambda, n, stride, out);
+      return AccumulateTensor<T, 0>(base, merged, taus, masks, lambda, offset, n, stride, out);
   }
 }
 
@@ -142,14 +142,33 @@ void Accumulate(const T* base, const T* merged, const std::vector<const T*>& tau
 void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base,
                                  const std::vector<at::Tensor>& task_vectors, const at::Tensor& merged_task_vector,
                                  const std::vector<at::Tensor>& task_masks) {
+  BeginTensor(name, base.numel());
+  AddPiece(0, base, task_vectors, merged_task_vector, task_masks);
+  EndTensor();
+}
+
+void DiagnosticsAccumulator::BeginTensor(const std::string& name, int64_t numel) {
+  if (options_.level == DiagnosticsLevel::kNone) return;
+  const size_t m = tasks_.size();
+  pending_name_ = name;
+  pending_numel_ = numel;
+  pending_stride_ = options_.level == DiagnosticsLevel::kBasic && numel >= kSampledTensorElements ? kSampleStride : 1;
+  pending_.gram.assign((m + 2) * (m + 2), 0.0);
+  pending_.active.assign(m, 0.0);
+  pending_.count.assign(m + 1, 0.0);
+  pending_.samples = 0;
+}
+
+void DiagnosticsAccumulator::AddPiece(int64_t offset, const at::Tensor& base,
+                                      const std::vector<at::Tensor>& task_vectors,
+                                      const at::Tensor& merged_task_vector,
+                                      const std::vector<at::Tensor>& task_masks) {
   if (options_.level == DiagnosticsLevel::kNone) return;
   const size_t m = tasks_.size();
   GAUNTLET_CHECK(task_vectors.size() == m, "diagnostics: one task vector per expert");
   GAUNTLET_CHECK(task_masks.empty() || task_masks.size() == m, "diagnostics: one mask per expert");
-
   const int64_t n = base.numel();
-  const int64_t stride =
-      options_.level == DiagnosticsLevel::kBasic && n >= kSampledTensorElements ? kSampleStride : 1;
+  GAUNTLET_CHECK(offset >= 0 && offset + n <= pending_numel_, "diagnostics: a piece outside its tensor");
   // One dtype for the pass: the task vectors' (the compute dtype); the others
   // are converted only when they differ (contiguous() and to() are no-ops
   // otherwise).
@@ -161,22 +180,24 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   for (const at::Tensor& mask : task_masks) masks.push_back(mask.to(at::kBool).contiguous().reshape({-1}));
   std::vector<const bool*> mask_data;
   for (const at::Tensor& mask : masks) mask_data.push_back(mask.data_ptr<bool>());
-
-  TensorSums sums;
-  sums.gram.assign((m + 2) * (m + 2), 0.0);
-  sums.active.assign(m, 0.0);
-  sums.count.assign(m + 1, 0.0);
   if (type == at::kDouble) {
     std::vector<const double*> tau_data;
     for (const at::Tensor& tau : taus) tau_data.push_back(tau.data_ptr<double>());
-    Accumulate(base_flat.data_ptr<double>(), merged_flat.data_ptr<double>(), tau_data, mask_data, lambda_, n,
-                     stride, sums);
+    Accumulate(base_flat.data_ptr<double>(), merged_flat.data_ptr<double>(), tau_data, mask_data, lambda_, offset, n,
+               pending_stride_, pending_);
   } else {
     std::vector<const float*> tau_data;
     for (const at::Tensor& tau : taus) tau_data.push_back(tau.data_ptr<float>());
-    Accumulate(base_flat.data_ptr<float>(), merged_flat.data_ptr<float>(), tau_data, mask_data, lambda_, n,
-                     stride, sums);
+    Accumulate(base_flat.data_ptr<float>(), merged_flat.data_ptr<float>(), tau_data, mask_data, lambda_, offset, n,
+               pending_stride_, pending_);
   }
+}
+
+void DiagnosticsAccumulator::EndTensor() {
+  if (options_.level == DiagnosticsLevel::kNone) return;
+  const size_t m = tasks_.size();
+  const TensorSums& sums = pending_;
+  const int64_t n = pending_numel_;
   // Each sample stands for n / samples elements.
   const double weight = sums.samples > 0 ? static_cast<double>(n) / static_cast<double>(sums.samples) : 0.0;
   const auto dot = [&](size_t i, size_t j) {
@@ -184,7 +205,7 @@ void DiagnosticsAccumulator::Add(const std::string& name, const at::Tensor& base
   };
   const double base_sq_norm = dot(0, 0);
 
-  Sums& group = GroupOf(name);
+  Sums& group = GroupOf(pending_name_);
   for (Sums* s : {&total_, &group}) {
     s->elements += n;
     s->tensors += 1;

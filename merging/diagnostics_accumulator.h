@@ -31,6 +31,21 @@ class DiagnosticsAccumulator {
   // masks are computed. Nothing at level none.
   void Add(const std::string& name, const at::Tensor& base, const std::vector<at::Tensor>& task_vectors,
            const at::Tensor& merged_task_vector, const std::vector<at::Tensor>& task_masks);
+  // The same for a parameter of `numel` elements given in pieces of
+  // consecutive elements (flat order): BeginTensor, AddPiece for each piece
+  // in order (`offset`: the piece's first element), EndTensor. Sampling
+  // (level basic) picks the same elements as Add on the whole tensor.
+  void BeginTensor(const std::string& name, int64_t numel);
+  void AddPiece(int64_t offset, const at::Tensor& base, const std::vector<at::Tensor>& task_vectors,
+                const at::Tensor& merged_task_vector, const std::vector<at::Tensor>& task_masks);
+  void EndTensor();
+
+  // The raw sums of the tensor being added: Gram matrix of the M + 2 rows
+  // (θ₀, τ_merge, τ_1..τ_M; upper triangle), mask counts, samples.
+  struct TensorSums {
+    std::vector<double> gram, active, count;
+    int64_t samples = 0;
+  };
 
   MergeDiagnostics Finish() const;
 
@@ -54,6 +69,9 @@ class DiagnosticsAccumulator {
   double lambda_;
   Sums total_;
   std::vector<Sums> groups_;
+  std::string pending_name_;  // between BeginTensor and EndTensor
+  int64_t pending_numel_ = 0, pending_stride_ = 1;
+  TensorSums pending_;
 };
 
 // The group of a parameter name (merge_diagnostics.h).

@@ -14,8 +14,12 @@ class Dense : public ExpertModel {
 
   const std::string& source() const override { return model_.source(); }
   Status CheckLayout(const ParameterMap& base) const override { return CheckSameLayout(base, model_); }
-  at::Tensor TaskVector(const std::string& name, const at::Tensor& theta0) const override {
-    return merging::TaskVector(model_.at(name), theta0);
+  at::Tensor TaskVectorRows(const std::string& name, const at::Tensor& theta0_rows, int64_t row_begin) const override {
+    const at::Tensor& theta = model_.at(name);
+    const at::Tensor rows = theta.dim() == 0 ? theta : theta.narrow(0, row_begin, theta0_rows.size(0));
+    // One new tensor: the conversion (bf16, fp16) is subtracted from in place.
+    if (rows.scalar_type() != theta0_rows.scalar_type()) return rows.to(theta0_rows.scalar_type()).sub_(theta0_rows);
+    return rows - theta0_rows;
   }
   at::Tensor Value(const std::string& name, const at::Tensor&) const override { return model_.at(name); }
   void ReleasePages(const std::string& name) const override {

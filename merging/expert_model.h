@@ -28,8 +28,17 @@ class ExpertModel {
   // Whether the expert can be merged onto `base`; the error names the
   // parameter and both sources.
   virtual Status CheckLayout(const ParameterMap& base) const = 0;
-  // τ_m of `name` in ComputeType of θ₀'s dtype; `theta0` is base.at(name).
-  virtual at::Tensor TaskVector(const std::string& name, const at::Tensor& theta0) const = 0;
+  // τ_m of rows [row_begin, row_begin + theta0_rows.size(0)) of `name`
+  // (along dim 0; the whole tensor when it is 0-d), where `theta0_rows` are
+  // those rows of θ₀ already in the compute dtype (ComputeType of θ₀'s):
+  // the merge hands out a large parameter in pieces of rows, so that a
+  // LoRA update or a bf16 conversion is made one piece at a time.
+  virtual at::Tensor TaskVectorRows(const std::string& name, const at::Tensor& theta0_rows,
+                                    int64_t row_begin) const = 0;
+  // τ_m of the whole of `name`, in ComputeType; `theta0` is base.at(name).
+  at::Tensor TaskVector(const std::string& name, const at::Tensor& theta0) const {
+    return TaskVectorRows(name, theta0.to(ComputeType(theta0.scalar_type())), 0);
+  }
   // θ_m of `name`, in θ₀'s dtype.
   virtual at::Tensor Value(const std::string& name, const at::Tensor& theta0) const = 0;
   // Drops the resident pages of the mapped files under `name` (a merge calls

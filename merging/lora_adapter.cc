@@ -97,17 +97,20 @@ struct Update {
   Layout layout = Layout::kLinear;
 };
 
-// ΔW in `type`: scale·B·A, or its transpose.
-at::Tensor Delta(const Update& u, at::ScalarType type) {
-  const at::Tensor a = u.a.to(type), b = u.b.to(type);
-  const at::Tensor product = u.layout == Layout::kLinear ? at::matmul(b, a) : at::matmul(a.t(), b.t());
-  return product.mul_(u.scale);
-}
-
 std::vector<int64_t> DeltaShape(const Update& u) {
   if (u.layout == Layout::kLinear) return {u.b.size(0), u.a.size(1)};
   return {u.a.size(1), u.b.size(0)};
 }
+
+// Rows [begin, begin + count) of ΔW in `type`: scale·B·A, or its transpose.
+at::Tensor Delta(const Update& u, at::ScalarType type, int64_t begin, int64_t count) {
+  const at::Tensor a = u.a.to(type), b = u.b.to(type);
+  const at::Tensor product = u.layout == Layout::kLinear ? at::matmul(b.narrow(0, begin, count), a)
+                                                         : at::matmul(a.narrow(1, begin, count).t(), b.t());
+  return product.mul_(u.scale);
+}
+
+at::Tensor Delta(const Update& u, at::ScalarType type) { return Delta(u, type, 0, DeltaShape(u)[0]); }
 
 class LoraExpert : public ExpertModel {
  public:
@@ -133,11 +136,17 @@ class LoraExpert : public ExpertModel {
     return Status::Ok();
   }
 
-  at::Tensor TaskVector(const std::string& name, const at::Tensor& theta0) const override {
-    const at::ScalarType type = ComputeType(theta0.scalar_type());
-    if (const auto u = updates_.find(name); u != updates_.end()) return Delta(u->second, type);
-    if (const auto v = values_.find(name); v != values_.end()) return v->second.to(type) - theta0.to(type);
-    return at::zeros(theta0.sizes(), theta0.options().dtype(type));
+  at::Tensor TaskVectorRows(const std::string& name, const at::Tensor& theta0_rows, int64_t row_begin) const override {
+    const at::ScalarType type = theta0_rows.scalar_type();
+    if (const auto u = updates_.find(name); u != updates_.end()) {
+      return Delta(u->second, type, row_begin, theta0_rows.size(0));
+    }
+    if (const auto v = values_.find(name); v != values_.end()) {
+      const at::Tensor& value = v->second;
+      const at::Tensor rows = value.dim() == 0 ? value : value.narrow(0, row_begin, theta0_rows.size(0));
+      return rows.to(type) - theta0_rows;
+    }
+    return at::zeros(theta0_rows.sizes(), theta0_rows.options());
   }
 
   at::Tensor Value(const std::string& name, const at::Tensor& theta0) const override {

@@ -301,21 +301,55 @@ Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& 
         continue;
       }
       ++next;
-      std::vector<at::Tensor> task_vectors;
-      for (const auto& expert : experts) task_vectors.push_back(expert->TaskVector(name, theta0));
-      MergedTensor out = merger->Merge(name, task_vectors);
-      const at::Tensor theta0_compute = theta0.to(ComputeType(theta0.scalar_type()));
-      const at::Tensor merged =
-          (theta0_compute + out.task_vector).to(options.output_dtype.value_or(theta0.scalar_type()));
-      const std::vector<at::Tensor> no_masks;
-      const std::vector<at::Tensor>& masks = info.per_task_models ? out.task_masks : no_masks;
+      const at::ScalarType compute = ComputeType(theta0.scalar_type());
+      const at::ScalarType out_type = options.output_dtype.value_or(theta0.scalar_type());
+      // An elementwise method works on pieces of rows of about
+      // chunk_elements, which stay in the CPU's cache from the task vectors
+      // to the diagnostics; any other on the whole tensor.
+      const int64_t rows = theta0.dim() == 0 ? 1 : theta0.size(0);
+      const int64_t row_elements = rows == 0 ? 0 : theta0.numel() / rows;
+      int64_t piece_rows = rows;
+      if (options.chunk_elements > 0 && merger->Elementwise() && theta0.dim() > 0 &&
+          theta0.numel() > options.chunk_elements) {
+        piece_rows = std::max<int64_t>(1, options.chunk_elements / std::max<int64_t>(row_elements, 1));
+      }
+      const bool whole = piece_rows >= rows;
+      const int64_t pieces = whole ? 1 : (rows + piece_rows - 1) / piece_rows;
+      at::Tensor merged;
+      std::vector<at::Tensor> masks;  // the result's (per_task_models)
+      diagnostics.BeginTensor(name, theta0.numel());
+      for (int64_t p = 0; p < pieces; ++p) {
+        const int64_t first_row = p * piece_rows;
+        const at::Tensor theta0_piece = whole ? theta0 : theta0.narrow(0, first_row, std::min(piece_rows, rows - first_row));
+        const at::Tensor theta0_compute = theta0_piece.to(compute);
+        std::vector<at::Tensor> task_vectors;
+        for (const auto& expert : experts) task_vectors.push_back(expert->TaskVectorRows(name, theta0_compute, first_row));
+        MergedTensor out = merger->Merge(name, task_vectors);
+        at::Tensor merged_piece = (theta0_compute + out.task_vector).to(out_type);
+        if (whole) {
+          merged = std::move(merged_piece);
+          if (info.per_task_models) masks = out.task_masks;
+        } else {
+          if (p == 0) {
+            merged = at::empty(theta0.sizes(), theta0.options().dtype(out_type));
+            if (info.per_task_models) {
+              for (size_t i = 0; i < m; ++i) masks.push_back(at::empty(theta0.sizes(), theta0.options().dtype(at::kBool)));
+            }
+          }
+          merged.narrow(0, first_row, theta0_piece.size(0)).copy_(merged_piece);
+          for (size_t i = 0; i < masks.size(); ++i) {
+            masks[i].narrow(0, first_row, theta0_piece.size(0)).copy_(out.task_masks[i]);
+          }
+        }
+        diagnostics.AddPiece(first_row * row_elements, theta0_compute, task_vectors, out.task_vector, out.task_masks);
+      }
+      diagnostics.EndTensor();
       if (options.sink) {
         if (Status s = options.sink(name, merged, masks); !s.ok()) return Error{s.message()};
       } else {
         result.merged.Add(name, merged);
         for (size_t i = 0; i < masks.size(); ++i) result.task_masks[i].Add(name, masks[i]);
       }
-      diagnostics.Add(name, theta0_compute, task_vectors, out.task_vector, out.task_masks);
       if (options.release_pages) {
         ReleaseIfMapped(theta0);
         for (const auto& expert : experts) expert->ReleasePages(name);

@@ -186,6 +186,12 @@ struct MergeOptions {
   // parameter's resident pages once it is merged, so that resident memory
   // stays near one parameter's inputs (ExpertModel::ReleasePages).
   bool release_pages = false;
+  // Methods that merge element by element (TensorMerger::Elementwise: task
+  // arithmetic, average, magmax, TIES at model granularity, TALL masks over
+  // them, ...) take a large parameter in pieces of rows of about this many
+  // elements, whose temporaries stay in the CPU's cache; 0: whole tensors.
+  // The result is the same either way.
+  int64_t chunk_elements = int64_t{1} << 16;
   // When set, merged tensors and masks go here and MergeResult::merged and
   // task_masks stay empty: a merge then holds one parameter's tensors at a
   // time beyond its inputs (merge_artifact.h writes them to a file).

@@ -53,7 +53,14 @@ class TensorMerger {
   virtual void Prepare(const MergeInputs& inputs) {}
   // Called once per name of inputs.names, in that order; `task_vectors` are
   // τ_m = θ_m − θ₀ in the compute dtype (parameter_map.h), one per expert.
+  // For an Elementwise() merger, a large parameter may instead come as
+  // consecutive pieces of rows (dim 0), each once, in order.
   virtual MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) = 0;
+  // Whether merging a tensor piece by piece (Merge above) gives the pieces of
+  // merging it whole: the result at an element depends only on the task
+  // vectors at that element and on state consumed in flat order (TIES's ties
+  // at a model-wide cut). The merge then works on cache-sized pieces.
+  virtual bool Elementwise() const { return false; }
   // After the last Merge: per-task scales of the per-task models (EMR's λ_m);
   // empty means 1 for every task.
   virtual std::vector<double> TaskScales() const { return {}; }

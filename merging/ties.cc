@@ -78,9 +78,15 @@ class TiesMerger : public TensorMerger {
     }
   }
 
+  // At model granularity the cut's ties are consumed in flat order, piece
+  // after piece; DARE's draws are made per whole tensor.
+  bool Elementwise() const override { return s_.model_granularity && !s_.transform; }
+
   MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
-    GAUNTLET_CHECK(next_ < names_.size() && names_[next_] == name, "ties: tensors merged out of order at " + name);
-    ++next_;
+    if (next_ == 0 || names_[next_ - 1] != name) {  // the first piece of a tensor
+      GAUNTLET_CHECK(next_ < names_.size() && names_[next_] == name, "ties: tensors merged out of order at " + name);
+      ++next_;
+    }
     std::vector<at::Tensor> taus;
     bool all_float = true;
     for (size_t m = 0; m < task_vectors.size(); ++m) {
