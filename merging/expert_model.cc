@@ -10,7 +10,7 @@ namespace {
 
 class Dense : public ExpertModel {
  public:
-  Dense(ParameterMap model, bool mapped) : model_(std::move(model)), mapped_(mapped) {}
+  explicit Dense(ParameterMap model) : model_(std::move(model)) {}
 
   const std::string& source() const override { return model_.source(); }
   Status CheckLayout(const ParameterMap& base) const override { return CheckSameLayout(base, model_); }
@@ -22,24 +22,19 @@ class Dense : public ExpertModel {
     return rows - theta0_rows;
   }
   at::Tensor Value(const std::string& name, const at::Tensor&) const override { return model_.at(name); }
-  void ReleasePages(const std::string& name) const override {
-    if (mapped_) ReleaseIfMapped(model_.at(name));
-  }
+  void ReleasePages(const std::string& name) const override { ReleaseIfMapped(model_.at(name)); }
 
  private:
   ParameterMap model_;
-  bool mapped_;
 };
 
 }  // namespace
 
-std::unique_ptr<ExpertModel> DenseExpert(ParameterMap model, bool mapped) {
-  return std::make_unique<Dense>(std::move(model), mapped);
-}
+std::unique_ptr<ExpertModel> DenseExpert(ParameterMap model) { return std::make_unique<Dense>(std::move(model)); }
 
-ExpertModels DenseExperts(const std::vector<ParameterMap>& models, bool mapped) {
+ExpertModels DenseExperts(const std::vector<ParameterMap>& models) {
   ExpertModels experts;
-  for (const ParameterMap& model : models) experts.push_back(DenseExpert(model, mapped));
+  for (const ParameterMap& model : models) experts.push_back(DenseExpert(model));
   return experts;
 }
 

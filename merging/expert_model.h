@@ -41,17 +41,18 @@ class ExpertModel {
   }
   // θ_m of `name`, in θ₀'s dtype.
   virtual at::Tensor Value(const std::string& name, const at::Tensor& theta0) const = 0;
-  // Drops the resident pages of the mapped files under `name` (a merge calls
-  // it once the parameter is merged; nothing for tensors in memory).
+  // Drops the resident pages of the mapped files under `name` (a merge with
+  // MergeOptions::release_pages calls it once the parameter is merged;
+  // nothing for tensors in memory).
   virtual void ReleasePages(const std::string& name) const {}
 };
 
 using ExpertModels = std::vector<std::unique_ptr<ExpertModel>>;
 
 // An expert given as a whole model of the base's layout (CheckSameLayout).
-// `mapped`: its tensors view mapped files whose pages ReleasePages may drop.
-std::unique_ptr<ExpertModel> DenseExpert(ParameterMap model, bool mapped = false);
-ExpertModels DenseExperts(const std::vector<ParameterMap>& models, bool mapped = false);
+// ReleasePages drops the pages of its tensors that view mapped files.
+std::unique_ptr<ExpertModel> DenseExpert(ParameterMap model);
+ExpertModels DenseExperts(const std::vector<ParameterMap>& models);
 
 // Drops the resident pages under `tensor` when it views a mapped file
 // (ReleaseMappedPages); a tensor in memory (not a view) is left alone.

@@ -117,14 +117,19 @@
 // so a result can say exactly what ran. Unknown keys, values of the wrong
 // kind or range, unknown methods and the wrong number of experts are errors.
 //
-// Memory: the inputs are held whole (M + 1 models; mapped from scratch shards
-// in a streamed merge, tensor_archive.h) and the result is one more model
-// (plus M bool masks for per-task methods) unless MergeOptions::sink takes
-// each merged tensor as it is made; a merge adds the M task
-// vectors of one parameter at a time, and the diagnostics M + 2 float64
-// copies of it (diagnostics_accumulator.h). TIES and DARE-TIES at
-// granularity=model add one model-sized vector of magnitudes (ties.cc) and,
-// while each expert's cut is found, one copy of it (sparsify.cc). WUDI adds, per
+// Memory: the inputs are held whole (M + 1 models) unless they are mapped
+// (safetensors checkpoints, LoRA adapters, scratch shards of a streamed merge:
+// then MergeOptions::release_pages keeps their resident share near one
+// parameter), and the result is one more model (plus M bool masks for
+// per-task methods) unless MergeOptions::sink takes each merged tensor as it
+// is made. Per parameter a merge adds its merged tensor and, for elementwise
+// methods (TensorMerger::Elementwise), the task vectors and temporaries of one
+// piece of MergeOptions::chunk_elements elements; other methods hold the M
+// task vectors of the whole parameter. Diagnostics hold no copies (one fused
+// pass, diagnostics_accumulator.h). TIES and DARE-TIES at granularity=model
+// find their cut by radix selection in two passes over the task vectors
+// (sparsify.h: TopCutFinder), without a model-sized buffer (float64 models
+// still use one). WUDI adds, per
 // 2-D parameter, an in×in and an out×in matrix and Adam's two moments; each
 // step costs one out·in² product, 400 steps per parameter (wudi.cc). KnOTS holds the
 // aligned coordinates R_m of every merged 2-D parameter from start to end:

@@ -1,6 +1,7 @@
 // TIES-Merging (trim, elect sign, disjoint merge) and DARE-TIES (DARE's
 // random drop first, then TIES). Formulas and defaults: merge_methods.h.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
@@ -53,6 +54,7 @@ class TiesMerger : public TensorMerger {
       std::vector<TopCutFinder> finders(tasks, TopCutFinder(keep));
       for (const auto& name : names_) {
         for (size_t m = 0; m < tasks; ++m) finders[m].AddCoarse(task_vector(m, name));
+        if (inputs.release_pages) ReleaseIfMapped(inputs.base.at(name));
       }
       bool fine = false;
       for (auto& finder : finders) fine = finder.NeedsFine() || fine;
@@ -61,6 +63,7 @@ class TiesMerger : public TensorMerger {
           for (size_t m = 0; m < tasks; ++m) {
             if (finders[m].NeedsFine()) finders[m].AddFine(task_vector(m, name));
           }
+          if (inputs.release_pages) ReleaseIfMapped(inputs.base.at(name));
         }
       }
       for (auto& finder : finders) cuts_.push_back(finder.Cut());
@@ -130,7 +133,7 @@ class TiesMerger : public TensorMerger {
     const size_t tasks = taus.size();
     const int64_t n = taus[0].numel();
     std::vector<const float*> data(tasks);
-    std::vector<float> threshold(tasks), kept(tasks);
+    std::vector<float> threshold(tasks);
     std::vector<int64_t> ties(tasks);
     for (size_t m = 0; m < tasks; ++m) {
       data[m] = taus[m].data_ptr<float>();
@@ -140,29 +143,42 @@ class TiesMerger : public TensorMerger {
     at::Tensor out = at::empty(taus[0].sizes(), taus[0].options());
     float* merged = out.data_ptr<float>();
     const float alpha = static_cast<float>(s_.alpha);
-    for (int64_t i = 0; i < n; ++i) {
-      float total = 0;
-      for (size_t m = 0; m < tasks; ++m) {
-        const float tau = data[m][i];
-        const float magnitude = std::abs(tau);
-        bool keep = magnitude > threshold[m];
-        if (!keep && magnitude == threshold[m] && ties[m] > 0) {
-          keep = true;
-          --ties[m];
+    const auto run = [&](int64_t begin, int64_t end, int64_t* ties_left) {
+      std::vector<float> kept(tasks);
+      for (int64_t i = begin; i < end; ++i) {
+        float total = 0;
+        for (size_t m = 0; m < tasks; ++m) {
+          const float tau = data[m][i];
+          const float magnitude = std::abs(tau);
+          bool keep = magnitude > threshold[m];
+          if (!keep && magnitude == threshold[m] && ties_left[m] > 0) {
+            keep = true;
+            --ties_left[m];
+          }
+          kept[m] = keep ? tau : 0.0f;
+          total = m == 0 ? kept[m] : total + kept[m];
         }
-        kept[m] = keep ? tau : 0.0f;
-        total = m == 0 ? kept[m] : total + kept[m];
-      }
-      const float sign = total >= 0 ? 1.0f : -1.0f;
-      float sum = 0, agreeing = 0;
-      for (size_t m = 0; m < tasks; ++m) {
-        if (kept[m] * sign > 0) {
-          sum += kept[m];
-          agreeing += 1;
+        const float sign = total >= 0 ? 1.0f : -1.0f;
+        float sum = 0, agreeing = 0;
+        for (size_t m = 0; m < tasks; ++m) {
+          if (kept[m] * sign > 0) {
+            sum += kept[m];
+            agreeing += 1;
+          }
         }
+        if (s_.mean) sum /= std::max(agreeing, 1.0f);
+        merged[i] = sum * alpha;
       }
-      if (s_.mean) sum /= std::max(agreeing, 1.0f);
-      merged[i] = sum * alpha;
+    };
+    // Ties still to take are taken in flat order: one thread. Without them
+    // every element is independent: LibTorch's intra-op threads share them.
+    if (std::any_of(ties.begin(), ties.end(), [](int64_t t) { return t > 0; })) {
+      run(0, n, ties.data());
+    } else {
+      at::parallel_for(0, n, int64_t{1} << 14, [&](int64_t begin, int64_t end) {
+        std::vector<int64_t> none(tasks, 0);
+        run(begin, end, none.data());
+      });
     }
     for (size_t m = 0; m < tasks; ++m) cuts[m]->ties_left = ties[m];
     return out;
