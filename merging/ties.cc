@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "harness/check.h"
 #include "merging/sparsify.h"
@@ -21,6 +22,9 @@ struct TiesSettings {
   double alpha = 0.3;
   TaskVectorTransform transform;   // applied to each τ_m before the trim (DARE); may be empty
 };
+
+// Elements per piece of rows when Prepare reads task vectors.
+constexpr int64_t kPrepareElements = int64_t{1} << 16;
 
 class TiesMerger : public TensorMerger {
  public:
@@ -50,20 +54,36 @@ class TiesMerger : public TensorMerger {
       if (inputs.release_pages) inputs.experts[m]->ReleasePages(name);
       return tau;
     };
+    // Every τ_m of `name` to `use`: whole with a transform (DARE draws per
+    // tensor), else a piece of rows at a time, as the merge reads them, so
+    // that finding the cut holds no whole task vector either.
+    const auto each_task_vector = [&](const std::string& name, const std::function<void(size_t, const at::Tensor&)>& use) {
+      const at::Tensor& theta0 = inputs.base.at(name);
+      if (s_.transform || theta0.dim() == 0 || theta0.numel() <= kPrepareElements) {
+        for (size_t m = 0; m < tasks; ++m) use(m, task_vector(m, name));
+      } else {
+        const int64_t rows = theta0.size(0);
+        const int64_t piece_rows = std::max<int64_t>(1, kPrepareElements / std::max<int64_t>(theta0.numel() / rows, 1));
+        for (int64_t first = 0; first < rows; first += piece_rows) {
+          const at::Tensor piece = theta0.narrow(0, first, std::min(piece_rows, rows - first)).to(at::kFloat);
+          for (size_t m = 0; m < tasks; ++m) use(m, inputs.experts[m]->TaskVectorRows(name, piece, first));
+        }
+        for (size_t m = 0; m < tasks && inputs.release_pages; ++m) inputs.experts[m]->ReleasePages(name);
+      }
+      if (inputs.release_pages) ReleaseIfMapped(theta0);
+    };
     if (!any_double) {
       std::vector<TopCutFinder> finders(tasks, TopCutFinder(keep));
       for (const auto& name : names_) {
-        for (size_t m = 0; m < tasks; ++m) finders[m].AddCoarse(task_vector(m, name));
-        if (inputs.release_pages) ReleaseIfMapped(inputs.base.at(name));
+        each_task_vector(name, [&](size_t m, const at::Tensor& tau) { finders[m].AddCoarse(tau); });
       }
       bool fine = false;
       for (auto& finder : finders) fine = finder.NeedsFine() || fine;
       if (fine) {
         for (const auto& name : names_) {
-          for (size_t m = 0; m < tasks; ++m) {
-            if (finders[m].NeedsFine()) finders[m].AddFine(task_vector(m, name));
-          }
-          if (inputs.release_pages) ReleaseIfMapped(inputs.base.at(name));
+          each_task_vector(name, [&](size_t m, const at::Tensor& tau) {
+            if (finders[m].NeedsFine()) finders[m].AddFine(tau);
+          });
         }
       }
       for (auto& finder : finders) cuts_.push_back(finder.Cut());
