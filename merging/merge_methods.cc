@@ -1,6 +1,7 @@
 #include "merging/merge_methods.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
 #include <algorithm>
@@ -308,10 +309,12 @@ Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& 
       // to the diagnostics; any other on the whole tensor.
       const int64_t rows = theta0.dim() == 0 ? 1 : theta0.size(0);
       const int64_t row_elements = rows == 0 ? 0 : theta0.numel() / rows;
+      // With N intra-op threads a piece is N times larger: each thread still
+      // gets chunk_elements, and the threads meet N times less often.
+      const int64_t chunk = options.chunk_elements * std::max(1, at::get_num_threads());
       int64_t piece_rows = rows;
-      if (options.chunk_elements > 0 && merger->Elementwise() && theta0.dim() > 0 &&
-          theta0.numel() > options.chunk_elements) {
-        piece_rows = std::max<int64_t>(1, options.chunk_elements / std::max<int64_t>(row_elements, 1));
+      if (chunk > 0 && merger->Elementwise() && theta0.dim() > 0 && theta0.numel() > chunk) {
+        piece_rows = std::max<int64_t>(1, chunk / std::max<int64_t>(row_elements, 1));
       }
       const bool whole = piece_rows >= rows;
       const int64_t pieces = whole ? 1 : (rows + piece_rows - 1) / piece_rows;
