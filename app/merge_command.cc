@@ -16,8 +16,15 @@ Command AddMergeCommand(CLI::App& app, std::vector<std::string> argv) {
   auto* sub = app.add_subcommand(
       "merge", "Merge fine-tuned experts onto their base model, or export a model from a merged artifact");
   auto* method = sub->add_option("--method", merge.method, "Merge method: " + merging::MergeMethodNames());
-  auto* base = sub->add_option("--base", merge.base, "Base model: TorchScript module or tensor file");
-  auto* experts = sub->add_option("--experts", merge.experts, "Expert models, comma-separated")->delimiter(',');
+  auto* base = sub->add_option(
+      "--base", merge.base,
+      "Base model: TorchScript module, tensor file, or safetensors checkpoint (FILE.safetensors, "
+      "model.safetensors.index.json of a sharded one, or a folder holding either; mapped, not loaded)");
+  auto* experts = sub->add_option("--experts", merge.experts,
+                                  "Expert models of the base's layout, comma-separated, of the same kinds; "
+                                  "lora:DIR for a PEFT LoRA adapter on the base (adapter_config.json + "
+                                  "adapter_model.safetensors)")
+                      ->delimiter(',');
   sub->add_option("--tasks", merge.tasks, "One task label per expert, comma-separated (default: file stems)")
       ->delimiter(',');
   sub->add_option("--param", args->params, "A hyperparameter, key=value (repeatable)");
@@ -29,13 +36,28 @@ Command AddMergeCommand(CLI::App& app, std::vector<std::string> argv) {
       ->delimiter(',');
   sub->add_option("--group-depth", merge.group_depth, "Name components per diagnostics group")
       ->capture_default_str()->check(CLI::Range(1, 100));
-  sub->add_option("--out", merge.out, "NAME.gmerge: the merged artifact; else a model file (with OUT.json unless --export)");
+  sub->add_option("--out", merge.out,
+                  "NAME.gmerge: the merged artifact; NAME.safetensors: the merged model as a safetensors checkpoint "
+                  "(with NAME.safetensors.json); else a model file (with OUT.json unless --export)");
+  sub->add_option("--dtype", merge.dtype,
+                  "dtype of the merged model's floating tensors: bf16, fp16, fp32 or fp64 (default: the base's; "
+                  "arithmetic is fp32 either way)");
+  sub->add_option("--shard-size", merge.shard_size,
+                  "With --out NAME.safetensors: shards of at most this size (5GB, 500MiB, bytes) and "
+                  "NAME.safetensors.index.json");
+  sub->add_option("--diagnostics", merge.diagnostics,
+                  "none, basic (large tensors sampled: estimates, a few % of the merge's time) or full (every "
+                  "element)")
+      ->capture_default_str();
+  sub->add_option("--threads", merge.threads, "LibTorch intra-op threads (default: LibTorch's, one per core)")
+      ->check(CLI::Range(1, 1024));
   sub->add_option("--export", merge.export_which,
                   "Write the model of 'merged' or of a task label as a plain TorchScript module (or tensor file)");
   auto* from = sub->add_option("--from", merge.from,
                                "Export from this .gmerge instead of merging (without --export: print its record)");
   sub->add_flag("--stream", merge.stream,
-                "Bounded memory: load one input at a time into raw shards under --scratch and map them");
+                "Bounded memory for TorchScript and tensor-file inputs: load one at a time into raw shards under "
+                "--scratch and map them (safetensors inputs are always mapped)");
   sub->add_option("--scratch", merge.scratch, "Folder for --stream's shards (default OUT.scratch; removed after)");
   from->excludes(method)->excludes(base)->excludes(experts);
   return {sub, [args] {

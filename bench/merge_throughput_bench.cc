@@ -26,8 +26,9 @@
 // Each iteration runs two sides over the same tensors, alternating which goes
 // first so that neither always inherits the other's cache and heap state:
 //   library  MergeModels(method, base, experts, params) -> θ₀ + τ_merge, a new
-//            ParameterMap, and its diagnostics, which MergeOptions cannot
-//            switch off: they are included in the library's time.
+//            ParameterMap, and its diagnostics at --diagnostics (basic, the
+//            merge verb's default; none; full): they are included in the
+//            library's time.
 //   raw      the method's formula as at:: ops in a loop over
 //            std::vector<at::Tensor>, producing the same merged tensors. After
 //            each tensor it also feeds DiagnosticsAccumulator::Add exactly what
@@ -98,6 +99,7 @@ struct Flags {
   int blocks = 8;           // transformer blocks per model (50.3 MB each)
   int experts = 4;          // M
   int intraop_threads = 1;  // at::set_num_threads
+  merged::DiagnosticsLevel diagnostics = merged::DiagnosticsLevel::kBasic;
 };
 
 Flags g_flags;  // set once in main, before any benchmark runs
@@ -111,6 +113,7 @@ void PrintHelp() {
                "                       model granularity): 5.0 GB at the defaults, 7.0 GB at 12 blocks\n"
                "  --experts=M          experts merged onto the base (default 4)\n"
                "  --intraop_threads=N  LibTorch intra-op threads (default 1)\n"
+               "  --diagnostics=LEVEL  none, basic (default, as gauntlet merge) or full\n"
                "\n"
                "Google Benchmark's own flags follow.\n\n";
   benchmark::PrintDefaultHelp();
@@ -128,6 +131,15 @@ bool ParseFlags(int* argc, char** argv, Flags* flags) {
                          {"--intraop_threads=", &flags->intraop_threads}};
   int kept = 1;
   for (int i = 1; i < *argc; ++i) {
+    if (std::strncmp(argv[i], "--diagnostics=", 14) == 0) {
+      auto level = merged::ParseDiagnosticsLevel(argv[i] + 14);
+      if (!level.ok()) {
+        std::cerr << "merge_throughput_bench: " << level.error().message << "\n";
+        return false;
+      }
+      flags->diagnostics = level.value();
+      continue;
+    }
     const Known* match = nullptr;
     for (const Known& k : known) {
       if (std::strncmp(argv[i], k.prefix, std::strlen(k.prefix)) == 0) match = &k;
@@ -308,7 +320,9 @@ const char* MethodName(Method method) { return method == Method::kTaskArithmetic
 // The time of one MergeModels call; the merged tensors in *out when given.
 gauntlet::Result<Span> RunLibrary(const Workload& w, const Case& c, std::vector<at::Tensor>* out) {
   const Stopwatch stopwatch;
-  auto result = merged::MergeModels(MethodName(c.method), w.base_map, w.expert_maps, c.params);
+  merged::MergeOptions options;
+  options.diagnostics.level = g_flags.diagnostics;
+  auto result = merged::MergeModels(MethodName(c.method), w.base_map, w.expert_maps, c.params, options);
   const Span time = stopwatch.Elapsed();
   if (!result.ok()) return result.error();
   if (out != nullptr) {
@@ -377,7 +391,9 @@ RawTimes RunRaw(const Workload& w, Method method, std::vector<at::Tensor>* out) 
       method == Method::kTiesModel ? ModelTrimThresholds(w) : std::vector<float>{};
   std::vector<std::string> tasks;
   for (const auto& expert : w.expert_maps) tasks.push_back(expert.source());
-  merged::DiagnosticsAccumulator diagnostics(tasks, merged::DiagnosticsOptions{}, /*method_masks=*/false, 0.0);
+  merged::DiagnosticsOptions diagnostics_options;
+  diagnostics_options.level = g_flags.diagnostics;
+  merged::DiagnosticsAccumulator diagnostics(tasks, diagnostics_options, /*method_masks=*/false, 0.0);
   std::vector<at::Tensor> merged_model;
   std::vector<at::Tensor> taus(w.experts.size());
   for (size_t i = 0; i < w.base.size(); ++i) {
@@ -502,7 +518,8 @@ int main(int argc, char** argv) {
   std::cout << "workload: base + " << g_flags.experts << " experts, " << g_flags.blocks << " blocks, "
             << std::fixed << std::setprecision(1) << model_numel / 1e6 << " M float32 parameters ("
             << std::setprecision(3) << model_numel * sizeof(float) / 1e9 << " GB) per model; "
-            << at::get_num_threads() << " intra-op thread(s); library times include its diagnostics\n";
+            << at::get_num_threads() << " intra-op thread(s); library times include its diagnostics ("
+            << merged::DiagnosticsLevelName(g_flags.diagnostics) << ")\n";
   for (const Case& c : Cases()) {
     benchmark::RegisterBenchmark(c.name.c_str(), BM_Merge, c)
         ->Unit(benchmark::kSecond)

@@ -70,16 +70,18 @@ Status CheckLoraLayer(const ParameterMap& base, const std::string& prefix) {
 
 // ΔW_m of the layer whose dense weight is `name`, in the compute dtype: its
 // task vector, plus lora_scale·(B_m·A_m − B_0·A_0) when it has LoRA factors.
-at::Tensor LayerUpdate(const ParameterMap& base, const ParameterMap& expert, const std::string& name,
+at::Tensor LayerUpdate(const ParameterMap& base, const ExpertModel& expert, const std::string& name,
                        const std::optional<std::string>& lora_prefix, double lora_scale) {
   const at::Tensor& theta0 = base.at(name);
-  at::Tensor update = TaskVector(expert.at(name), theta0);
+  at::Tensor update = expert.TaskVector(name, theta0);
   if (!lora_prefix) return update;
   const at::ScalarType type = update.scalar_type();
-  const auto product = [&](const ParameterMap& model) {
-    return at::matmul(model.at(*lora_prefix + kLoraB).to(type), model.at(*lora_prefix + kLoraA).to(type));
+  const auto factor = [&](const std::string& suffix, bool of_expert) {
+    const at::Tensor& base_factor = base.at(*lora_prefix + suffix);
+    return (of_expert ? expert.Value(*lora_prefix + suffix, base_factor) : base_factor).to(type);
   };
-  return update + (product(expert) - product(base)) * lora_scale;
+  const auto product = [&](bool of_expert) { return at::matmul(factor(kLoraB, of_expert), factor(kLoraA, of_expert)); };
+  return update + (product(true) - product(false)) * lora_scale;
 }
 
 // The experts' coordinates in the shared basis of one layer.
@@ -145,7 +147,7 @@ class KnotsMerger : public TensorMerger {
       const std::optional<std::string> lora = FoldedLoraPrefix(inputs.base, name);
       std::vector<at::Tensor> updates;
       for (const auto& expert : inputs.experts)
-        updates.push_back(LayerUpdate(inputs.base, expert, name, lora, lora_scale_));
+        updates.push_back(LayerUpdate(inputs.base, *expert, name, lora, lora_scale_));
       AlignedLayer layer = AlignLayer(updates);
       if (layer.s.numel() > 0) {
         for (size_t m = 0; m < tasks; ++m) {
@@ -157,7 +159,8 @@ class KnotsMerger : public TensorMerger {
       }
       bases_.emplace(name, Basis{layer.u, layer.s});
     }
-    if (!aligned_names_.empty()) inner_->Prepare(MergeInputs{aligned_base_, aligned_, aligned_names_});
+    aligned_experts_ = DenseExperts(aligned_);
+    if (!aligned_names_.empty()) inner_->Prepare(MergeInputs{aligned_base_, aligned_experts_, aligned_names_});
   }
 
   MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
@@ -184,6 +187,7 @@ class KnotsMerger : public TensorMerger {
   std::unique_ptr<TensorMerger> average_;
   std::map<std::string, Basis> bases_;  // every 2-D merged parameter (not a LoRA factor)
   std::vector<ParameterMap> aligned_;   // per task, R_m of the layers with k > 0
+  ExpertModels aligned_experts_;        // the same, as the inner method reads them
   ParameterMap aligned_base_{"knots: zero base of the aligned basis"};
   std::vector<std::string> aligned_names_;  // in merge order
 };

@@ -15,7 +15,11 @@ at::Tensor Identity(const std::string&, size_t, const at::Tensor& task_vector) {
 // τ_merge = scale · Σ_m transform(τ_m).
 class SumMerger : public TensorMerger {
  public:
-  SumMerger(double scale, TaskVectorTransform transform) : scale_(scale), transform_(std::move(transform)) {}
+  // `elementwise`: the transform is (the identity).
+  SumMerger(double scale, TaskVectorTransform transform, bool elementwise = false)
+      : scale_(scale), transform_(std::move(transform)), elementwise_(elementwise) {}
+
+  bool Elementwise() const override { return elementwise_; }
 
   MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
     at::Tensor sum = transform_(name, 0, task_vectors[0]).clone();
@@ -26,11 +30,13 @@ class SumMerger : public TensorMerger {
  private:
   double scale_;
   TaskVectorTransform transform_;
+  bool elementwise_;
 };
 
 // τ_merge = (1/M) Σ_m τ_m, so θ = (1/M) Σ_m θ_m.
 class AverageMerger : public TensorMerger {
  public:
+  bool Elementwise() const override { return true; }
   MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
     at::Tensor sum = task_vectors[0].clone();
     for (size_t m = 1; m < task_vectors.size(); ++m) sum += task_vectors[m];
@@ -56,6 +62,7 @@ TaskVectorTransform BreadcrumbsTransform(double density, double gamma) {
 class MagMaxMerger : public TensorMerger {
  public:
   explicit MagMaxMerger(double alpha) : alpha_(alpha) {}
+  bool Elementwise() const override { return true; }
 
   MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
     at::Tensor best = task_vectors[0];
@@ -74,6 +81,7 @@ class MagMaxMerger : public TensorMerger {
 class CapabilityVectorMerger : public TensorMerger {
  public:
   explicit CapabilityVectorMerger(double alpha) : alpha_(alpha) {}
+  bool Elementwise() const override { return true; }
 
   MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
     return {(task_vectors[1] - task_vectors[0]) * alpha_, {}};
@@ -95,7 +103,7 @@ TaskVectorTransform DareTransform(double drop, bool rescale, uint64_t seed) {
 std::unique_ptr<TensorMerger> MakeAverage(const ResolvedParams&) { return std::make_unique<AverageMerger>(); }
 
 std::unique_ptr<TensorMerger> MakeTaskArithmetic(const ResolvedParams& params) {
-  return std::make_unique<SumMerger>(params.number("alpha"), Identity);
+  return std::make_unique<SumMerger>(params.number("alpha"), Identity, /*elementwise=*/true);
 }
 
 std::unique_ptr<TensorMerger> MakeDare(const ResolvedParams& params) {

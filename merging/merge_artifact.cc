@@ -3,13 +3,18 @@
 #include <caffe2/serialize/in_memory_adapter.h>
 #include <torch/script.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "harness/run_metadata.h"
 #include "harness/text_join.h"
 #include "merging/module_tensors.h"
+#include "merging/safetensors_file.h"
 #include "merging/torch_errors.h"
 
 namespace gauntlet::merging {
@@ -33,6 +38,38 @@ Status CheckLabels(const std::vector<std::string>& tasks, size_t experts) {
     if (!seen.insert(task).second) return Error{"task label '" + task + "' is given twice"};
   }
   return Status::Ok();
+}
+
+// The sha256 of an input: of the file itself, or for a folder (a LoRA
+// adapter "lora:DIR", a sharded checkpoint) or an index, of a listing
+// "<file> <sha256>" of the files it consists of, sorted by name.
+Result<std::string> InputDigest(std::string path) {
+  if (path.rfind("lora:", 0) == 0) path = path.substr(5);
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec) && !(path.size() > 11 && path.compare(path.size() - 11, 11, ".index.json") == 0)) {
+    return Sha256File(path);
+  }
+  const fs::path folder = fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path();
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file()) files.push_back(entry.path().filename().string());
+  }
+  if (ec) return Error{path + ": cannot list " + folder.string() + ": " + ec.message()};
+  std::sort(files.begin(), files.end());
+  std::string listing;
+  for (const std::string& file : files) {
+    auto sha = Sha256File((folder / file).string());
+    if (!sha.ok()) return sha.error();
+    listing += file + " " + sha.value() + "\n";
+  }
+  const fs::path temp = fs::temp_directory_path() / ("gauntlet-digest-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(temp, std::ios::binary);
+    out << listing;
+  }
+  auto digest = Sha256File(temp.string());
+  fs::remove(temp, ec);
+  return digest;
 }
 
 std::string ModelLabel(const MergeArtifact& artifact, std::optional<size_t> task) {
@@ -73,11 +110,19 @@ MergeArtifactWriter::~MergeArtifactWriter() {
 Result<std::unique_ptr<MergeArtifactWriter>> MergeArtifactWriter::Open(const std::string& path,
                                                                       const ArtifactSources& sources) {
   if (Status s = CheckLabels(sources.tasks, sources.expert_paths.size()); !s.ok()) return Error{path + ": " + s.message()};
+  const bool safetensors = IsSafetensorsCheckpoint(sources.base_path);
+  const std::string& base_path = sources.base_path;
+  const bool one_file = base_path.size() > 12 && base_path.compare(base_path.size() - 12, 12, kSafetensorsExtension) == 0 &&
+                        fs::is_regular_file(base_path);
+  if (safetensors && !one_file) {
+    return Error{path + ": an artifact holds its base as one file, and " + sources.base_path +
+                 " is a sharded checkpoint: write the merge as --out MODEL.safetensors instead"};
+  }
   // Mapped, not read: a large base is copied through the page cache.
   auto base_file = MappedFile::Open(sources.base_path);
   if (!base_file.ok()) return base_file.error();
   const MappedFile& bytes = *base_file.value();
-  const bool module = [&] {
+  const bool module = !safetensors && [&] {
     try {
       torch::jit::load(std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes.data(), bytes.size()));
       return true;
@@ -91,7 +136,7 @@ Result<std::unique_ptr<MergeArtifactWriter>> MergeArtifactWriter::Open(const std
     auto state = std::make_unique<State>(path, sources);
     state->base = {{"path", sources.base_path},
                    {"sha256", base_sha.value()},
-                   {"kind", module ? "torchscript" : "tensor_file"},
+                   {"kind", module ? "torchscript" : safetensors ? "safetensors" : "tensor_file"},
                    {"bytes", bytes.size()}};
     state->writer.PutBytes(kBase, bytes.data(), bytes.size());
     return std::unique_ptr<MergeArtifactWriter>(new MergeArtifactWriter(std::move(state)));
@@ -119,7 +164,7 @@ Status MergeArtifactWriter::AddMerged(const std::string& name, const at::Tensor&
   return Status::Ok();
 }
 
-Status MergeArtifactWriter::Finish(const MergeResult& result, const std::vector<ParameterMap>& experts) {
+Status MergeArtifactWriter::Finish(const MergeResult& result, const ParameterMap& base, const ExpertModels& experts) {
   State& s = *state_;
   if (s.merged != result.merged_names.size()) {
     return Error{s.path + ": " + std::to_string(s.merged) + " merged tensors written for " +
@@ -127,7 +172,7 @@ Status MergeArtifactWriter::Finish(const MergeResult& result, const std::vector<
   }
   nlohmann::json experts_json = nlohmann::json::array();
   for (size_t m = 0; m < s.sources.expert_paths.size(); ++m) {
-    auto sha = Sha256File(s.sources.expert_paths[m]);
+    auto sha = InputDigest(s.sources.expert_paths[m]);
     if (!sha.ok()) return sha.error();
     experts_json.push_back({{"task", s.sources.tasks[m]}, {"path", s.sources.expert_paths[m]}, {"sha256", sha.value()}});
   }
@@ -136,7 +181,8 @@ Status MergeArtifactWriter::Finish(const MergeResult& result, const std::vector<
       for (size_t j = 0; j < s.sources.head_names.size(); ++j) {
         const std::string& name = s.sources.head_names[j];
         const std::string record = "head/" + std::to_string(m) + "/" + std::to_string(j);
-        if (Status st = s.Put(record, "head", m, name, experts[m].at(name), false); !st.ok()) return st;
+        const at::Tensor head = experts[m]->Value(name, base.at(name));
+        if (Status st = s.Put(record, "head", m, name, head, false); !st.ok()) return st;
       }
     }
     s.writer.Finish(kManifest, {{"format", kFormat},
@@ -253,7 +299,9 @@ Result<std::pair<const char*, size_t>> BaseBytes(const MergeArtifact& artifact) 
 }  // namespace
 
 Result<torch::jit::Module> LoadArtifactBaseModule(const MergeArtifact& artifact) {
-  if (artifact.base_kind != "torchscript") return Error{artifact.path + ": its base is a tensor file, not a TorchScript module"};
+  if (artifact.base_kind != "torchscript") {
+    return Error{artifact.path + ": its base is a " + artifact.base_kind + ", not a TorchScript module"};
+  }
   auto bytes = BaseBytes(artifact);
   if (!bytes.ok()) return bytes.error();
   try {
@@ -266,6 +314,11 @@ Result<torch::jit::Module> LoadArtifactBaseModule(const MergeArtifact& artifact)
 
 Result<ParameterMap> ArtifactBaseParameters(const MergeArtifact& artifact) {
   const std::string label = artifact.path + " [base]";
+  if (artifact.base_kind == "safetensors") {
+    auto bytes = BaseBytes(artifact);
+    if (!bytes.ok()) return bytes.error();
+    return SafetensorsFromBytes(bytes.value().first, bytes.value().second, label, artifact.archive);
+  }
   if (artifact.base_kind == "tensor_file") {
     auto bytes = BaseBytes(artifact);
     if (!bytes.ok()) return bytes.error();
@@ -322,9 +375,11 @@ Result<std::string> ExportArtifactModel(const MergeArtifact& artifact, const std
   if (!base.ok()) return base.error();
   auto model = ArtifactModel(artifact, base.value(), task);
   if (!model.ok()) return model.error();
-  if (artifact.base_kind == "tensor_file") {
-    if (Status s = SaveTensorFile(model.value(), out); !s.ok()) return Error{s.message()};
-    return out + ": tensor file of " + ModelLabel(artifact, task);
+  if (artifact.base_kind != "torchscript") {
+    const bool safetensors = out.size() > 12 && out.compare(out.size() - 12, 12, kSafetensorsExtension) == 0;
+    Status s = safetensors ? SaveSafetensors(model.value(), out) : SaveTensorFile(model.value(), out);
+    if (!s.ok()) return Error{s.message()};
+    return out + ": " + (safetensors ? "safetensors checkpoint" : "tensor file") + " of " + ModelLabel(artifact, task);
   }
   auto base_module = LoadArtifactBaseModule(artifact);
   if (!base_module.ok()) return base_module.error();

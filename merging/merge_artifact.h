@@ -74,7 +74,7 @@ class MergeArtifactWriter {
   Status AddMerged(const std::string& name, const at::Tensor& merged, const std::vector<at::Tensor>& masks);
   // Writes each expert's heads and the manifest (from `result`, whose merged
   // tensors went through AddMerged), and moves the file into place.
-  Status Finish(const MergeResult& result, const std::vector<ParameterMap>& experts);
+  Status Finish(const MergeResult& result, const ParameterMap& base, const ExpertModels& experts);
 
  private:
   struct State;

@@ -1,7 +1,9 @@
 #include "merging/merge_command.h"
 
+#include <ATen/Parallel.h>
 #include <malloc.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,10 +12,12 @@
 #include <sstream>
 
 #include "harness/text_join.h"
+#include "merging/lora_adapter.h"
 #include "merging/merge_artifact.h"
 #include "merging/merge_diagnostics.h"
 #include "merging/merge_methods.h"
 #include "merging/parameter_map.h"
+#include "merging/safetensors_file.h"
 #include "merging/tensor_archive.h"
 
 namespace gauntlet::merging {
@@ -36,8 +40,13 @@ Result<std::vector<std::string>> TaskLabels(const MergeCommand& c) {
   }
   std::vector<std::string> labels;
   std::set<std::string> seen;
-  for (const std::string& path : c.experts) {
-    labels.push_back(fs::path(path).stem().string());
+  for (std::string path : c.experts) {
+    if (path.rfind(kLoraPrefix, 0) == 0) path = path.substr(std::strlen(kLoraPrefix));
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    // "a/model.safetensors.index.json" and "a/model.safetensors" are named by their folder.
+    const fs::path file(path);
+    const bool generic = IsSafetensorsCheckpoint(path) && file.filename().string().rfind("model.safetensors", 0) == 0;
+    labels.push_back(generic ? file.parent_path().filename().string() : file.stem().string());
     if (!seen.insert(labels.back()).second) {
       return Error{"two experts are named '" + labels.back() + "' by their files: give --tasks"};
     }
@@ -64,16 +73,38 @@ Result<std::vector<std::string>> HeadNames(const MergeCommand& c, const Paramete
 
 struct Inputs {
   ParameterMap base;
-  std::vector<ParameterMap> experts;
+  ExpertModels experts;
+  bool mapped = false;  // some input views mapped files: release pages as the merge goes
 };
+
+bool IsLora(const std::string& path) { return path.rfind(kLoraPrefix, 0) == 0; }
+
+// A whole model: safetensors checkpoints mapped, the other kinds loaded.
+Result<ParameterMap> LoadModel(const std::string& path, bool* mapped) {
+  if (IsSafetensorsCheckpoint(path)) {
+    *mapped = true;
+    return LoadSafetensors(path);
+  }
+  return LoadParameters(path);
+}
+
+Result<std::unique_ptr<ExpertModel>> LoadExpert(const std::string& path, const ParameterMap& base, bool* mapped) {
+  if (IsLora(path)) {
+    *mapped = true;
+    return LoadLoraExpert(path.substr(std::strlen(kLoraPrefix)), base);
+  }
+  auto model = LoadModel(path, mapped);
+  if (!model.ok()) return model.error();
+  return DenseExpert(std::move(model).value());
+}
 
 Result<Inputs> LoadWhole(const MergeCommand& c) {
   Inputs in;
-  auto base = LoadParameters(c.base);
+  auto base = LoadModel(c.base, &in.mapped);
   if (!base.ok()) return base.error();
   in.base = std::move(base).value();
   for (const auto& path : c.experts) {
-    auto expert = LoadParameters(path);
+    auto expert = LoadExpert(path, in.base, &in.mapped);
     if (!expert.ok()) return expert.error();
     in.experts.push_back(std::move(expert).value());
   }
@@ -106,26 +137,36 @@ class Scratch {
 
 // Each input loaded alone, written to a shard and dropped; the shards are
 // then mapped: memory holds one input model at a time, and the merge reads
-// the rest through the page cache.
+// the rest through the page cache. Safetensors checkpoints and LoRA adapters
+// are mapped as they are: they need no shard.
 Result<Inputs> LoadStreamed(const MergeCommand& c, Scratch& scratch) {
-  std::vector<std::string> paths = {c.base};
-  paths.insert(paths.end(), c.experts.begin(), c.experts.end());
-  std::vector<ParameterMap> mapped;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    auto shard = scratch.Path(i);
+  Inputs in;
+  in.mapped = true;
+  const auto load = [&](const std::string& path, size_t index) -> Result<ParameterMap> {
+    if (IsSafetensorsCheckpoint(path)) return LoadSafetensors(path);
+    auto shard = scratch.Path(index);
     if (!shard.ok()) return shard.error();
     {
-      auto whole = LoadParameters(paths[i]);
+      auto whole = LoadParameters(path);
       if (!whole.ok()) return whole.error();
       if (Status s = WriteTensorShard(whole.value(), shard.value()); !s.ok()) return Error{s.message()};
     }
-    auto view = MapTensorShard(shard.value(), paths[i]);
-    if (!view.ok()) return view.error();
-    mapped.push_back(std::move(view).value());
+    return MapTensorShard(shard.value(), path);
+  };
+  auto base = load(c.base, 0);
+  if (!base.ok()) return base.error();
+  in.base = std::move(base).value();
+  for (size_t i = 0; i < c.experts.size(); ++i) {
+    if (IsLora(c.experts[i])) {
+      auto expert = LoadLoraExpert(c.experts[i].substr(std::strlen(kLoraPrefix)), in.base);
+      if (!expert.ok()) return expert.error();
+      in.experts.push_back(std::move(expert).value());
+      continue;
+    }
+    auto expert = load(c.experts[i], i + 1);
+    if (!expert.ok()) return expert.error();
+    in.experts.push_back(DenseExpert(std::move(expert).value()));
   }
-  Inputs in;
-  in.base = std::move(mapped.front());
-  in.experts.assign(std::make_move_iterator(mapped.begin() + 1), std::make_move_iterator(mapped.end()));
   return in;
 }
 
@@ -149,9 +190,11 @@ Result<std::string> DescribeArtifact(const MergeArtifact& a) {
   return out.str();
 }
 
-Status WriteRecord(const MergeResult& result, const std::string& out, bool module) {
+Status WriteRecord(const MergeResult& result, const std::string& out, const std::string& kind,
+                   const std::vector<std::string>& files = {}) {
   nlohmann::json record = MergeRecordJson(result);
-  record["output"] = {{"path", out}, {"kind", module ? "torchscript" : "tensor_file"}};
+  record["output"] = {{"path", out}, {"kind", kind}};
+  if (!files.empty()) record["output"]["files"] = files;
   std::ofstream json(out + ".json");
   json << record.dump(2) << "\n";
   if (!json.good()) return Error{"cannot write " + out + ".json"};
@@ -180,6 +223,65 @@ void KeepFreedMemory() {
   mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 }
 
+Result<at::ScalarType> ParseDtype(const std::string& text) {
+  if (text == "bf16" || text == "bfloat16") return at::kBFloat16;
+  if (text == "fp16" || text == "float16" || text == "half") return at::kHalf;
+  if (text == "fp32" || text == "float32" || text == "float") return at::kFloat;
+  if (text == "fp64" || text == "float64" || text == "double") return at::kDouble;
+  return Error{"--dtype " + text + ": expected bf16, fp16, fp32 or fp64"};
+}
+
+// "5GB" (10^9), "500MiB" (2^20), "1048576" (bytes).
+Result<uint64_t> ParseByteSize(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+  std::string unit = text.substr(digits);
+  for (char& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::map<std::string, double> units = {{"", 1},      {"B", 1},         {"KB", 1e3},       {"MB", 1e6},
+                                               {"GB", 1e9},  {"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30},
+                                               {"TB", 1e12}};
+  const auto scale = units.find(unit);
+  char* end = nullptr;
+  const std::string number = text.substr(0, digits);
+  const double value = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+  if (scale == units.end() || value <= 0 || end != number.c_str() + number.size()) {
+    return Error{"--shard-size " + text + ": expected a size such as 5GB, 500MiB or a number of bytes"};
+  }
+  return static_cast<uint64_t>(value * scale->second);
+}
+
+// The merged model as a safetensors checkpoint, tensor by tensor: merged
+// tensors as the merge makes them, the others straight from the base.
+Result<std::string> MergeToSafetensors(const MergeCommand& c, const Inputs& inputs, MergeOptions options,
+                                       uint64_t shard_bytes) {
+  const ParameterMap& base = inputs.base;
+  const auto out_type = [&](const at::Tensor& t) {
+    return options.output_dtype && IsMergeable(t) ? *options.output_dtype : t.scalar_type();
+  };
+  std::vector<SafetensorsTensorSpec> layout;
+  for (const auto& [name, tensor] : base.entries()) layout.push_back({name, out_type(tensor), tensor.sizes().vec()});
+  SafetensorsMetadata metadata = {{"format", "pt"}, {"merge_method", c.method},
+                                  {"merge_params", nlohmann::json(c.params).dump()}};
+  auto writer = SafetensorsWriter::Open(c.out, std::move(layout), metadata, shard_bytes);
+  if (!writer.ok()) return writer.error();
+  options.sink = [&](const std::string& name, const at::Tensor& merged, const std::vector<at::Tensor>&) {
+    return writer.value()->Put(name, merged);
+  };
+  auto result = MergeExperts(c.method, base, inputs.experts, c.params, options);
+  if (!result.ok()) return result.error();
+  const std::set<std::string> merged(result.value().merged_names.begin(), result.value().merged_names.end());
+  for (const auto& [name, tensor] : base.entries()) {
+    if (merged.count(name) > 0) continue;
+    if (Status s = writer.value()->Put(name, tensor.to(out_type(tensor))); !s.ok()) return Error{s.message()};
+    if (options.release_pages) ReleaseIfMapped(tensor);
+  }
+  auto files = writer.value()->Finish();
+  if (!files.ok()) return files.error();
+  if (Status s = WriteRecord(result.value(), c.out, "safetensors", files.value()); !s.ok()) return Error{s.message()};
+  return DiagnosticsText(result.value().diagnostics) + "\nwrote " + JoinText(files.value(), ", ") + " (" +
+         std::to_string(result.value().merged_names.size()) + " merged tensors) and " + c.out + ".json\n";
+}
+
 }  // namespace
 
 Result<std::string> RunMerge(const MergeCommand& c) {
@@ -200,8 +302,29 @@ Result<std::string> RunMerge(const MergeCommand& c) {
   if (!c.heads.empty() && !artifact_out && c.export_which.empty()) {
     return Error{"--heads keeps a head per task: write an artifact (--out NAME.gmerge) or --export a task"};
   }
+  const bool safetensors_out = EndsWith(c.out, kSafetensorsExtension);
   // Settings are checked before any model is loaded.
   if (auto params = ResolveMergeParams(c.method, c.params); !params.ok()) return params.error();
+  auto level = ParseDiagnosticsLevel(c.diagnostics);
+  if (!level.ok()) return Error{"--diagnostics: " + level.error().message};
+  std::optional<at::ScalarType> dtype;
+  if (!c.dtype.empty()) {
+    auto parsed = ParseDtype(c.dtype);
+    if (!parsed.ok()) return parsed.error();
+    if (artifact_out || !c.export_which.empty()) {
+      return Error{"--dtype sets the dtype of a written model: give --out MODEL.safetensors (or a tensor file)"};
+    }
+    dtype = parsed.value();
+  }
+  uint64_t shard_bytes = 0;
+  if (!c.shard_size.empty()) {
+    if (!safetensors_out) return Error{"--shard-size shards a safetensors checkpoint: give --out NAME.safetensors"};
+    auto parsed = ParseByteSize(c.shard_size);
+    if (!parsed.ok()) return parsed.error();
+    shard_bytes = parsed.value();
+  }
+  if (c.threads < 0) return Error{"--threads must be at least 1"};
+  if (c.threads > 0) at::set_num_threads(c.threads);
   auto labels = TaskLabels(c);
   if (!labels.ok()) return labels.error();
   std::vector<std::string> exclude = c.exclude;
@@ -209,17 +332,24 @@ Result<std::string> RunMerge(const MergeCommand& c) {
   auto selection = ParameterSelection::Create(c.include, exclude);
   if (!selection.ok()) return selection.error();
   const bool to_artifact = artifact_out || !c.export_which.empty();
-  if (c.stream && !to_artifact) return Error{"--stream writes an artifact: give --out NAME.gmerge or --export"};
+  if (c.stream && !to_artifact && !safetensors_out) {
+    return Error{"--stream writes an artifact or a safetensors checkpoint: give --out NAME.gmerge, --export or "
+                 "--out NAME.safetensors"};
+  }
   Scratch scratch(c.stream ? (c.scratch.empty() ? c.out + ".scratch" : c.scratch) : "");
   auto inputs = c.stream ? LoadStreamed(c, scratch) : LoadWhole(c);
   if (!inputs.ok()) return inputs.error();
   const ParameterMap& base = inputs.value().base;
-  const std::vector<ParameterMap>& experts = inputs.value().experts;
+  const ExpertModels& experts = inputs.value().experts;
   auto heads = HeadNames(c, base);
   if (!heads.ok()) return heads.error();
   MergeOptions options;
   options.selection = selection.value();
   options.diagnostics.group_depth = c.group_depth;
+  options.diagnostics.level = level.value();
+  options.output_dtype = dtype;
+  options.release_pages = inputs.value().mapped;
+  if (safetensors_out) return MergeToSafetensors(c, inputs.value(), options, shard_bytes);
 
   if (to_artifact) {
     ArtifactSources sources{c.base, c.experts, labels.value(), c.heads, heads.value(), c.argv};
@@ -229,16 +359,11 @@ Result<std::string> RunMerge(const MergeCommand& c) {
     auto writer = MergeArtifactWriter::Open(artifact_path, sources);
     if (!writer.ok()) return writer.error();
     options.sink = [&](const std::string& name, const at::Tensor& merged, const std::vector<at::Tensor>& masks) {
-      Status written = writer.value()->AddMerged(name, merged, masks);
-      if (c.stream) {
-        ReleaseMappedPages(base.at(name));
-        for (const ParameterMap& expert : experts) ReleaseMappedPages(expert.at(name));
-      }
-      return written;
+      return writer.value()->AddMerged(name, merged, masks);
     };
-    auto result = MergeModels(c.method, base, experts, c.params, options);
+    auto result = MergeExperts(c.method, base, experts, c.params, options);
     if (!result.ok()) return result.error();
-    if (Status s = writer.value()->Finish(result.value(), experts); !s.ok()) return Error{s.message()};
+    if (Status s = writer.value()->Finish(result.value(), base, experts); !s.ok()) return Error{s.message()};
     const std::string diagnostics = DiagnosticsText(result.value().diagnostics) + "\n";
     if (artifact_out) {
       return diagnostics + "wrote " + c.out + " (merged artifact: " + std::to_string(result.value().merged_names.size()) +
@@ -253,15 +378,18 @@ Result<std::string> RunMerge(const MergeCommand& c) {
     return diagnostics + "wrote " + written.value() + "\n";
   }
 
-  auto result = MergeModels(c.method, base, experts, c.params, options);
+  auto result = MergeExperts(c.method, base, experts, c.params, options);
   if (!result.ok()) return result.error();
   const std::string diagnostics = DiagnosticsText(result.value().diagnostics) + "\n";
   // A TorchScript base gives a runnable module with the merged weights.
-  const bool module = LoadTorchScriptParameters(c.base).ok();
+  const bool module = !IsSafetensorsCheckpoint(c.base) && LoadTorchScriptParameters(c.base).ok();
+  if (module && dtype) return Error{"--dtype: a TorchScript module keeps its own dtypes; write --out M.safetensors"};
   Status saved = module ? SaveTorchScriptWithParameters(c.base, result.value().merged, c.out)
                         : SaveTensorFile(result.value().merged, c.out);
   if (!saved.ok()) return Error{saved.message()};
-  if (Status s = WriteRecord(result.value(), c.out, module); !s.ok()) return Error{s.message()};
+  if (Status s = WriteRecord(result.value(), c.out, module ? "torchscript" : "tensor_file"); !s.ok()) {
+    return Error{s.message()};
+  }
   return diagnostics + "wrote " + c.out + " (" + (module ? "TorchScript module" : "tensor file") + ") and " + c.out +
          ".json (method, parameters, sources, diagnostics)\n";
 }

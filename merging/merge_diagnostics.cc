@@ -92,9 +92,34 @@ GroupDiagnostics GroupFromJson(const nlohmann::json& j) {
 
 }  // namespace
 
+Result<DiagnosticsLevel> ParseDiagnosticsLevel(const std::string& text) {
+  if (text == "none") return DiagnosticsLevel::kNone;
+  if (text == "basic") return DiagnosticsLevel::kBasic;
+  if (text == "full") return DiagnosticsLevel::kFull;
+  return Error{"diagnostics level '" + text + "': expected none, basic or full"};
+}
+
+std::string DiagnosticsLevelName(DiagnosticsLevel level) {
+  switch (level) {
+    case DiagnosticsLevel::kNone:
+      return "none";
+    case DiagnosticsLevel::kBasic:
+      return "basic";
+    case DiagnosticsLevel::kFull:
+      return "full";
+  }
+  return "?";
+}
+
 std::string DiagnosticsText(const MergeDiagnostics& diagnostics) {
+  if (diagnostics.level == "none") return "diagnostics: none (--diagnostics basic or full measures them)\n";
   const size_t m = diagnostics.tasks.size();
   std::ostringstream out;
+  if (diagnostics.level == "basic") {
+    out << "diagnostics: basic (tensors of " << kSampledTensorElements << "+ elements sampled, " << kSampleBlock
+        << " elements in every " << kSampleStride * kSampleBlock
+        << ": estimates; --diagnostics full for exact figures)\n";
+  }
   out << "experts:\n";
   for (size_t a = 0; a < m; ++a) out << "  [" << a << "] " << diagnostics.tasks[a] << "\n";
   out << "task masks: " << diagnostics.mask_source << ", lambda " << Fixed(diagnostics.mask_lambda, 3)
@@ -126,7 +151,9 @@ std::string DiagnosticsText(const MergeDiagnostics& diagnostics) {
 nlohmann::json DiagnosticsJson(const MergeDiagnostics& diagnostics) {
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& group : diagnostics.groups) groups.push_back(GroupJson(group));
-  return {{"tasks", diagnostics.tasks},
+  if (diagnostics.level == "none") return {{"level", "none"}};
+  return {{"level", diagnostics.level},
+          {"tasks", diagnostics.tasks},
           {"mask_source", diagnostics.mask_source},
           {"mask_lambda", diagnostics.mask_lambda},
           {"group_depth", diagnostics.group_depth},
@@ -137,6 +164,9 @@ nlohmann::json DiagnosticsJson(const MergeDiagnostics& diagnostics) {
 Result<MergeDiagnostics> DiagnosticsFromJson(const nlohmann::json& json) {
   try {
     MergeDiagnostics d;
+    // Records written before levels existed measured every element.
+    d.level = json.value("level", std::string("full"));
+    if (d.level == "none") return d;
     d.tasks = json.at("tasks").get<std::vector<std::string>>();
     d.mask_source = json.at("mask_source").get<std::string>();
     d.mask_lambda = json.at("mask_lambda").get<double>();

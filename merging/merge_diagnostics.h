@@ -33,7 +33,29 @@
 
 namespace gauntlet::merging {
 
+// How much a merge measures (`--diagnostics`):
+//   none   nothing; the merge result's diagnostics are empty
+//   basic  every statistic above, from every element of a tensor of fewer
+//          than kSampledTensorElements elements and from one block of
+//          kSampleBlock consecutive elements (flat order) in every
+//          kSampleStride blocks of a larger one, whose sums are scaled by its
+//          elements / samples: norms, cosines and ratios are estimates for
+//          large tensors (exact for small ones), at about 1/kSampleStride of
+//          the cost of `full`
+//   full   every element of every tensor
+enum class DiagnosticsLevel { kNone, kBasic, kFull };
+inline constexpr int64_t kSampledTensorElements = int64_t{1} << 20;
+// Prime, so that the sampled blocks walk across the columns of a row-major
+// matrix instead of repeating a few of them in every row.
+inline constexpr int64_t kSampleStride = 61;
+inline constexpr int64_t kSampleBlock = 1024;
+
+// "none", "basic", "full"; an error names the allowed values.
+Result<DiagnosticsLevel> ParseDiagnosticsLevel(const std::string& text);
+std::string DiagnosticsLevelName(DiagnosticsLevel level);
+
 struct DiagnosticsOptions {
+  DiagnosticsLevel level = DiagnosticsLevel::kBasic;
   int group_depth = 2;        // name components per group (>= 1)
   double mask_lambda = 0.6;   // λ of the diagnostic masks (TALL's default)
 };
@@ -54,6 +76,7 @@ struct GroupDiagnostics {
 };
 
 struct MergeDiagnostics {
+  std::string level = "full";       // DiagnosticsLevelName; "none": nothing below is measured
   std::vector<std::string> tasks;   // the experts, in merge order (their sources)
   std::string mask_source;          // "method" or "diagnostic"
   double mask_lambda = 0;           // λ of the masks: the method's when mask_source is "method"

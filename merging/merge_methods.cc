@@ -1,6 +1,7 @@
 #include "merging/merge_methods.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
 #include <algorithm>
@@ -232,6 +233,11 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
 Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& base,
                                 const std::vector<ParameterMap>& experts, const MergeParams& params,
                                 const MergeOptions& options) {
+  return MergeExperts(method, base, DenseExperts(experts), params, options);
+}
+
+Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& base, const ExpertModels& experts,
+                                 const MergeParams& params, const MergeOptions& options) {
   auto resolved = ResolveMergeParams(method, params);
   if (!resolved.ok()) return resolved.error();
   const MethodEntry& entry = *FindEntry(method);
@@ -243,8 +249,13 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
                                    : "at least " + std::to_string(info.min_experts);
     return Error{method + " takes " + wanted + " experts, got " + std::to_string(m)};
   }
-  Status compatible = CheckCompatible(base, experts);
-  if (!compatible.ok()) return Error{compatible.message()};
+  if (m == 0) return Error{"no experts to merge onto base '" + base.source() + "'"};
+  for (const auto& expert : experts) {
+    if (Status s = expert->CheckLayout(base); !s.ok()) return Error{s.message()};
+  }
+  if (options.output_dtype && !at::isFloatingType(*options.output_dtype)) {
+    return Error{std::string("the output dtype must be a floating type, not ") + c10::toString(*options.output_dtype)};
+  }
   const std::vector<std::string> unmatched = options.selection.UnmatchedPatterns(base.names());
   if (!unmatched.empty()) {
     return Error{"parameter pattern(s) " + JoinText(unmatched, ", ") + " match no parameter of base '" + base.source() +
@@ -256,7 +267,7 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   result.params = resolved.value().values();
   result.base = base.source();
   for (size_t i = 0; i < m; ++i) {
-    result.experts.push_back(experts[i].source().empty() ? "expert " + std::to_string(i) : experts[i].source());
+    result.experts.push_back(experts[i]->source().empty() ? "expert " + std::to_string(i) : experts[i]->source());
   }
   result.include = options.selection.include();
   result.exclude = options.selection.exclude();
@@ -270,7 +281,7 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
   try {
     at::NoGradGuard no_grad;
     std::unique_ptr<TensorMerger> merger = entry.make(resolved.value());
-    const MergeInputs inputs{base, experts, result.merged_names};
+    const MergeInputs inputs{base, experts, result.merged_names, options.release_pages};
     Status usable = merger->CheckInputs(inputs);
     if (!usable.ok()) return Error{usable.message()};
     merger->Prepare(inputs);
@@ -284,24 +295,68 @@ Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& b
     size_t next = 0;  // into merged_names, which follow the base's order
     for (const auto& [name, theta0] : base.entries()) {
       if (next == result.merged_names.size() || result.merged_names[next] != name) {
-        if (!options.sink) result.merged.Add(name, theta0);
+        if (!options.sink) {
+          const bool cast = options.output_dtype && IsMergeable(theta0);
+          result.merged.Add(name, cast ? theta0.to(*options.output_dtype) : theta0);
+        }
         continue;
       }
       ++next;
-      std::vector<at::Tensor> task_vectors;
-      for (const auto& expert : experts) task_vectors.push_back(TaskVector(expert.at(name), theta0));
-      MergedTensor out = merger->Merge(name, task_vectors);
-      const at::Tensor theta0_compute = theta0.to(ComputeType(theta0.scalar_type()));
-      const at::Tensor merged = (theta0_compute + out.task_vector).to(theta0.scalar_type());
-      const std::vector<at::Tensor> no_masks;
-      const std::vector<at::Tensor>& masks = info.per_task_models ? out.task_masks : no_masks;
+      const at::ScalarType compute = ComputeType(theta0.scalar_type());
+      const at::ScalarType out_type = options.output_dtype.value_or(theta0.scalar_type());
+      // An elementwise method works on pieces of rows of about
+      // chunk_elements, which stay in the CPU's cache from the task vectors
+      // to the diagnostics; any other on the whole tensor.
+      const int64_t rows = theta0.dim() == 0 ? 1 : theta0.size(0);
+      const int64_t row_elements = rows == 0 ? 0 : theta0.numel() / rows;
+      // With N intra-op threads a piece is N times larger: each thread still
+      // gets chunk_elements, and the threads meet N times less often.
+      const int64_t chunk = options.chunk_elements * std::max(1, at::get_num_threads());
+      int64_t piece_rows = rows;
+      if (chunk > 0 && merger->Elementwise() && theta0.dim() > 0 && theta0.numel() > chunk) {
+        piece_rows = std::max<int64_t>(1, chunk / std::max<int64_t>(row_elements, 1));
+      }
+      const bool whole = piece_rows >= rows;
+      const int64_t pieces = whole ? 1 : (rows + piece_rows - 1) / piece_rows;
+      at::Tensor merged;
+      std::vector<at::Tensor> masks;  // the result's (per_task_models)
+      diagnostics.BeginTensor(name, theta0.numel());
+      for (int64_t p = 0; p < pieces; ++p) {
+        const int64_t first_row = p * piece_rows;
+        const at::Tensor theta0_piece = whole ? theta0 : theta0.narrow(0, first_row, std::min(piece_rows, rows - first_row));
+        const at::Tensor theta0_compute = theta0_piece.to(compute);
+        std::vector<at::Tensor> task_vectors;
+        for (const auto& expert : experts) task_vectors.push_back(expert->TaskVectorRows(name, theta0_compute, first_row));
+        MergedTensor out = merger->Merge(name, task_vectors);
+        at::Tensor merged_piece = (theta0_compute + out.task_vector).to(out_type);
+        if (whole) {
+          merged = std::move(merged_piece);
+          if (info.per_task_models) masks = out.task_masks;
+        } else {
+          if (p == 0) {
+            merged = at::empty(theta0.sizes(), theta0.options().dtype(out_type));
+            if (info.per_task_models) {
+              for (size_t i = 0; i < m; ++i) masks.push_back(at::empty(theta0.sizes(), theta0.options().dtype(at::kBool)));
+            }
+          }
+          merged.narrow(0, first_row, theta0_piece.size(0)).copy_(merged_piece);
+          for (size_t i = 0; i < masks.size(); ++i) {
+            masks[i].narrow(0, first_row, theta0_piece.size(0)).copy_(out.task_masks[i]);
+          }
+        }
+        diagnostics.AddPiece(first_row * row_elements, theta0_compute, task_vectors, out.task_vector, out.task_masks);
+      }
+      diagnostics.EndTensor();
       if (options.sink) {
         if (Status s = options.sink(name, merged, masks); !s.ok()) return Error{s.message()};
       } else {
         result.merged.Add(name, merged);
         for (size_t i = 0; i < masks.size(); ++i) result.task_masks[i].Add(name, masks[i]);
       }
-      diagnostics.Add(name, theta0_compute, task_vectors, out.task_vector, out.task_masks);
+      if (options.release_pages) {
+        ReleaseIfMapped(theta0);
+        for (const auto& expert : experts) expert->ReleasePages(name);
+      }
     }
     result.task_scales = merger->TaskScales();
     if (info.per_task_models && result.task_scales.empty()) result.task_scales.assign(m, 1.0);

@@ -117,14 +117,19 @@
 // so a result can say exactly what ran. Unknown keys, values of the wrong
 // kind or range, unknown methods and the wrong number of experts are errors.
 //
-// Memory: the inputs are held whole (M + 1 models; mapped from scratch shards
-// in a streamed merge, tensor_archive.h) and the result is one more model
-// (plus M bool masks for per-task methods) unless MergeOptions::sink takes
-// each merged tensor as it is made; a merge adds the M task
-// vectors of one parameter at a time, and the diagnostics M + 2 float64
-// copies of it (diagnostics_accumulator.h). TIES and DARE-TIES at
-// granularity=model add one model-sized vector of magnitudes (ties.cc) and,
-// while each expert's cut is found, one copy of it (sparsify.cc). WUDI adds, per
+// Memory: the inputs are held whole (M + 1 models) unless they are mapped
+// (safetensors checkpoints, LoRA adapters, scratch shards of a streamed merge:
+// then MergeOptions::release_pages keeps their resident share near one
+// parameter), and the result is one more model (plus M bool masks for
+// per-task methods) unless MergeOptions::sink takes each merged tensor as it
+// is made. Per parameter a merge adds its merged tensor and, for elementwise
+// methods (TensorMerger::Elementwise), the task vectors and temporaries of one
+// piece of MergeOptions::chunk_elements elements; other methods hold the M
+// task vectors of the whole parameter. Diagnostics hold no copies (one fused
+// pass, diagnostics_accumulator.h). TIES and DARE-TIES at granularity=model
+// find their cut by radix selection in two passes over the task vectors
+// (sparsify.h: TopCutFinder), without a model-sized buffer (float64 models
+// still use one). WUDI adds, per
 // 2-D parameter, an in×in and an out×in matrix and Adam's two moments; each
 // step costs one out·in² product, 400 steps per parameter (wudi.cc). KnOTS holds the
 // aligned coordinates R_m of every merged 2-D parameter from start to end:
@@ -137,10 +142,12 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "merging/expert_model.h"
 #include "merging/merge_diagnostics.h"
 #include "merging/merge_params.h"
 #include "merging/parameter_map.h"
@@ -177,6 +184,19 @@ using MergedTensorSink = std::function<Status(const std::string& name, const at:
 struct MergeOptions {
   ParameterSelection selection;    // the merged parameters; the rest keep θ₀
   DiagnosticsOptions diagnostics;
+  // The dtype of the merged tensors (computed in ComputeType, then cast);
+  // unset: each base tensor's own. A floating type.
+  std::optional<at::ScalarType> output_dtype;
+  // Inputs that view mapped files (safetensors, scratch shards): drop a
+  // parameter's resident pages once it is merged, so that resident memory
+  // stays near one parameter's inputs (ExpertModel::ReleasePages).
+  bool release_pages = false;
+  // Methods that merge element by element (TensorMerger::Elementwise: task
+  // arithmetic, average, magmax, TIES at model granularity, TALL masks over
+  // them, ...) take a large parameter in pieces of rows of about this many
+  // elements, whose temporaries stay in the CPU's cache; 0: whole tensors.
+  // The result is the same either way.
+  int64_t chunk_elements = int64_t{1} << 16;
   // When set, merged tensors and masks go here and MergeResult::merged and
   // task_masks stay empty: a merge then holds one parameter's tensors at a
   // time beyond its inputs (merge_artifact.h writes them to a file).
@@ -204,6 +224,9 @@ struct MergeResult {
 Result<MergeResult> MergeModels(const std::string& method, const ParameterMap& base,
                                 const std::vector<ParameterMap>& experts, const MergeParams& params,
                                 const MergeOptions& options = {});
+// The same for experts of any kind (expert_model.h: dense, LoRA adapters).
+Result<MergeResult> MergeExperts(const std::string& method, const ParameterMap& base, const ExpertModels& experts,
+                                 const MergeParams& params, const MergeOptions& options = {});
 
 // The per-task model of a per_task_models result:
 // θ₀ + scale_task·S_task ⊙ (θ − θ₀) on the merged names, θ₀ elsewhere. `task` < number of experts (checked).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -37,9 +38,98 @@ double KthSmallest(const at::Tensor& flat, int64_t k) {
   return static_cast<double>(values[k - 1]);
 }
 
+uint32_t MagnitudeBits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits & 0x7fffffffu;
+}
+
+float FloatOfBits(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+constexpr size_t kBuckets = 1u << 16;
+constexpr uint32_t kInfinityBits = 0x7f800000u;  // above it: NaN
+
 }  // namespace
 
+TopCutFinder::TopCutFinder(int64_t keep) : keep_(keep), coarse_(kBuckets, 0) {}
+
+void TopCutFinder::AddCoarse(const at::Tensor& values) {
+  GAUNTLET_CHECK(values.scalar_type() == at::kFloat, "TopCutFinder takes float32 values");
+  const at::Tensor flat = values.contiguous();
+  const float* data = flat.data_ptr<float>();
+  const int64_t n = flat.numel();
+  int64_t* counts = coarse_.data();
+  int64_t nans = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t bits = MagnitudeBits(data[i]);
+    ++counts[bits >> 16];
+    nans += bits > kInfinityBits;
+  }
+  nans_ += nans;
+  total_ += n;
+}
+
+bool TopCutFinder::NeedsFine() {
+  if (keep_ <= 0 || keep_ >= total_) return false;
+  if (!located_) {
+    // The bucket where the count from the top reaches keep.
+    int64_t above = 0;
+    size_t b = kBuckets;
+    while (b-- > 0 && above + coarse_[b] < keep_) above += coarse_[b];
+    bucket_ = static_cast<uint32_t>(b);
+    above_ = above;
+    located_ = true;
+    fine_.assign(kBuckets, 0);
+  }
+  return true;
+}
+
+void TopCutFinder::AddFine(const at::Tensor& values) {
+  GAUNTLET_CHECK(located_, "TopCutFinder::AddFine before NeedsFine");
+  const at::Tensor flat = values.contiguous();
+  const float* data = flat.data_ptr<float>();
+  const int64_t n = flat.numel();
+  int64_t* counts = fine_.data();
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t bits = MagnitudeBits(data[i]);
+    if ((bits >> 16) == bucket_) ++counts[bits & 0xffffu];
+  }
+}
+
+TopCut TopCutFinder::Cut() {
+  const auto options = at::TensorOptions().dtype(at::kFloat);
+  TopCut cut;
+  if (keep_ <= 0) {
+    cut.threshold = at::scalar_tensor(std::numeric_limits<double>::infinity(), options);
+    return cut;
+  }
+  if (keep_ >= total_) {
+    cut.threshold = at::scalar_tensor(-1.0, options);  // below every magnitude
+    return cut;
+  }
+  GAUNTLET_CHECK(NeedsFine() && located_, "TopCutFinder::Cut before the fine pass");
+  int64_t above = above_;
+  size_t b = kBuckets;
+  while (b-- > 0 && above + fine_[b] < keep_) above += fine_[b];
+  const uint32_t threshold = (bucket_ << 16) | static_cast<uint32_t>(b);
+  cut.threshold = at::scalar_tensor(FloatOfBits(threshold), options);
+  // As FindTopCut: ties_left = keep − #(x > threshold) by float comparison,
+  // which counts no NaN (a NaN threshold: nothing compares above it).
+  cut.ties_left = keep_ - (threshold > kInfinityBits ? 0 : above - nans_);
+  return cut;
+}
+
 TopCut FindTopCut(const at::Tensor& magnitudes, int64_t keep) {
+  if (magnitudes.scalar_type() == at::kFloat) {
+    TopCutFinder finder(keep);
+    finder.AddCoarse(magnitudes);
+    if (finder.NeedsFine()) finder.AddFine(magnitudes);
+    return finder.Cut();
+  }
   const int64_t n = magnitudes.numel();
   const auto options = magnitudes.options();
   TopCut cut;
@@ -51,9 +141,7 @@ TopCut FindTopCut(const at::Tensor& magnitudes, int64_t keep) {
     const at::Tensor flat = magnitudes.reshape({-1}).contiguous();
     // The keep-th largest is the (n − keep + 1)-th smallest.
     const int64_t k = n - keep + 1;
-    if (flat.scalar_type() == at::kFloat) {
-      cut.threshold = at::scalar_tensor(KthSmallest<float>(flat, k), options);
-    } else if (flat.scalar_type() == at::kDouble) {
+    if (flat.scalar_type() == at::kDouble) {
       cut.threshold = at::scalar_tensor(KthSmallest<double>(flat, k), options);
     } else {
       cut.threshold = std::get<0>(at::kthvalue(flat, k));

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gauntlet::merging {
 
@@ -30,6 +31,33 @@ struct TopCut {
 // The cut that keeps the `keep` largest of `magnitudes` (any shape; all of
 // them when keep >= numel, none when keep <= 0).
 TopCut FindTopCut(const at::Tensor& magnitudes, int64_t keep);
+
+// FindTopCut over float32 values fed in pieces (the tensors of a model, in
+// merge order) without holding them: a radix selection on the bit patterns of
+// |x| (non-negative floats order as their bits, NaN above +inf, as
+// FindTopCut orders them). Two passes over the same pieces in the same
+// order: AddCoarse counts the high 16 bits; then, only if NeedsFine(),
+// AddFine counts the low 16 bits inside the one high bucket holding the cut.
+// Memory: two tables of 65536 counts, whatever the model's size.
+class TopCutFinder {
+ public:
+  explicit TopCutFinder(int64_t keep);
+  // `values`: float32, any shape; only their magnitudes count.
+  void AddCoarse(const at::Tensor& values);
+  bool NeedsFine();
+  void AddFine(const at::Tensor& values);
+  // The cut, the same as FindTopCut's on all pieces concatenated.
+  TopCut Cut();
+
+ private:
+  int64_t keep_;
+  int64_t total_ = 0;
+  int64_t nans_ = 0;
+  bool located_ = false;  // bucket_ and above_ are set
+  uint32_t bucket_ = 0;   // high 16 bits of the cut
+  int64_t above_ = 0;     // values in higher buckets
+  std::vector<int64_t> coarse_, fine_;
+};
 
 // The mask of `magnitudes` (one tensor of a ranking that `cut` was found on,
 // visited in order) that `cut` keeps; consumes ties from `cut`.

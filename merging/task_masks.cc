@@ -21,6 +21,7 @@ class TallMaskMerger : public TensorMerger {
   TallMaskMerger(double lambda, std::unique_ptr<TensorMerger> inner) : lambda_(lambda), inner_(std::move(inner)) {}
 
   void Prepare(const MergeInputs& inputs) override { inner_->Prepare(inputs); }
+  bool Elementwise() const override { return inner_->Elementwise(); }
 
   MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
     at::Tensor merged = inner_->Merge(name, task_vectors).task_vector;
@@ -40,6 +41,7 @@ class ConsensusMerger : public TensorMerger {
       : lambda_(lambda), k_(static_cast<int64_t>(k)), alpha_(alpha), inner_(std::move(inner)) {}
 
   void Prepare(const MergeInputs& inputs) override { inner_->Prepare(inputs); }
+  bool Elementwise() const override { return inner_->Elementwise(); }
 
   MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
     const at::Tensor merged = inner_->Merge(name, task_vectors).task_vector;

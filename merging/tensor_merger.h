@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "merging/expert_model.h"
 #include "merging/merge_params.h"
 #include "merging/parameter_map.h"
 
@@ -26,8 +27,14 @@ struct MergedTensor {
 
 struct MergeInputs {
   const ParameterMap& base;
-  const std::vector<ParameterMap>& experts;
+  const ExpertModels& experts;
   std::vector<std::string> names;  // the merged parameters, in merge order
+  bool release_pages = false;      // MergeOptions::release_pages
+
+  // τ_m of `name`, in the compute dtype.
+  at::Tensor TaskVector(size_t m, const std::string& name) const {
+    return experts[m]->TaskVector(name, base.at(name));
+  }
 };
 
 // One merge: constructed with its resolved hyperparameters, used once, by one
@@ -46,7 +53,14 @@ class TensorMerger {
   virtual void Prepare(const MergeInputs& inputs) {}
   // Called once per name of inputs.names, in that order; `task_vectors` are
   // τ_m = θ_m − θ₀ in the compute dtype (parameter_map.h), one per expert.
+  // For an Elementwise() merger, a large parameter may instead come as
+  // consecutive pieces of rows (dim 0), each once, in order.
   virtual MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) = 0;
+  // Whether merging a tensor piece by piece (Merge above) gives the pieces of
+  // merging it whole: the result at an element depends only on the task
+  // vectors at that element and on state consumed in flat order (TIES's ties
+  // at a model-wide cut). The merge then works on cache-sized pieces.
+  virtual bool Elementwise() const { return false; }
   // After the last Merge: per-task scales of the per-task models (EMR's λ_m);
   // empty means 1 for every task.
   virtual std::vector<double> TaskScales() const { return {}; }

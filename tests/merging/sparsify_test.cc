@@ -6,6 +6,10 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace gauntlet::merging {
 namespace {
 
@@ -46,6 +50,51 @@ TEST(TopCut, AcrossTensorsTiesGoToTheEarliestTensor) {
   EXPECT_EQ(Bits(ApplyTopCut(a, cut)), (std::vector<int>{1, 1}));
   EXPECT_EQ(Bits(ApplyTopCut(b, cut)), (std::vector<int>{1, 0, 0}));
   EXPECT_EQ(cut.ties_left, 0);
+}
+
+// The radix selection on float32 against a sort: values with many ties (a
+// few hundred distinct magnitudes), both signs, zeros of both signs, +inf
+// and NaN (ordered above everything), fed as three pieces.
+TEST(TopCutFinder, FindsTheSortsCutAcrossPieces) {
+  at::Generator g = at::detail::createCPUGenerator(3);
+  at::Tensor values = (at::randint(-300, 300, {5000}, g).to(at::kFloat) / 64).contiguous();
+  float* v = values.data_ptr<float>();
+  v[7] = -0.0f;
+  v[11] = std::numeric_limits<float>::infinity();
+  v[13] = -std::numeric_limits<float>::quiet_NaN();
+  v[17] = 1e-40f;  // subnormal
+  std::vector<double> sorted;
+  for (int64_t i = 0; i < values.numel(); ++i) {
+    sorted.push_back(std::isnan(v[i]) ? std::numeric_limits<double>::max() : std::abs(static_cast<double>(v[i])));
+  }
+  std::sort(sorted.begin(), sorted.end(), std::greater<double>());
+  const std::vector<at::Tensor> pieces = {values.narrow(0, 0, 1000), values.narrow(0, 1000, 3000).reshape({60, 50}),
+                                          values.narrow(0, 4000, 1000)};
+  // (keep 1 or 2 would put the cut at the NaN or the inf, which no
+  // comparison keeps, in FindTopCut as in the float64 path.)
+  for (int64_t keep : {-1, 0, 3, 77, 1000, 2500, 4999, 5000, 6000}) {
+    TopCutFinder finder(keep);
+    for (const at::Tensor& piece : pieces) finder.AddCoarse(piece);
+    if (finder.NeedsFine()) {
+      for (const at::Tensor& piece : pieces) finder.AddFine(piece);
+    }
+    TopCut cut = finder.Cut();
+    int64_t kept = 0;
+    for (const at::Tensor& piece : pieces) kept += ApplyTopCut(piece.abs(), cut).sum().item<int64_t>();
+    EXPECT_EQ(kept, std::clamp<int64_t>(keep, 0, 4999)) << keep;  // the NaN is never kept
+    if (keep >= 3 && keep < 5000) {
+      // Above the NaN and the inf: the threshold is the keep-th largest magnitude.
+      EXPECT_EQ(cut.threshold.item<double>(), sorted[keep - 1]) << keep;
+      EXPECT_EQ(cut.ties_left, 0) << "every tie was taken";
+    }
+  }
+  // One tensor: FindTopCut takes the same path for float32 and agrees with float64.
+  for (int64_t keep : {1, 100, 4000}) {
+    const TopCut f = FindTopCut(values.abs(), keep), d = FindTopCut(values.abs().to(at::kDouble), keep);
+    const double ft = f.threshold.item<double>(), dt = d.threshold.item<double>();
+    EXPECT_TRUE(ft == dt || (std::isnan(ft) && std::isnan(dt))) << keep << ": " << ft << " vs " << dt;
+    EXPECT_EQ(f.ties_left, d.ties_left) << keep;
+  }
 }
 
 TEST(MagnitudeBandMask, DropsTheTopAndKeepsTheNextBand) {
