@@ -5,7 +5,9 @@
 #include "envs/dualarm/dualarm_env.h"
 #include "envs/dualarm/embodiment.h"
 #include "envs/dualarm/embodiment_mjcf.h"
+#include "envs/dualarm/expert_validator.h"
 #include "envs/dualarm/seed_list.h"
+#include "harness/family_registry.h"
 
 namespace gauntlet::envs::dualarm {
 
@@ -105,8 +107,22 @@ Status DualarmFamily::WriteInitStates(const SuiteSpec& suite, const TaskSpec& ta
   search.task = task.name;
   search.embodiment = embodiment.value();
   search.setting = world.value().setting;
+  search.instructions = world.value().instructions;
   search.count = std::max(suite.protocol.trials, kRobotwinTestNum);
-  auto list = SearchSeeds(search, expert_);
+  // The expert gets the budget the suite's episodes get.
+  ExpertBudget budget;
+  budget.max_steps = task.max_steps > 0 ? task.max_steps : suite.protocol.max_steps;
+  budget.settle_steps = suite.protocol.settle_steps;
+  SeedValidator validator = expert_;
+  if (validator) {
+    search.expert = "a validator given to the family";
+  } else if (Families().HasExpert(kFamilyName)) {
+    auto expert = Families().MakeExpert(kFamilyName);
+    if (!expert.ok()) return Error{"the dualarm expert: " + expert.error().message};
+    search.expert = DescribeExpert(expert.value()->info(), budget);
+    validator = ExpertValidator(std::shared_ptr<Policy>(std::move(expert).value()), budget);
+  }
+  auto list = SearchSeeds(search, validator);
   if (!list.ok()) return Error{suite.path + ": " + list.error().message};
   return SaveSeedList(list.value(), task.init_states);
 }

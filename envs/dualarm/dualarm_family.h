@@ -38,7 +38,9 @@ Result<DualarmWorld> WorldOf(const SuiteSpec& suite);
 
 class DualarmFamily : public Family {
  public:
-  // `expert` validates seeds in WriteInitStates (none: scene checks only).
+  // `expert` validates seeds in WriteInitStates; without one, the family's
+  // expert in Families() does when one is registered (policies/ registers
+  // `oracle`), else the seeds get the scene checks only.
   explicit DualarmFamily(SeedValidator expert = nullptr) : expert_(std::move(expert)) {}
 
   std::string name() const override { return kFamilyName; }

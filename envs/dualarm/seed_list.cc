@@ -11,7 +11,7 @@ namespace gauntlet::envs::dualarm {
 std::string SeedListJson(const SeedList& list) {
   nlohmann::json rejected = nlohmann::json::array();
   for (const RejectedSeed& r : list.rejected) rejected.push_back({{"seed", r.seed}, {"reason", r.reason}});
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"format", kSeedListFormat},
       {"task", list.task},
       {"embodiment", list.embodiment},
@@ -27,6 +27,7 @@ std::string SeedListJson(const SeedList& list) {
       {"rejected", rejected},
       {"seeds", list.seeds},
   };
+  if (!list.expert.empty()) j["expert"] = list.expert;
   return j.dump(1) + "\n";
 }
 
@@ -67,6 +68,7 @@ Result<SeedList> LoadSeedList(const std::string& path) {
     list.candidates_tried = j.at("candidates_tried").get<int>();
     list.checks = j.at("checks").get<std::vector<std::string>>();
     list.expert_validation = j.at("expert_validation").get<std::string>();
+    list.expert = j.value("expert", "");
     list.settle_seconds = j.at("settle_seconds").get<double>();
     list.rest_linear_speed = j.at("rest_linear_speed").get<double>();
     list.rest_angular_speed = j.at("rest_angular_speed").get<double>();

@@ -11,6 +11,7 @@
 //   acceptance_rate    seeds / candidates_tried
 //   checks             what a kept seed passed, in order
 //   expert_validation  "passed" or "pending: ..." when no expert checked them
+//   expert             which expert, interface and step budget (only when passed)
 //   settle_seconds, rest_linear_speed, rest_angular_speed   the stability check
 //   rejected           [{seed, reason}] of every candidate turned down
 //   seeds              the accepted seeds, in candidate order
@@ -44,6 +45,7 @@ struct SeedList {
   int candidates_tried = 0;
   std::vector<std::string> checks;
   std::string expert_validation;
+  std::string expert;  // "" when pending
   double settle_seconds = 0;
   double rest_linear_speed = 0;   // m/s
   double rest_angular_speed = 0;  // rad/s

@@ -24,6 +24,7 @@ Result<SeedList> SearchSeeds(const SeedSearch& search, const SeedValidator& expe
   options.task = search.task;
   options.embodiment = search.embodiment;
   options.setting = search.setting;
+  options.instructions = search.instructions;
   options.render.width = options.render.height = 1;  // never renders
   auto created = DualarmEnv::Create(options);
   if (!created.ok()) return created.error();
@@ -37,6 +38,7 @@ Result<SeedList> SearchSeeds(const SeedSearch& search, const SeedValidator& expe
   list.checks = {"scene_builds", "at_rest_after_settle"};
   if (expert) list.checks.push_back("expert_succeeds");
   list.expert_validation = expert ? "passed" : kExpertPending;
+  if (expert) list.expert = search.expert;
   list.settle_seconds = kSettleSeconds;
   list.rest_linear_speed = search.rest.linear_speed;
   list.rest_angular_speed = search.rest.angular_speed;
@@ -55,7 +57,7 @@ Result<SeedList> SearchSeeds(const SeedSearch& search, const SeedValidator& expe
       } else if (const RestReport rest = CheckAtRest(env.model(), env.data(), search.rest); !rest.at_rest) {
         reason = RestReason(rest);
       } else if (expert) {
-        Result<bool> solved = expert(env);
+        Result<bool> solved = expert(options, seed);
         if (!solved.ok()) reason = "expert: " + solved.error().message;
         else if (!solved.value()) reason = "expert failed";
       }

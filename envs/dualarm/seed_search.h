@@ -9,9 +9,10 @@
 //     the expert solves it (SeedValidator)      -> rejected otherwise
 //     accept; seed += 1
 //
-// The scripted dual-arm expert does not exist yet: without a validator the
-// list records expert_validation "pending" and holds scene-validated seeds
-// only. An expert plugs in as the validator; its lists then say "passed".
+// The expert plugs in as a validator (expert_validator.h builds one from the
+// family's registered expert); its lists say "passed" and name it. Without
+// one a list records expert_validation "pending" and holds scene-validated
+// seeds only.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,12 @@
 
 namespace gauntlet::envs::dualarm {
 
-class DualarmEnv;
+struct DualarmOptions;
 
-// Runs the expert on the candidate whose scene `env` was just reset to:
-// true when it succeeds. An error rejects the seed with its message.
-using SeedValidator = std::function<Result<bool>(DualarmEnv& env)>;
+// Runs the expert on candidate `seed` of `world` (task, embodiment, setting,
+// instructions; no seeds): true when it succeeds. An error rejects the seed
+// with its message.
+using SeedValidator = std::function<Result<bool>(const DualarmOptions& world, std::uint64_t seed)>;
 
 inline constexpr const char* kExpertPending =
     "pending: no scripted dual-arm expert yet; the seeds are scene-validated only (they build and come to rest)";
@@ -38,10 +40,12 @@ struct SeedSearch {
   std::string task;
   std::string embodiment;
   WorkspaceSetting setting = WorkspaceSetting::kClean;
+  InstructionSet instructions = InstructionSet::kUnseen;
   int count = kRobotwinTestNum;          // seeds to accept
   std::uint64_t first = kFirstCandidateSeed;
   int max_candidates = 0;                // 0: 20 x count; more is an error naming the rate so far
   RestThresholds rest;
+  std::string expert;                    // what validates (DescribeExpert), recorded in the list
 };
 
 // The accepted list; fails when the task or embodiment is unknown or too few

@@ -18,6 +18,7 @@
 
 #include "envs/dualarm/dualarm_family.h"
 #include "envs/dualarm/embodiment_mjcf.h"
+#include "envs/dualarm/expert_validator.h"
 #include "envs/dualarm/seed_list.h"
 #include "envs/dualarm/seed_search.h"
 #include "envs/registered_families.h"
@@ -475,12 +476,18 @@ TEST(DualarmSeeds, AnExpertValidatorDecidesWhichSeedsAreKept) {
   search.embodiment = "piper";
   search.count = 3;
   // A stand-in expert that fails every even seed.
-  const SeedValidator odd_only = [](DualarmEnv& env) -> Result<bool> { return env.seed() % 2 == 1; };
+  search.expert = "odd seeds only";
+  const SeedValidator odd_only = [](const DualarmOptions& world, std::uint64_t seed) -> Result<bool> {
+    EXPECT_EQ(world.task, "click_bell");
+    EXPECT_EQ(world.embodiment, "piper");
+    return seed % 2 == 1;
+  };
   auto list = SearchSeeds(search, odd_only);
   ASSERT_TRUE(list.ok()) << list.error().message;
   EXPECT_EQ(list.value().seeds, (std::vector<std::uint64_t>{100001, 100003, 100005}));
   EXPECT_EQ(list.value().candidates_tried, 6);
   EXPECT_EQ(list.value().expert_validation, "passed");
+  EXPECT_EQ(list.value().expert, "odd seeds only");
   ASSERT_EQ(list.value().rejected.size(), 3u);
   EXPECT_EQ(list.value().rejected[0].reason, "expert failed");
   // Without an expert the same search keeps the first three and says so.
@@ -488,6 +495,7 @@ TEST(DualarmSeeds, AnExpertValidatorDecidesWhichSeedsAreKept) {
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending.value().seeds, (std::vector<std::uint64_t>{100000, 100001, 100002}));
   EXPECT_EQ(pending.value().expert_validation, kExpertPending);
+  EXPECT_EQ(pending.value().expert, "");
   // The JSON round-trips.
   const std::string path = testing::TempDir("dualarm_seeds") + "/l.json";
   ASSERT_TRUE(SaveSeedList(list.value(), path).ok());
@@ -495,6 +503,67 @@ TEST(DualarmSeeds, AnExpertValidatorDecidesWhichSeedsAreKept) {
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(SeedListJson(back.value()), SeedListJson(list.value()));
   EXPECT_EQ(SeedListPathFor("/s/robotwin/seeds/clean/aloha/t.json", "piper"), "/s/robotwin/seeds/clean/piper/t.json");
+}
+
+// A policy that holds the arms where they are, in the joint interface; or,
+// broken, answers with three values.
+class HoldingPolicy : public Policy {
+ public:
+  HoldingPolicy(ActionSpec spec, bool broken) : spec_(std::move(spec)), broken_(broken) {}
+  PolicyInfo info() const override {
+    PolicyInfo info;
+    info.name = broken_ ? "broken" : "holding";
+    info.kind = "test";
+    info.action_spec = spec_;
+    info.needs.state_keys = {"joint_pos"};
+    return info;
+  }
+  void reset(const EpisodeContext&) override { ++resets; }
+  ActionChunk act(const Observation& observation) override {
+    ActionChunk chunk;
+    chunk.actions.push_back(broken_ ? Action{0, 0, 0} : observation.state.at("joint_pos"));
+    return chunk;
+  }
+  int resets = 0;
+
+ private:
+  ActionSpec spec_;
+  bool broken_;
+};
+
+// The validator runs the policy through the episode loop in the world of the
+// candidate: a policy that never presses the bell fails every seed within its
+// budget, and a broken one rejects the seed with the runner's reason.
+TEST(DualarmSeeds, TheExpertValidatorRunsThePolicyInTheCandidatesWorld) {
+  auto piper = FindEmbodiment("piper");
+  ASSERT_TRUE(piper.ok());
+  DualarmOptions world;
+  world.task = "click_bell";
+  world.embodiment = "piper";
+  world.render.width = world.render.height = 1;
+  auto holding = std::make_shared<HoldingPolicy>(DualJointPosSpec(piper.value()), false);
+  const SeedValidator validator = ExpertValidator(holding, ExpertBudget{30, 0});
+  Result<bool> solved = validator(world, 100000);
+  ASSERT_TRUE(solved.ok()) << solved.error().message;
+  EXPECT_FALSE(solved.value());
+  EXPECT_EQ(holding->resets, 1);
+  EXPECT_EQ(DescribeExpert(holding->info(), ExpertBudget{30, 2}), "holding (dual_joint_pos), 30 steps after 2 settle steps");
+
+  auto broken = std::make_shared<HoldingPolicy>(DualJointPosSpec(piper.value()), true);
+  Result<bool> refused = ExpertValidator(broken, ExpertBudget{30, 0})(world, 100000);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("error: "), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("3"), std::string::npos) << refused.error().message;
+
+  // Through a search: every candidate is rejected with the validator's word.
+  SeedSearch search;
+  search.task = "click_bell";
+  search.embodiment = "piper";
+  search.count = 1;
+  search.max_candidates = 2;
+  auto none = SearchSeeds(search, validator);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("only 0 of 2 candidates accepted"), std::string::npos) << none.error().message;
 }
 
 }  // namespace
