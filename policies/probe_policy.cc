@@ -71,16 +71,44 @@ std::vector<Action> PlaytableActions(const Observation& obs, int chunk) {
   return actions;
 }
 
+std::vector<Action> DualarmActions(const Observation& obs, int chunk) {
+  const double m_head = MeanIntensity(obs, "head");
+  const double m_left = MeanIntensity(obs, "left_wrist");
+  const double m_right = MeanIntensity(obs, "right_wrist");
+  const auto& q = State(obs, "joint_pos", 14);
+  double s[14] = {};
+  s[0] = m_head - 0.5;
+  s[1] = 0.1 * static_cast<double>(obs.instruction.size() % 5) - 0.2;
+  s[2] = m_left - 0.5;
+  s[7] = 0.5 - m_head;
+  s[9] = m_right - 0.5;
+  std::vector<Action> actions;
+  for (int k = 0; k < chunk; ++k) {
+    const double f = static_cast<double>(chunk - k) / static_cast<double>(chunk);
+    Action a(14);
+    for (int j = 0; j < 14; ++j) a[j] = q[j] + (0.05 * f) * s[j];
+    a[6] = q[6] > 0.5 ? 1.0 : 0.0;
+    a[13] = q[13] > 0.5 ? 1.0 : 0.0;
+    actions.push_back(std::move(a));
+  }
+  return actions;
+}
+
 }  // namespace
 
 std::vector<Action> ProbeActions(const Observation& obs, int chunk, ProbeFamily family) {
-  return family == ProbeFamily::kPlaytable ? PlaytableActions(obs, chunk) : TabletopActions(obs, chunk);
+  switch (family) {
+    case ProbeFamily::kPlaytable: return PlaytableActions(obs, chunk);
+    case ProbeFamily::kDualarm: return DualarmActions(obs, chunk);
+    case ProbeFamily::kTabletop: break;
+  }
+  return TabletopActions(obs, chunk);
 }
 
 Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
   const std::string family = options.String("family", "tabletop");
-  if (family != "tabletop" && family != "playtable") {
-    return Error{"--policy-opt family='" + family + "': expected tabletop or playtable"};
+  if (family != "tabletop" && family != "playtable" && family != "dualarm") {
+    return Error{"--policy-opt family='" + family + "': expected tabletop, playtable or dualarm"};
   }
   auto chunk = options.Int("chunk", 4);
   if (!chunk.ok()) return chunk.error();
@@ -101,6 +129,15 @@ Result<std::unique_ptr<Policy>> ProbePolicy::Create(PolicyOptions options) {
     info.action_spec = CalvinEefDeltaSpec();
     info.needs.cameras = {"static", "gripper"};
     info.needs.state_keys = {"eef_pos", "robot_obs"};
+  } else if (family == "dualarm") {
+    policy->family_ = ProbeFamily::kDualarm;
+    info.action_spec = ActionSpec{};
+    info.action_spec.kind = ActionKind::kDualJointPos;
+    info.action_spec.dim = 14;
+    info.action_spec.gripper = GripperConvention::kOneOpenZeroClose;
+    info.action_spec.rotation = RotationFormat::kNone;
+    info.needs.cameras = {"head", "left_wrist", "right_wrist"};
+    info.needs.state_keys = {"joint_pos"};
   }
   info.action_spec.chunk_length = chunk.value();
   info.needs.image_width = info.needs.image_height = size.value();

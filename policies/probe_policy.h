@@ -4,7 +4,7 @@
 // behind the websocket test server; equal actions and final states across
 // them prove that observations and actions cross each door unaltered.
 //
-// Two variants, one per family's interface (setting `family`):
+// Three variants, one per family's interface (setting `family`):
 //
 // tabletop (default): cameras agentview and wrist; state eef_pos,
 // eef_axis_angle, gripper_qpos; LIBERO's action (axis-angle, -1 opens).
@@ -37,6 +37,18 @@
 //     a[6]  = 1 if robot_obs[6] > 0.07 else -1                  (robot_obs[6]: gripper width)
 //   (the yaw term winds the wrist up to +-pi, where it then rocks back and
 //   forth: a deterministic motion, which is all the parity tests need)
+//
+// dualarm: cameras head, left_wrist and right_wrist; state joint_pos (14);
+// the dual-arm joint interface (14 targets, gripper 1 open / 0 closed). Each
+// target is the measured joint nudged by the images and the instruction
+// (servos sag under gravity, so the arms drift: deterministically).
+//   m_c   and L as above; q = joint_pos
+//   s     = 0 except s[0] = m_head - 0.5, s[1] = 0.1 * (L mod 5) - 0.2,
+//           s[2] = m_left_wrist - 0.5, s[7] = 0.5 - m_head,
+//           s[9] = m_right_wrist - 0.5
+//   for k in 0..H-1, f = (H - k) / H:
+//     a[j]  = q[j] + (0.05 * f) * s[j]                          j = 0..13
+//     a[6]  = 1 if q[6] > 0.5 else 0;  a[13] = 1 if q[13] > 0.5 else 0
 #pragma once
 
 #include <string>
@@ -47,11 +59,11 @@
 namespace gauntlet::policies {
 
 // Which interface the probe speaks.
-enum class ProbeFamily { kTabletop, kPlaytable };
+enum class ProbeFamily { kTabletop, kPlaytable, kDualarm };
 
 class ProbePolicy : public Policy {
  public:
-  // Settings: family (tabletop or playtable, default tabletop), chunk (H,
+  // Settings: family (tabletop, playtable or dualarm, default tabletop), chunk (H,
   // default 4), image_size (0: any), orientation (upright or rotated180:
   // what it declares to expect).
   static Result<std::unique_ptr<Policy>> Create(PolicyOptions options);

@@ -3,8 +3,9 @@
 Every action depends on both camera images, the hand's state and the
 instruction, computed in float64 in the same order of operations as the C++
 policy, so a run through any door (embedded Python, the websocket server)
-must reproduce the C++ run's actions bit for bit. Two variants, as in C++:
-`tabletop` (LIBERO's interface) and `playtable` (CALVIN's).
+must reproduce the C++ run's actions bit for bit. Three variants, as in C++:
+`tabletop` (LIBERO's interface), `playtable` (CALVIN's) and `dualarm`
+(RoboTwin's 14 joint targets).
 """
 
 import numpy as np
@@ -55,15 +56,43 @@ def playtable_probe_actions(static, gripper, eef_pos, robot_obs, instruction, ch
     return actions
 
 
+def dualarm_probe_actions(head, left_wrist, right_wrist, joint_pos, instruction, chunk=4):
+    """The dualarm variant's (chunk, 14) float64 action chunk for one observation."""
+    m_head = mean_intensity(head)
+    m_left = mean_intensity(left_wrist)
+    m_right = mean_intensity(right_wrist)
+    q = [float(v) for v in joint_pos]
+    length = len(instruction.encode("utf-8"))
+    s = [0.0] * 14
+    s[0] = m_head - 0.5
+    s[1] = 0.1 * float(length % 5) - 0.2
+    s[2] = m_left - 0.5
+    s[7] = 0.5 - m_head
+    s[9] = m_right - 0.5
+    actions = np.empty((chunk, 14), dtype=np.float64)
+    for k in range(chunk):
+        f = float(chunk - k) / float(chunk)
+        for j in range(14):
+            actions[k, j] = q[j] + (0.05 * f) * s[j]
+        actions[k, 6] = 1.0 if q[6] > 0.5 else 0.0
+        actions[k, 13] = 1.0 if q[13] > 0.5 else 0.0
+    return actions
+
+
 class ProbePolicy:
     """`--policy python:gauntlet_policies.probe:ProbePolicy` (settings as in C++)."""
 
     def __init__(self, chunk="4", image_size="0", orientation="upright", family="tabletop"):
-        if family not in ("tabletop", "playtable"):
-            raise ValueError(f"family='{family}': expected tabletop or playtable")
+        if family not in ("tabletop", "playtable", "dualarm"):
+            raise ValueError(f"family='{family}': expected tabletop, playtable or dualarm")
         self.chunk = int(chunk)
         self.family = family
-        if family == "playtable":
+        kind, dim = "eef_delta", 7
+        if family == "dualarm":
+            kind, dim = "dual_joint_pos", 14
+            interface = {"gripper": "1open/0close", "rotation": "none",
+                         "cameras": ["head", "left_wrist", "right_wrist"], "state_keys": ["joint_pos"]}
+        elif family == "playtable":
             interface = {"gripper": "+1open/-1close", "rotation": "euler_xyz",
                          "cameras": ["static", "gripper"], "state_keys": ["eef_pos", "robot_obs"]}
         else:
@@ -71,8 +100,8 @@ class ProbePolicy:
                          "cameras": ["agentview", "wrist"],
                          "state_keys": ["eef_pos", "eef_axis_angle", "gripper_qpos"]}
         self.spec = {
-            "action_kind": "eef_delta",
-            "action_dim": 7,
+            "action_kind": kind,
+            "action_dim": dim,
             "gripper": interface["gripper"],
             "rotation": interface["rotation"],
             "chunk": self.chunk,
@@ -81,12 +110,18 @@ class ProbePolicy:
             "orientation": orientation,
             "state_keys": interface["state_keys"],
         }
+        if family == "dualarm":  # joint targets: the embodiment's limits, not [-1, 1]
+            self.spec["action_low"] = []
+            self.spec["action_high"] = []
 
     def reset(self, context):
         pass
 
     def act(self, obs):
         images, state = obs["images"], obs["state"]
+        if self.family == "dualarm":
+            return dualarm_probe_actions(images["head"], images["left_wrist"], images["right_wrist"],
+                                         state["joint_pos"], obs["instruction"], self.chunk)
         if self.family == "playtable":
             return playtable_probe_actions(images["static"], images["gripper"], state["eef_pos"],
                                            state["robot_obs"], obs["instruction"], self.chunk)
