@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -10,6 +11,8 @@
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/test_support.h"
 #include "gauntlet_build_paths.h"
@@ -94,6 +97,18 @@ inline std::string QueryText(const std::string& db, const std::string& sql) {
   sqlite3_finalize(st);
   sqlite3_close(h);
   return out;
+}
+
+// Rows of `sql` on `db` as JSON objects, through the sqlite3 shell: for test
+// binaries that do not link SQLite (the LibTorch ones).
+inline nlohmann::json QueryJson(const std::string& db, const std::string& sql) {
+  std::string out;
+  if (FILE* pipe = popen(("sqlite3 -json '" + db + "' \"" + sql + "\"").c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    pclose(pipe);
+  }
+  return out.empty() ? nlohmann::json::array() : nlohmann::json::parse(out);
 }
 
 }  // namespace gauntlet

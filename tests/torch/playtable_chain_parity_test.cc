@@ -334,30 +334,13 @@ TEST(PlaytableChain, EachSubtaskResetsThePolicyWithItsInstructionAndTheProbeFoll
 
 // ---- End to end: `gauntlet run suites/calvin.yaml` through three doors.
 
-std::string Output(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
-
-// Rows of `sql` on the database, through the sqlite3 shell (this binary does
-// not link SQLite).
-nlohmann::json Query(const std::string& db, const std::string& sql) {
-  const std::string out = Output("sqlite3 -json '" + db + "' \"" + sql + "\"");
-  return out.empty() ? nlohmann::json::array() : nlohmann::json::parse(out);
-}
-
 nlohmann::json SubtaskRows(const std::string& db, const std::string& run) {
-  return Query(db, "SELECT s.task, s.position, s.subtask, s.success, s.steps, s.instruction FROM subtasks s "
+  return QueryJson(db, "SELECT s.task, s.position, s.subtask, s.success, s.steps, s.instruction FROM subtasks s "
                    "JOIN runs r USING (run_id) WHERE r.name = '" + run + "' ORDER BY s.task, s.position");
 }
 
 nlohmann::json EpisodeRows(const std::string& db, const std::string& run) {
-  return Query(db, "SELECT e.task, e.init_state, e.status, e.steps, e.termination, e.state_hash, "
+  return QueryJson(db, "SELECT e.task, e.init_state, e.status, e.steps, e.termination, e.state_hash, "
                    "hex(e.actions) AS actions FROM episodes e JOIN runs r USING (run_id) WHERE r.name = '" + run +
                    "' ORDER BY e.task");
 }
@@ -407,7 +390,7 @@ TEST(PlaytableChainCli, ProbeTorchScriptTwinAndRemoteTwinStoreIdenticalChains) {
     EXPECT_EQ(SubtaskRows(db, other), subtasks) << other;
     EXPECT_EQ(EpisodeRows(db, other), episodes) << other << ": other states or actions than the probe's";
   }
-  const nlohmann::json remote = Query(db, "SELECT p.metadata_json FROM policies p JOIN runs r USING (policy_id) "
+  const nlohmann::json remote = QueryJson(db, "SELECT p.metadata_json FROM policies p JOIN runs r USING (policy_id) "
                                           "WHERE r.name = 'remote'");
   ASSERT_EQ(remote.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(remote[0]["metadata_json"].get<std::string>())["policy"], "probe");

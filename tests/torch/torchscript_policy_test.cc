@@ -334,15 +334,8 @@ TEST(TorchScriptPolicy, BadOutputsAndExceptionsArePolicyErrorsNamingTheFileAndSh
 // ---- End to end: the real `gauntlet` binary and the SQLite file it writes.
 
 
-// Rows of `sql` on the database, through the sqlite3 shell (this binary does
-// not link SQLite).
-nlohmann::json Query(const std::string& db, const std::string& sql) {
-  const std::string out = Output("sqlite3 -json '" + db + "' \"" + sql + "\"");
-  return out.empty() ? nlohmann::json::array() : nlohmann::json::parse(out);
-}
-
 nlohmann::json EpisodesOf(const std::string& db, const std::string& run) {
-  return Query(db,
+  return QueryJson(db,
                "SELECT e.task, e.init_state, e.status, e.steps, e.termination, e.state_hash, hex(e.actions) AS actions "
                "FROM episodes e JOIN runs r USING (run_id) WHERE r.name = '" + run + "' ORDER BY e.task, e.init_state");
 }
@@ -367,7 +360,7 @@ TEST(TorchScriptCli, TwinAndProbeStoreIdenticalEpisodes) {
     EXPECT_EQ(episode["actions"].get<std::string>().size(), 2u * 220 * 7 * 8);
   }
 
-  const nlohmann::json policy = Query(
+  const nlohmann::json policy = QueryJson(
       db, "SELECT p.kind, p.source, p.checkpoint_sha256, p.metadata_json, p.settings_json "
           "FROM policies p JOIN runs r USING (policy_id) WHERE r.name = 'twin'");
   ASSERT_EQ(policy.size(), 1u);
@@ -403,7 +396,7 @@ TEST(TorchScriptCli, AWrongWidthMakesEachEpisodeAnErrorAndTheRunCompletes) {
     const std::string reason = episode["termination"];
     EXPECT_NE(reason.find(path + ": act returned a Float tensor of shape [4, 6]"), std::string::npos) << reason;
   }
-  EXPECT_EQ(Query(db, "SELECT status FROM runs WHERE name = 'narrow'")[0]["status"], "completed");
+  EXPECT_EQ(QueryJson(db, "SELECT status FROM runs WHERE name = 'narrow'")[0]["status"], "completed");
 }
 
 // ---- The export recipe (scripts/export_torchscript_policy.py).
