@@ -5,11 +5,26 @@
 
 #include "envs/dualarm/embodiment_mjcf.h"
 #include "envs/mujoco_state.h"
+#include "envs/perturbations/arm_and_view_perturber.h"
 #include "harness/hashing.h"
 
 namespace gauntlet::envs::dualarm {
 
 namespace {
+
+// The shared view perturbations' parts: the head camera orbits the table's
+// centre (where it looks), the directional light is the key light. No arm
+// joints: robot_init's direction is drawn for one 7-joint arm.
+std::unique_ptr<ArmAndViewPerturber> MakePerturber(const mjModel* m, double table_top_z) {
+  PerturbableParts parts;
+  parts.camera = mj_name2id(m, mjOBJ_CAMERA, kHeadCamera);
+  parts.pivot = {0, 0, table_top_z};
+  parts.tilt_axis = AxisAcrossView(m, parts.camera, parts.pivot);
+  parts.aim_scale = m->cam_fovy[parts.camera] / 45.0;
+  parts.light = mj_name2id(m, mjOBJ_LIGHT, kDirectionalLight);
+  GAUNTLET_CHECK(parts.camera >= 0 && parts.light >= 0, "the dual-arm scene names its head camera and key light");
+  return std::make_unique<ArmAndViewPerturber>(m, std::move(parts));
+}
 
 constexpr double kEefPositionBound = 2.0;  // metres: only keeps a diverging policy's targets finite
 constexpr int kTowardHalvings = 6;         // an unreachable target's segment to within 1/64
@@ -157,6 +172,7 @@ Status DualarmEnv::ResetToSeed(std::uint64_t seed) {
     model_ = std::move(model).value();
     data_ = MakeData(model_.get());
     ResolveIds();
+    perturber_ = MakePerturber(model_.get(), draw_.table_top_z());
     auto rule = SuccessRule::Compile(model_.get(), layout_, EmbodimentBinding());
     if (!rule.ok()) return rule.error();
     rule_.emplace(std::move(rule).value());
@@ -198,9 +214,11 @@ Status DualarmEnv::ResetToSeed(std::uint64_t seed) {
 
 Status DualarmEnv::Reset(const EpisodeSpec& spec) {
   const std::optional<Perturbation>& p = spec.perturbation;
-  if (p && p->dimension != "language") {
-    return Error{"the dualarm family does not take '" + p->dimension + "' perturbations yet (variant '" +
-                 spec.key.variant + "'); its randomized setting is the suite's `world: {setting: randomized}`"};
+  if (p && p->dimension != "language" && p->dimension != "camera" && p->dimension != "light" &&
+      p->dimension != "noise") {
+    return Error{"the dualarm family does not take '" + p->dimension + "' perturbations (variant '" +
+                 spec.key.variant + "'): it takes language, camera, light and noise; its table, textures and " +
+                 "clutter vary with the suite's `world: {setting: randomized}`"};
   }
   const int index = spec.key.init_state;
   const int count = static_cast<int>(options_.seeds.size());
@@ -209,7 +227,13 @@ Status DualarmEnv::Reset(const EpisodeSpec& spec) {
                  std::to_string(count) + " accepted seeds for " + task_->name + " on " + embodiment_.name};
   }
   if (Status s = ResetToSeed(options_.seeds[index]); !s.ok()) return s;
-  if (p) instruction_ = spec.instruction;  // a language variant's text
+  // Views only: the scene settled as the seed's, the perturbation then moves
+  // the head camera or changes the key light (restored first on every reset).
+  if (Status s = perturber_->ApplyToModel(model_.get(), p); !s.ok()) return s;
+  mj_forward(model_.get(), data_.get());
+  perturbation_ = p;
+  episode_seed_ = DeriveSeed(spec.key, 0x6e6f697365);  // "noise"
+  if (p && p->dimension == "language") instruction_ = spec.instruction;
   return Status::Ok();
 }
 
@@ -363,9 +387,16 @@ Observation DualarmEnv::Observe(const ObservationRequest& request) {
       if (!r.ok()) throw EnvError("render: " + r.error().message);
       renderer_ = std::move(r).value();
     }
-    ApplyCrazyLights(m, draw_, renders_++);
+    const int frame = static_cast<int>(renders_++);
+    ApplyCrazyLights(m, draw_, frame);
     if (Status st = renderer_->Render(m, d, request.cameras, &obs.images); !st.ok()) {
       throw EnvError("render: " + st.message());
+    }
+    auto head = obs.images.find(kHeadCamera);
+    if (head != obs.images.end()) {
+      if (Status st = ArmAndViewPerturber::CorruptFrame(perturbation_, episode_seed_, frame, &head->second); !st.ok()) {
+        throw EnvError(st.message());
+      }
     }
   }
   if (request.privileged) obs.privileged = privileged_state();

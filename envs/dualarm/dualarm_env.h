@@ -56,6 +56,7 @@
 #include "envs/dualarm/scene_rest.h"
 #include "envs/dualarm/task_success.h"
 #include "envs/dualarm/workspace_scene.h"
+#include "envs/perturbations/arm_and_view_perturber.h"
 #include "harness/camera_renderer.h"
 #include "harness/env.h"
 #include "harness/mujoco_handles.h"
@@ -114,8 +115,10 @@ class DualarmEnv : public Env, public MujocoWorld {
   ObservationSpec observation_spec() const override { return DualarmObservationSpec(options_.render); }
   std::string instruction() const override { return instruction_; }
   std::string embodiment() const override { return embodiment_.name; }
-  // Only the language perturbation applies (spec.instruction is then told);
-  // others are refused until the family takes them.
+  // Perturbations: language (spec.instruction is told), camera (the head
+  // camera), light (the directional key light) and noise (the head image);
+  // the others are refused naming the variant (the randomized setting is
+  // the family's own background and layout variation).
   Status Reset(const EpisodeSpec& spec) override;
   StepResult Step(const Action& action) override;
   // The current targets in the run's interface, grippers open.
@@ -183,7 +186,10 @@ class DualarmEnv : public Env, public MujocoWorld {
   std::array<double, kDualJointDims> targets_{};
   std::string instruction_;
   int warnings_at_reset_ = 0;
-  std::uint64_t renders_ = 0;  // camera observations this episode (crazy lights)
+  std::uint64_t renders_ = 0;  // camera observations this episode (crazy lights, noise frames)
+  std::unique_ptr<ArmAndViewPerturber> perturber_;  // for model_
+  std::optional<Perturbation> perturbation_;        // this episode's
+  std::uint64_t episode_seed_ = 0;                  // noise draws
   std::unique_ptr<CameraRenderer> renderer_;  // for model_; created on the first camera request
 };
 

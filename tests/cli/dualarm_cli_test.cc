@@ -110,5 +110,18 @@ TEST(DualarmCli, OneAndTwoWorkersGiveTheSameStateHashes) {
   EXPECT_EQ(Episodes(db, "w2"), one);
 }
 
+TEST(DualarmCli, TheViewPerturbationSuiteRunsEveryVariantAndItsBaseline) {
+  const std::string db = testing::TempDir("dualarm") + "/plus.db";
+  const Ran ran = Gauntlet("run " + SuiteFile("robotwin_plus_mini") + " --policy noop --tasks click_bell --quiet --db " + db);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  // 3 dimensions x 3 levels + the unperturbed episode, none an error.
+  EXPECT_EQ(QueryText(db, "SELECT count(*) FROM episodes WHERE status = 'failure'"), "10");
+  EXPECT_EQ(QueryText(db, "SELECT count(DISTINCT variant) FROM episodes"), "10");
+  EXPECT_EQ(QueryText(db, "SELECT count(*) FROM perturbations WHERE dimension IN ('camera', 'light', 'noise')"), "9");
+  const Ran table = Gauntlet("report --db " + db + " --table perturbations --format csv");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("noise"), std::string::npos) << table.out;
+}
+
 }  // namespace
 }  // namespace gauntlet

@@ -21,6 +21,7 @@
 #include "envs/dualarm/expert_validator.h"
 #include "envs/dualarm/seed_list.h"
 #include "envs/dualarm/seed_search.h"
+#include "envs/perturbations/perturbation_sampler.h"
 #include "envs/registered_families.h"
 #include "harness/family_registry.h"
 #include "harness/gl_context.h"
@@ -340,6 +341,48 @@ TEST(DualarmEnv, TheRandomizedSettingLeavesTheTaskObjectsWhereTheCleanOnePutsThe
     }
     EXPECT_GT(differing_tables, 0) << task << ": the randomized table never moved";
   }
+}
+
+// The shared view perturbations apply to the head camera and the key light,
+// and never to the physics: the settled state is the unperturbed one.
+TEST(DualarmEnv, CameraLightAndNoisePerturbationsChangeTheHeadImageOnly) {
+  auto gl = GlContext::Create("auto", 64, 64);
+  ASSERT_TRUE(gl.ok()) << gl.error().message;
+  DualarmOptions options;
+  options.task = "place_container_plate";
+  options.seeds = {100000};
+  options.render.width = 64;
+  options.render.height = 48;
+  auto made = DualarmEnv::Create(options);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  DualarmEnv& env = *made.value();
+  const ObservationRequest cameras{{kHeadCamera, kLeftWristCamera}, false};
+  ASSERT_TRUE(env.Reset(Episode(0)).ok());
+  const std::string settled = env.state_hash();
+  const Observation plain = env.Observe(cameras);
+  for (const char* dimension : {"camera", "light", "noise"}) {
+    EpisodeSpec spec = Episode(0);
+    spec.perturbation = SamplePerturbation(dimension, 3, 0);
+    spec.key.variant = std::string(dimension) + "-L3-0";
+    ASSERT_TRUE(env.Reset(spec).ok()) << dimension;
+    EXPECT_EQ(env.state_hash(), settled) << dimension;
+    const Observation seen = env.Observe(cameras);
+    EXPECT_NE(seen.images.at(kHeadCamera).rgb, plain.images.at(kHeadCamera).rgb) << dimension;
+    if (std::string(dimension) != "light") {  // the key light reaches the wrists too
+      EXPECT_EQ(seen.images.at(kLeftWristCamera).rgb, plain.images.at(kLeftWristCamera).rgb) << dimension;
+    }
+  }
+  // An unperturbed reset after perturbed ones sees the default scene again.
+  ASSERT_TRUE(env.Reset(Episode(0)).ok());
+  EXPECT_EQ(env.Observe(cameras).images.at(kHeadCamera).rgb, plain.images.at(kHeadCamera).rgb);
+  // What the family does not take is refused naming the variant.
+  EpisodeSpec layout = Episode(0);
+  layout.perturbation = SamplePerturbation("robot_init", 1, 0);
+  layout.key.variant = "robot_init-L1-0";
+  const Status refused = env.Reset(layout);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("'robot_init' perturbations (variant 'robot_init-L1-0')"), std::string::npos)
+      << refused.message();
 }
 
 TEST(DualarmEnv, CamerasRenderAtTheirSizesAndCrazyLightsChangeBetweenFrames) {
