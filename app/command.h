@@ -29,7 +29,8 @@ inline int Fail(const std::string& message) {
 // it alive while the returned handle lives.
 struct PolicyRequest;
 using RuntimeStarter = std::function<std::shared_ptr<void>(const PolicyRequest&)>;
-Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime = {});
+Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime = {}, std::vector<std::string> argv = {});
+Command AddDbCommand(CLI::App& app);
 Command AddSummaryCommand(CLI::App& app);
 Command AddCompareCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);

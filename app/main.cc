@@ -23,9 +23,10 @@ int main(int argc, char** argv) {
     return std::make_shared<app::EmbeddedInterpreter>();
   };
   const std::vector<app::Command> commands = {
-      app::AddRunCommand(cli, start_python),     app::AddSummaryCommand(cli), app::AddCompareCommand(cli),
+      app::AddRunCommand(cli, start_python, {argv, argv + argc}),     app::AddSummaryCommand(cli), app::AddCompareCommand(cli),
       app::AddReportCommand(cli),  app::AddTraceCommand(cli),   app::AddShowCommand(cli),
       app::AddMergeCommand(cli, {argv, argv + argc}),   app::AddListCommand(cli),    app::AddInitStatesCommand(cli),
+      app::AddDbCommand(cli),
   };
   CLI11_PARSE(cli, argc, argv);
   for (const app::Command& command : commands) {

@@ -12,6 +12,7 @@
 
 #include "app/command.h"
 #include "app/episode_plan.h"
+#include "app/shard_plan.h"
 #include "harness/family_registry.h"
 #include "harness/gl_context.h"
 #include "harness/mujoco_handles.h"
@@ -146,6 +147,26 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!chains.ok()) return Fail(chains.error().message);
   auto plan = PlanEpisodes(suite, tasks.value(), trials, chains.value());
   if (!plan.ok()) return Fail(plan.error().message);
+  const int planned_total = static_cast<int>(plan.value().size());
+  std::optional<Shard> shard;
+  if (!a.shard.empty()) {
+    auto parsed = ParseShard(a.shard);
+    if (!parsed.ok()) return Fail(parsed.error().message);
+    shard = parsed.value();
+    std::vector<long long> costs;
+    for (const PlannedEpisode& e : plan.value()) {
+      const long long steps = e.chain >= 0 ? static_cast<long long>(suite.protocol.max_steps) *
+                                                 static_cast<long long>(suite.chains[e.chain].subtasks.size())
+                                           : e.max_steps;
+      costs.push_back(suite.protocol.settle_steps + std::max(steps, 1LL));
+    }
+    const std::vector<int> shard_of = AssignShards(costs, shard->count);
+    std::vector<PlannedEpisode> mine;
+    for (size_t i = 0; i < plan.value().size(); ++i) {
+      if (shard_of[i] == shard->index) mine.push_back(plan.value()[i]);
+    }
+    plan = std::move(mine);
+  }
   auto offer_r = family.RunOffer(embodiment, suite, a.image_size);
   if (!offer_r.ok()) return Fail(offer_r.error().message);
   const ObservationSpec family_offer = offer_r.value();
@@ -206,7 +227,17 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!suite.chains.empty()) config["chains"] = ChainConfig(suite, plan.value());
   if (!suite.world.empty()) config["world"] = suite.world;
   nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
-                              {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout}};
+                              {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout},
+                              {"command", a.command_line}};
+  if (shard) {
+    // Not in the config: every shard of a run has the same config (db merge checks it).
+    execution["shard"] = {{"index", shard->index}, {"count", shard->count}, {"planned_total", planned_total}};
+    nlohmann::json slurm = nlohmann::json::object();
+    for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_JOB_NODELIST"}) {
+      if (const char* value = std::getenv(var)) slurm[var] = value;
+    }
+    if (!slurm.empty()) execution["slurm"] = slurm;
+  }
 
   auto store_r = results::ResultsStore::Open(a.db);
   if (!store_r.ok()) return Fail(store_r.error().message);
@@ -355,9 +386,21 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
 
 }  // namespace
 
-int Run(const RunArgs& a, const std::optional<PolicyBuild>& policy_override) {
-  if (a.suite.empty() == a.task_file.empty()) {
+int Run(const RunArgs& given, const std::optional<PolicyBuild>& policy_override) {
+  if (given.suite.empty() == given.task_file.empty()) {
     return Fail("run: give a suite (file or name) or --task-file PATH.bddl, not both");
+  }
+  // A shard writes a file of its own beside --db, named after the run and the
+  // shard; `gauntlet db merge` brings the shards back together.
+  RunArgs a = given;
+  if (!a.shard.empty()) {
+    auto shard = ParseShard(a.shard);
+    if (!shard.ok()) return Fail(shard.error().message);
+    const std::string label = !a.run_name.empty()   ? a.run_name
+                              : !a.task_file.empty() ? fs::path(a.task_file).stem().string()
+                                                     : fs::path(a.suite).stem().string();
+    a.db = ShardDbPath(given.db, label, shard.value());
+    std::cerr << "gauntlet: shard " << a.shard << " writes " << a.db << "\n";
   }
   if (!a.task_file.empty()) {
     auto suite = TaskFileSuite(a);
@@ -383,7 +426,7 @@ int Run(const RunArgs& a, const std::optional<PolicyBuild>& policy_override) {
 }
 
 
-Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime) {
+Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime, std::vector<std::string> argv) {
   auto args = std::make_shared<RunArgs>();
   RunArgs& run = *args;
   auto* sub = app.add_subcommand("run", "Roll out a suite with a policy and store every episode");
@@ -416,6 +459,10 @@ Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime) {
   sub->add_option("--seed", run.seed, "Trial seed, part of every episode key")->capture_default_str();
   sub->add_option("--episode-timeout", run.episode_timeout, "Watchdog per episode, seconds")->capture_default_str();
   sub->add_flag("--quiet", run.quiet, "No progress lines");
+  sub->add_option("--shard", run.shard,
+                  "I/N: run only the I-th (0-based) of N cost-balanced slices of the work list, into its own "
+                  "file beside --db (<db>.<run>.shard-I-of-N.db); merge with `gauntlet db merge`");
+  run.command_line = std::move(argv);
   return {sub, [args, start_runtime] {
             const std::shared_ptr<void> runtime = start_runtime ? start_runtime(args->policy) : nullptr;
             return Run(*args);

@@ -26,6 +26,8 @@ struct RunArgs {
   std::uint64_t seed = 7;
   double episode_timeout = 600;
   bool shadows = false, quiet = false;
+  std::string shard;      // "I/N": only the I-th of N slices of the work list, into its own file (shard_plan.h)
+  std::vector<std::string> command_line;  // as typed, recorded so a missing shard can be rerun
 };
 
 // Exit code: 0 all episodes stored, 1 some missing, 2 the run could not start
