@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
       app::AddRunCommand(cli, start_python, {argv, argv + argc}),     app::AddSummaryCommand(cli), app::AddCompareCommand(cli),
       app::AddReportCommand(cli),  app::AddTraceCommand(cli),   app::AddShowCommand(cli),
       app::AddMergeCommand(cli, {argv, argv + argc}),   app::AddListCommand(cli),    app::AddInitStatesCommand(cli),
-      app::AddDbCommand(cli),
+      app::AddDbCommand(cli),                    app::AddSlurmCommand(cli),
   };
   CLI11_PARSE(cli, argc, argv);
   for (const app::Command& command : commands) {

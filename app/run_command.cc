@@ -182,7 +182,10 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   const PolicyFactory make_policy = built.value().factory;
   const ActionSpec family_spec = built.value().family_action;
   if (Status s = CheckPolicyFits(family_spec, family_offer, info); !s.ok()) return Fail(s.message());
-  if (Status s = CheckChunking(RunnerOptions{chunk_mode.value(), a.replan_steps}, info.action_spec.chunk_length); !s.ok()) {
+  RunnerOptions chunking;
+  chunking.chunk_mode = chunk_mode.value();
+  chunking.replan_steps = a.replan_steps;
+  if (Status s = CheckChunking(chunking, info.action_spec.chunk_length); !s.ok()) {
     return Fail("policy '" + info.name + "': " + s.message());
   }
   const bool render = !info.needs.cameras.empty() || !a.video_dir.empty();
@@ -396,10 +399,7 @@ int Run(const RunArgs& given, const std::optional<PolicyBuild>& policy_override)
   if (!a.shard.empty()) {
     auto shard = ParseShard(a.shard);
     if (!shard.ok()) return Fail(shard.error().message);
-    const std::string label = !a.run_name.empty()   ? a.run_name
-                              : !a.task_file.empty() ? fs::path(a.task_file).stem().string()
-                                                     : fs::path(a.suite).stem().string();
-    a.db = ShardDbPath(given.db, label, shard.value());
+    a.db = ShardDbPath(given.db, ShardLabel(a.run_name, a.task_file.empty() ? a.suite : a.task_file), shard.value());
     std::cerr << "gauntlet: shard " << a.shard << " writes " << a.db << "\n";
   }
   if (!a.task_file.empty()) {

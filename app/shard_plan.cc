@@ -41,6 +41,10 @@ std::vector<int> AssignShards(const std::vector<long long>& costs, int count) {
   return shard_of;
 }
 
+std::string ShardLabel(const std::string& run_name, const std::string& suite_or_file) {
+  return !run_name.empty() ? run_name : std::filesystem::path(suite_or_file).stem().string();
+}
+
 std::string ShardDbPath(const std::string& db, const std::string& run_name, const Shard& shard) {
   std::string name = run_name;
   for (char& c : name) {

@@ -31,6 +31,10 @@ Result<Shard> ParseShard(const std::string& text);
 // maximum policy steps).
 std::vector<int> AssignShards(const std::vector<long long>& costs, int count);
 
+// The name a split run's files carry: --run-name when given, else the stem
+// of the suite (or task file) as typed ("libero_spatial", "suites/x.yaml" -> "x").
+std::string ShardLabel(const std::string& run_name, const std::string& suite_or_file);
+
 // Where shard I of N of a run writes: beside `db`, named after it, the run
 // name and the shard ("results.db", "libero_spatial-probe", 2/7 ->
 // "results.libero_spatial-probe.shard-2-of-7.db"), so rerunning a shard

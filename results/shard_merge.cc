@@ -389,6 +389,25 @@ Result<MergeReport> MergeShards(const std::string& out, const std::vector<std::s
   return report;
 }
 
+Result<ShardFileState> ReadShardFile(const std::string& path) {
+  ShardFileState state;
+  if (!std::filesystem::exists(path)) return state;
+  state.exists = true;
+  auto db = Database::Open(path, Database::Access::kReadOnly);
+  if (!db.ok()) return db.error();
+  if (Status s = CheckSchemaCurrent(db.value()); !s.ok()) return Error{s.message()};
+  auto q = db.value().Prepare(
+      "SELECT count(*), coalesce(sum(status = 'completed'), 0), coalesce(sum(planned_episodes), 0), "
+      "(SELECT count(*) FROM episodes) FROM runs");
+  if (!q.ok()) return q.error();
+  if (auto row = q.value().Step(); !row.ok()) return row.error();
+  const std::int64_t runs = q.value().ColumnInt(0);
+  state.planned = static_cast<int>(q.value().ColumnInt(2));
+  state.present = static_cast<int>(q.value().ColumnInt(3));
+  state.complete = runs > 0 && q.value().ColumnInt(1) == runs && state.present >= state.planned;
+  return state;
+}
+
 std::string FormatCoverage(const MergeReport& report) {
   std::ostringstream out;
   out << report.episodes_added << " episodes added, " << report.duplicates_skipped

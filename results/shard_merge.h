@@ -48,6 +48,16 @@ struct MergeReport {
 
 Result<MergeReport> MergeShards(const std::string& out, const std::vector<std::string>& shards);
 
+// What a shard file holds so far: every run in it finished, and its
+// episodes against its plan (summed over its runs; a suite set has several).
+struct ShardFileState {
+  bool exists = false;
+  bool complete = false;
+  int present = 0;
+  int planned = 0;
+};
+Result<ShardFileState> ReadShardFile(const std::string& path);
+
 // The report as the CLI prints it: a line per run, then the rerun commands.
 std::string FormatCoverage(const MergeReport& report);
 

@@ -14,6 +14,10 @@
 #   --html DIR           where the dashboard goes (default: the database's name
 #                        without .db, plus -dashboard)
 #   --margin M, --alpha A   passed to `gauntlet compare` (defaults: its own)
+#   --slurm N            run step 1 on the Slurm cluster as N shards (`gauntlet
+#                        slurm submit`; --slurm-opt passes e.g. --partition=gpu),
+#                        wait for its merge job, then go on with the merged --db
+#   --slurm-opt OPT      an option for `gauntlet slurm submit` (repeatable)
 #   -- RUN_OPTIONS       the rest goes to `gauntlet run` (--workers 2, --trials 10, ...)
 #
 # Steps:
@@ -41,12 +45,12 @@ usage_error() {
 }
 
 suites=libero policy="" db=nightly.db prefix=nightly date="$(date +%F)" html=""
-policy_opts=() compare_opts=() run_opts=()
+policy_opts=() compare_opts=() run_opts=() slurm_shards="" slurm_opts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --) shift; run_opts=("$@"); break ;;
-    --suites|--policy|--policy-opt|--db|--name-prefix|--date|--html|--margin|--alpha)
+    --suites|--policy|--policy-opt|--db|--name-prefix|--date|--html|--margin|--alpha|--slurm|--slurm-opt)
       [ $# -ge 2 ] || usage_error "$1 needs a value"
       case "$1" in
         --suites) suites="$2" ;;
@@ -57,6 +61,8 @@ while [ $# -gt 0 ]; do
         --date) date="$2" ;;
         --html) html="$2" ;;
         --margin|--alpha) compare_opts+=("$1" "$2") ;;
+        --slurm) slurm_shards="$2" ;;
+        --slurm-opt) slurm_opts+=("$2") ;;
       esac
       shift 2 ;;
     *) usage_error "unknown option '$1' (options for gauntlet run go after --)" ;;
@@ -76,11 +82,27 @@ run_name="$prefix-$date"
 failed=()      # steps that did not work
 regressed=()   # suites whose comparison found a regression
 
-# 1. Tonight's runs.
-echo "nightly: $run_name: gauntlet run $suites --policy $policy" >&2
-"$gauntlet" run "$suites" --policy "$policy" "${policy_opts[@]}" --db "$db" --run-name "$run_name" "${run_opts[@]}"
-status=$?
-[ $status -eq 0 ] || failed+=("gauntlet run exited $status")
+# 1. Tonight's runs: here, or as Slurm shards merged into --db.
+if [ -z "$slurm_shards" ]; then
+  echo "nightly: $run_name: gauntlet run $suites --policy $policy" >&2
+  "$gauntlet" run "$suites" --policy "$policy" "${policy_opts[@]}" --db "$db" --run-name "$run_name" "${run_opts[@]}"
+  status=$?
+  [ $status -eq 0 ] || failed+=("gauntlet run exited $status")
+else
+  [[ "$slurm_shards" =~ ^[1-9][0-9]*$ ]] || usage_error "--slurm '$slurm_shards': expected a number of shards"
+  echo "nightly: $run_name: gauntlet slurm submit $suites --shards $slurm_shards --policy $policy" >&2
+  submitted=$("$gauntlet" slurm submit "$suites" --shards "$slurm_shards" --db "$db" --run-name "$run_name" \
+                "${slurm_opts[@]}" --policy "$policy" "${policy_opts[@]}" "${run_opts[@]}")
+  status=$?
+  echo "$submitted" >&2
+  merge_job=$(sed -n 's/.*merge job \([0-9]*\).*/\1/p' <<< "$submitted")
+  if [ $status -ne 0 ]; then
+    failed+=("gauntlet slurm submit exited $status")
+  elif [ -n "$merge_job" ]; then
+    while [ -n "$(squeue -h -j "$merge_job" 2>/dev/null)" ]; do sleep 10; done
+  fi
+  "$gauntlet" slurm status "$suites" --db "$db" --run-name "$run_name" >&2 || failed+=("shards of $run_name unfinished")
+fi
 
 # Read-only queries; values are quoted for SQL (the prefix and date were
 # checked above, so they hold no GLOB wildcard either).

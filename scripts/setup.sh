@@ -19,6 +19,7 @@ packages=(
   python3-websockets python3-msgpack    # the test policy server (openpi's own stack)
   chromium                              # renders the HTML dashboard in its test
   texlive-latex-base texlive-latex-recommended  # pdflatex and booktabs: compiles the report tables' LaTeX in a test
+  slurm-wlm slurmctld slurmd munge      # `gauntlet slurm`; its test starts a one-node cluster
 )
 # npm for the dashboard's libraries: Debian's, unless a Node.js with its own
 # npm is installed already (NodeSource's nodejs conflicts with Debian's npm).
