@@ -18,7 +18,7 @@ SETTING_A = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
 
 
 def run_setting_a(db, policy):
-    command = [binary(), "run", SETTING_A, "--trials", "1", "--image-size", "32", "--quiet", "--db", db,
+    command = [binary(), "run", SETTING_A, "--trials", "1", "--image-size", "32", "--replan-steps", "4", "--quiet", "--db", db,
                "--policy-opt", "family=dualarm", "--policy", policy]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 

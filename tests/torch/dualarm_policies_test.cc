@@ -94,7 +94,7 @@ TEST(DualarmTorch, TheProbesTwinStoresTheProbesEpisodesOnThreeEmbodiments) {
   twin.register_attribute("chunk", c10::IntType::get(), int64_t{4});
   twin.define(kDualarmProbeTwin);
   twin.save(dir + "/twin.pt");
-  const std::string run = "run " + SettingSuite("a") + " --trials 1 --image-size 32 --quiet";
+  const std::string run = "run " + SettingSuite("a") + " --trials 1 --image-size 32 --replan-steps 4 --quiet";
   const Ran probe = Gauntlet(run + " --policy probe --policy-opt family=dualarm --db " + dir + "/probe.db");
   ASSERT_EQ(probe.exit_code, 0) << probe.err;
   const Ran torch = Gauntlet(run + " --policy torchscript:" + dir + "/twin.pt --db " + dir + "/twin.db");
