@@ -58,12 +58,14 @@ Status CheckPolicyFits(const ActionSpec& action, const ObservationSpec& offer, c
     if (needs.image_width != size.width || needs.image_height != size.height) {
       return Error{who + " expects " + std::to_string(needs.image_width) + "x" + std::to_string(needs.image_height) +
                    " images but the run renders camera '" + camera + "' at " + std::to_string(size.width) + "x" +
-                   std::to_string(size.height) + " (render at its size with --image-size, or add --adapt resize_pad)"};
+                   std::to_string(size.height) + " (render at its size with --image-size, or add --adapt resize_pad; an openpi server: --adapt "
+                   "openpi_libero, openpi_droid or openpi_aloha does what its example client does)"};
     }
   }
   if (!needs.cameras.empty() && needs.orientation != ImageOrientation::kUpright) {
     return Error{who + " expects images " + ToString(needs.orientation) +
-                 " but the task renders them upright (add --adapt flip180 if it was trained on LIBERO's raw frames)"};
+                 " but the task renders them upright (add --adapt flip180 if it was trained on LIBERO's raw frames; "
+                 "openpi's LIBERO server: --adapt openpi_libero, its example client's flip180,resize_pad)"};
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -100,9 +101,19 @@ std::string Size(int w, int h) { return std::to_string(w) + "x" + std::to_string
 
 Result<std::vector<AdapterRequest>> ParseAdapters(const std::vector<std::string>& items) {
   static const std::set<std::string> kKnown = {"gripper", "rotation", "flip180", "resize_pad", "denorm"};
+  static const std::map<std::string, std::string> kBundles = {
+      {"openpi_libero", "flip180,resize_pad"}, {"openpi_droid", "resize_pad"}, {"openpi_aloha", "resize_pad"}};
   std::vector<AdapterRequest> out;
   std::set<std::string> seen;
-  for (const std::string& raw : items) {
+  for (const std::string& given : items) {
+    std::string raw;  // with bundles expanded
+    for (size_t start = 0; start <= given.size();) {
+      const size_t comma = std::min(given.find(',', start), given.size());
+      const std::string item = given.substr(start, comma - start);
+      auto bundle = kBundles.find(item);
+      raw += (raw.empty() ? "" : ",") + (bundle == kBundles.end() ? item : bundle->second);
+      start = comma + 1;
+    }
     std::string rest = raw;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
@@ -112,7 +123,8 @@ Result<std::vector<AdapterRequest>> ParseAdapters(const std::vector<std::string>
       const auto eq = item.find('=');
       AdapterRequest r{item.substr(0, eq), eq == std::string::npos ? "" : item.substr(eq + 1)};
       if (!kKnown.count(r.name)) {
-        return Error{"--adapt " + r.name + ": unknown adapter (known: gripper, rotation, flip180, resize_pad, denorm=FILE)"};
+        return Error{"--adapt " + r.name + ": unknown adapter (known: gripper, rotation, flip180, resize_pad, "
+                     "denorm=FILE; client bundles: openpi_libero, openpi_droid, openpi_aloha)"};
       }
       if (!seen.insert(r.name).second) return Error{"--adapt " + r.name + ": given twice"};
       if ((r.name == "denorm") == r.arg.empty()) {

@@ -12,6 +12,13 @@
 //                "mean"/"std"; optional "mask": [bool] keeps dimensions as they are)
 // An adapter that would change nothing is refused, so the record never lists
 // a conversion that did not happen.
+//
+// Client bundles: one word for the preprocessing of a known client, expanded
+// into the adapters above (the run records those):
+//   openpi_libero  flip180,resize_pad  openpi's LIBERO example client (turns
+//                  both images by 180 degrees, then resize_with_pad to 224)
+//   openpi_droid   resize_pad          its DROID client (resize_with_pad)
+//   openpi_aloha   resize_pad          its ALOHA client (resize_with_pad)
 #pragma once
 
 #include <memory>
@@ -27,7 +34,8 @@ struct AdapterRequest {
   std::string arg;  // after '=', "" if none
 };
 
-// "gripper,rotation,denorm=stats.json" (items may also come one by one).
+// "gripper,rotation,denorm=stats.json" (items may also come one by one);
+// bundles expand in place.
 Result<std::vector<AdapterRequest>> ParseAdapters(const std::vector<std::string>& items);
 
 // `inner` wrapped so that it fits a family offering `action` and `offer`; the

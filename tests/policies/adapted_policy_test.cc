@@ -57,6 +57,21 @@ TEST(Adapters, ParsingRefusesUnknownRepeatedAndMalformedAdapters) {
   EXPECT_NE(ParseAdapters({"flip180=yes"}).error().message.find("takes no argument"), std::string::npos);
 }
 
+// A client bundle is the adapters it names, recorded as those; mixing it with
+// one of them is a repetition like any other.
+TEST(Adapters, ClientBundlesExpandIntoTheirAdapters) {
+  const auto libero = Parse({"openpi_libero"});
+  ASSERT_EQ(libero.size(), 2u);
+  EXPECT_EQ(libero[0].name, "flip180");
+  EXPECT_EQ(libero[1].name, "resize_pad");
+  const auto droid = Parse({"gripper,openpi_droid"});
+  ASSERT_EQ(droid.size(), 2u);
+  EXPECT_EQ(droid[1].name, "resize_pad");
+  EXPECT_EQ(Parse({"openpi_aloha"}).front().name, "resize_pad");
+  EXPECT_NE(ParseAdapters({"openpi_libero,flip180"}).error().message.find("flip180: given twice"), std::string::npos);
+  EXPECT_NE(ParseAdapters({"openpi"}).error().message.find("openpi_libero"), std::string::npos);
+}
+
 TEST(Adapters, GripperConventionsMapThroughHowClosedTheHandIs) {
   auto inner = Fixed({{0, 0, 0, 0, 0, 0, 1}, {0, 0, 0, 0, 0, 0, -1}, {0, 0, 0, 0, 0, 0, 0.5}});
   inner->info_.action_spec.gripper = GripperConvention::kPosOpenNegClose;  // CALVIN

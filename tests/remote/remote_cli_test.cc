@@ -90,14 +90,15 @@ const std::string kCommon = "run libero_spatial --tasks 0 --replan-steps 4 --qui
 const std::string kImages = " --policy-opt image_size=128 --policy-opt orientation=upright";
 
 // The remote policy's defaults are openpi LIBERO's (224x224, turned 180
-// degrees); the probe is told the same, and both runs adapt alike.
+// degrees); the probe is told the same, and both runs adapt alike: the remote
+// one with the one-word bundle of openpi's LIBERO client.
 TEST(RemoteCli, ARunThroughTheServerEqualsTheProbeRun) {
   PolicyServerProcess server({"--chunk", "4"});
   ASSERT_TRUE(server.started()) << server.log();
   const std::string db = testing::TempDir("remote-cli") + "/r.db";
   const std::string adapt = " --adapt flip180,resize_pad";
   Ran remote = Gauntlet(kCommon + " --trials 2 --db " + db + " --run-name remote --policy remote:" + server.url() +
-                        " --policy-opt chunk=4" + adapt);
+                        " --policy-opt chunk=4 --adapt openpi_libero");
   ASSERT_EQ(remote.exit_code, 0) << remote.err << server.log();
   Ran probe = Gauntlet(kCommon + " --trials 2 --db " + db + " --run-name probe --policy probe --policy-opt chunk=4" +
                        " --policy-opt image_size=224 --policy-opt orientation=rotated180" + adapt);
@@ -129,6 +130,8 @@ TEST(RemoteCli, ARunThroughTheServerEqualsTheProbeRun) {
   EXPECT_EQ(nlohmann::json::parse(policies[0][1])["policy"], "probe");
   const auto adapters = nlohmann::json::parse(policies[0][2]);
   ASSERT_EQ(adapters.size(), 2u) << adapters;
+  EXPECT_EQ(adapters[0]["name"], "flip180");
+  EXPECT_EQ(adapters[1]["name"], "resize_pad");
   EXPECT_EQ(adapters[1]["to"], "224x224");
 }
 
