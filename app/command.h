@@ -32,6 +32,7 @@ using RuntimeStarter = std::function<std::shared_ptr<void>(const PolicyRequest&)
 Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime = {}, std::vector<std::string> argv = {});
 Command AddDbCommand(CLI::App& app);
 Command AddSlurmCommand(CLI::App& app);
+Command AddDoctorCommand(CLI::App& app);
 Command AddSummaryCommand(CLI::App& app);
 Command AddCompareCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);

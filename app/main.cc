@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       app::AddReportCommand(cli),  app::AddTraceCommand(cli),   app::AddShowCommand(cli),
       app::AddMergeCommand(cli, {argv, argv + argc}),   app::AddListCommand(cli),    app::AddInitStatesCommand(cli),
       app::AddDbCommand(cli),                    app::AddSlurmCommand(cli),
+      app::AddDoctorCommand(cli),
   };
   CLI11_PARSE(cli, argc, argv);
   for (const app::Command& command : commands) {
