@@ -13,7 +13,8 @@ std::string ResolveSuitePath(const std::string& arg) {
   for (const fs::path& base : {fs::path("suites"), fs::path(GAUNTLET_SOURCE_DIR) / "suites"}) {
     if (fs::exists(base / (arg + ".yaml"))) return (base / (arg + ".yaml")).string();
   }
-  return arg + ".yaml";
+  // Not found: the source tree's suites/, whose names the error then lists.
+  return (fs::path(GAUNTLET_SOURCE_DIR) / "suites" / (arg + ".yaml")).string();
 }
 
 Result<std::pair<SuiteSpec, int>> ResolveTask(const std::string& target, const std::string& command) {

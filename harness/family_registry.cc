@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/close_matches.h"
 #include "harness/text_join.h"
 
 namespace gauntlet {
@@ -25,7 +26,7 @@ Result<std::string> Family::ResolveEmbodiment(const std::string& embodiment) con
     if (e == embodiment) return e;
   }
   return Error{"embodiment '" + embodiment + "' is not one of the " + name() + " family's (" +
-               JoinText(known, ", ") + ")"};
+               KnownNames(embodiment, known) + ")"};
 }
 
 Result<ActionSpec> Family::action_spec(const std::string& embodiment, ActionKind kind) const {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/close_matches.h"
 #include "harness/family_registry.h"
 #include "harness/text_join.h"
 
@@ -49,7 +50,18 @@ Result<YAML::Node> ReadYaml(const std::string& path) {
   try {
     return YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    return Error{path + ": cannot open suite file"};
+    // The suites beside it, the close ones first: a typo's fix.
+    const std::filesystem::path file(path);
+    const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+    std::vector<std::string> suites;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+      if (entry.path().extension() == ".yaml") suites.push_back(entry.path().stem().string());
+    }
+    std::sort(suites.begin(), suites.end());
+    if (suites.empty()) return Error{path + ": cannot open suite file"};
+    return Error{path + ": cannot open suite file; " + KnownNames(file.stem().string(), suites) + " (in " +
+                 folder.string() + ")"};
   } catch (const YAML::ParserException& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg};
   }
@@ -386,9 +398,10 @@ Result<std::vector<int>> SuiteSpec::SelectTasks(const std::string& selection) co
       if ((numeric && t.index == std::stoi(item)) || (!numeric && t.name == item)) found = t.index;
     }
     if (found < 0) {
+      std::vector<std::string> names;
+      for (const auto& t : tasks) names.push_back(t.name);
       return Error{"--tasks: '" + item + "' is not a task of suite " + name + " (use 0-" +
-                   std::to_string(tasks.size() - 1) + " or a task name; `gauntlet list " + path +
-                   "` shows them)"};
+                   std::to_string(tasks.size() - 1) + " or a task name; " + KnownNames(item, names) + ")"};
     }
     out.push_back(found);
   }

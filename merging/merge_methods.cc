@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "harness/close_matches.h"
 #include "harness/text_join.h"
 #include "merging/diagnostics_accumulator.h"
 #include "merging/tensor_merger.h"
@@ -206,7 +207,7 @@ Result<ResolvedParams> ResolveMergeParams(const std::string& method, const Merge
   if (entry == nullptr) {
     std::vector<std::string> known;
     for (const auto& info : MergeMethods()) known.push_back(info.name);
-    return Error{"unknown merge method '" + method + "'; known methods: " + JoinText(known, ", ")};
+    return Error{"unknown merge method '" + method + "'; " + KnownNames(method, known)};
   }
   std::vector<ParamSpec> specs = entry->info.params;
   // A method declaring `merge` builds on an inner method and takes its keys as merge.<key>.

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "envs/dualarm/seeded_random.h"
+#include "harness/close_matches.h"
 #include "harness/text_join.h"
 
 namespace gauntlet::envs::dualarm {
@@ -132,22 +133,6 @@ std::vector<DualarmTask> MakeTasks() {
   };
 }
 
-// Levenshtein distance: how many single-letter edits turn a into b.
-int EditDistance(const std::string& a, const std::string& b) {
-  std::vector<int> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const int up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 const std::vector<DualarmTask>& DualarmTasks() {
@@ -159,20 +144,10 @@ Result<const DualarmTask*> FindDualarmTask(const std::string& name) {
   for (const DualarmTask& t : DualarmTasks()) {
     if (t.name == name) return &t;
   }
-  // Close: a few edits away (typos), or one name containing the other.
-  std::vector<std::pair<int, std::string>> close;
-  for (const DualarmTask& t : DualarmTasks()) {
-    const int d = EditDistance(name, t.name);
-    const bool contains = !name.empty() && (t.name.find(name) != std::string::npos || name.find(t.name) != std::string::npos);
-    if (d <= std::max<int>(3, static_cast<int>(t.name.size()) / 4) || contains) close.emplace_back(d, t.name);
-  }
-  std::sort(close.begin(), close.end());
-  std::vector<std::string> names;
-  for (const auto& c : close) names.push_back(c.second);
-  if (names.empty()) {
-    for (const DualarmTask& t : DualarmTasks()) names.push_back(t.name);
-    return Error{"unknown dualarm task '" + name + "'; the tasks are: " + JoinText(names, ", ")};
-  }
+  std::vector<std::string> all;
+  for (const DualarmTask& t : DualarmTasks()) all.push_back(t.name);
+  const std::vector<std::string> names = CloseMatches(name, all);
+  if (names.empty()) return Error{"unknown dualarm task '" + name + "'; the tasks are: " + JoinText(all, ", ")};
   return Error{"unknown dualarm task '" + name + "'; did you mean: " + JoinText(names, ", ") + "?"};
 }
 

@@ -310,6 +310,16 @@ TEST(Cli, UnknownTaskAndPolicyAreClearErrors) {
   Ran policy = Gauntlet("run " + Suite() + " --policy gpt --db /tmp/unused.db");
   EXPECT_EQ(policy.exit_code, 2);
   EXPECT_NE(policy.err.find("unknown policy 'gpt'"), std::string::npos) << policy.err;
+  // A typo gets its fix first.
+  Ran typo = Gauntlet("run libero_spatail --policy orcale --db /tmp/unused.db");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("cannot open suite file; did you mean 'libero_spatial'? known: libero_spatial, "),
+            std::string::npos)
+      << typo.err;
+  Ran policy_typo = Gauntlet("run " + Suite() + " --policy orcale --db /tmp/unused.db");
+  EXPECT_NE(policy_typo.err.find("did you mean 'oracle'?"), std::string::npos) << policy_typo.err;
+  Ran method = Gauntlet("merge --method ties_merging --base a.pt --experts b.pt --out /tmp/unused.gmerge");
+  EXPECT_NE(method.err.find("did you mean 'ties'?"), std::string::npos) << method.err;
 }
 
 }  // namespace

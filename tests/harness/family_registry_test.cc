@@ -114,7 +114,7 @@ TEST(FamilyRegistry, EmbodimentsAreCheckedAgainstTheFamilys) {
   EXPECT_EQ(family.ResolveEmbodiment("panda").value(), "panda");
   auto wrong = family.ResolveEmbodiment("aloha");
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().message, "embodiment 'aloha' is not one of the tabletop family's (panda)");
+  EXPECT_EQ(wrong.error().message, "embodiment 'aloha' is not one of the tabletop family's (known: panda)");
   // The family's interface is LIBERO's: 7-d end-effector deltas, both cameras.
   EXPECT_EQ(family.action_spec("panda").dim, 7);
   EXPECT_EQ(family.observation_spec("panda", 64, 64).cameras, (std::vector<std::string>{"agentview", "wrist"}));
