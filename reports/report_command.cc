@@ -6,6 +6,7 @@
 #include "reports/embodiment_table.h"
 #include "reports/perturbation_table.h"
 #include "reports/router_table.h"
+#include "reports/setting_table.h"
 #include "reports/suite_table.h"
 
 namespace gauntlet::reports {
@@ -22,11 +23,12 @@ Result<std::string> Render(Build build, Format format) {
 
 }  // namespace
 
-std::string ReportTableNames() { return "suites, perturbations, router, chains, embodiments"; }
+std::string ReportTableNames() { return "suites, perturbations, router, chains, embodiments, settings"; }
 
 Result<std::string> RenderReportTable(const ReportCommand& c) {
   const std::string& t = c.table;
-  if (t != "suites" && t != "perturbations" && t != "router" && t != "chains" && t != "embodiments") {
+  if (t != "suites" && t != "perturbations" && t != "router" && t != "chains" && t != "embodiments" &&
+      t != "settings") {
     return Error{"unknown table '" + t + "' (known: " + ReportTableNames() + ")"};
   }
   auto format = ParseTableFormat(c.format);
@@ -63,6 +65,10 @@ Result<std::string> RenderReportTable(const ReportCommand& c) {
   if (t == "chains") {
     return Render([&] { return BuildChainTable(c.db); },
                   [&](const ChainTable& table) { return FormatChainTable(table, f, intervals); });
+  }
+  if (t == "settings") {
+    return Render([&] { return BuildSettingTable(c.db); },
+                  [&](const SettingTable& table) { return FormatSettingTable(table, f, intervals); });
   }
   return Render([&] { return BuildEmbodimentTable(c.db); },
                 [&](const EmbodimentTable& table) { return FormatEmbodimentTable(table, f, intervals); });

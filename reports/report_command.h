@@ -22,7 +22,7 @@ struct ReportCommand {
   std::vector<std::string> rows;  // suites only: "NAME=RUN,RUN,..." per named row
 };
 
-// "suites, perturbations, router, chains, embodiments".
+// "suites, perturbations, router, chains, embodiments, settings".
 std::string ReportTableNames();
 
 // The table's text; an unknown table, format or interval method, a missing

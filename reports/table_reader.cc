@@ -48,20 +48,23 @@ Result<std::vector<TableRun>> TableReader::ListRuns() const {
       "coalesce(json_extract(r.config_json, '$.embodiment'), json_extract(r.config_json, '$.suite.embodiment'), "
       "'" + std::string(kDefaultEmbodiment) + "'), "
       "coalesce((SELECT max(json_array_length(c.value, '$.subtasks')) FROM json_each(r.config_json, '$.chains') c), "
-      "0) "
+      "0), "
+      "coalesce(json_extract(r.config_json, '$.world.setting'), '') "
       "FROM runs r JOIN policies p USING (policy_id)");
   if (!query.ok()) return query.error();
   results::Statement& rows = query.value();
   struct Extra {
     std::string metadata, embodiment;
     int chain_length = 0;
+    std::string setting;
   };
   std::map<std::int64_t, Extra> extra;
   while (true) {
     Result<bool> row = rows.Step();
     if (!row.ok()) return row.error();
     if (!row.value()) break;
-    extra[rows.ColumnInt(0)] = {rows.ColumnText(1), rows.ColumnText(2), static_cast<int>(rows.ColumnInt(3))};
+    extra[rows.ColumnInt(0)] = {rows.ColumnText(1), rows.ColumnText(2), static_cast<int>(rows.ColumnInt(3)),
+                             rows.ColumnText(4)};
   }
   std::vector<TableRun> runs;
   for (results::RunInfo& info : infos.value()) {
@@ -71,6 +74,7 @@ Result<std::vector<TableRun>> TableReader::ListRuns() const {
     if (!run.policy_metadata.is_object()) run.policy_metadata = nlohmann::json::object();
     run.embodiment = e.embodiment;
     run.chain_length = e.chain_length;
+    run.setting = e.setting;
     run.info = std::move(info);
     runs.push_back(std::move(run));
   }

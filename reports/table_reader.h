@@ -1,8 +1,8 @@
 // What the publication tables read from a results file beyond RunReader's
-// counts: each run's policy metadata and embodiment, its episodes one by one
-// (a cell's clusters), its routing decisions and its subtasks. Raw rows only;
-// the tables count them. Read-only, like RunReader, whose schema check it
-// shares. Movable, not copyable; one thread at a time.
+// counts: each run's policy metadata, embodiment and world setting, its
+// episodes one by one (a cell's clusters), its routing decisions and its
+// subtasks. Raw rows only; the tables count them. Read-only, like RunReader,
+// whose schema check it shares. Movable, not copyable; one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,10 @@ struct TableRun {
   // "embodiment" (top level, or in its "suite" object) when a family writes
   // one, else kDefaultEmbodiment.
   std::string embodiment;
+  // The run config's "world": {"setting": ...} ("clean", "randomized"): the
+  // workspace setting of a family that has them (the dual-arm family's
+  // RoboTwin Easy / Hard); "" when the run records none.
+  std::string setting;
   // The longest chain in the run config's "chains" (the chains it plays, by
   // subtask names); 0 for a run that plays none.
   int chain_length = 0;

@@ -70,6 +70,36 @@ TEST(ReportTablesCli, ChainAndEmbodimentTablesPrint) {
   EXPECT_NE(embodiments.out.find("\\multicolumn{2}{c}{panda}"), std::string::npos) << embodiments.out;
 }
 
+// X-VLA's RoboTwin table from real dual-arm runs: the clean suite (Easy) and
+// the randomized one (Hard) into one results file; noop fails every episode.
+TEST(ReportTablesCli, SettingsTableShowsEasyAndHardFromRobotwinRuns) {
+  const std::string db = testing::TempDir("cli-report-settings") + "/r.db";
+  for (const char* suite : {"robotwin", "robotwin_randomized"}) {
+    const Ran ran = Gauntlet("run " + testing::SourceDir() + "/suites/" + suite +
+                             ".yaml --policy noop --tasks click_bell,place_container_plate --trials 2 --quiet --db " +
+                             db);
+    ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  }
+  const Ran csv = Gauntlet("report --db " + db + " --table settings --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  for (const char* setting : {"clean", "randomized"}) {
+    for (const char* task : {"click_bell", "place_container_plate"}) {
+      const std::string line = std::string("\nnoop,aloha,") + setting + "," + task + ",";
+      const size_t at = csv.out.find(line);
+      ASSERT_NE(at, std::string::npos) << line << "\n" << csv.out;
+      // n 2, no success, rate 0 (after the run's name and the empty tasks field).
+      EXPECT_NE(csv.out.substr(at, csv.out.find('\n', at + 1) - at).find(",,2,0,0.000000,"), std::string::npos)
+          << csv.out;
+    }
+    EXPECT_NE(csv.out.find(std::string("\nnoop,aloha,") + setting + ",pooled,,2,4,0,0.000000,"), std::string::npos)
+        << csv.out;
+  }
+  const Ran md = Gauntlet("report --db " + db + " --table settings --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find("| Task | noop: Easy | noop: Hard |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| Average | 0.0 | 0.0 |"), std::string::npos) << md.out;
+}
+
 TEST(ReportTablesCli, ErrorsNameTheProblemAndExitTwo) {
   const std::string db = WriteResults();
   Ran missing = Gauntlet("report --db " + db + " --row 'Experts=spatial-ft,nosuch-ft'");

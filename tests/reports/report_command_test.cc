@@ -96,7 +96,7 @@ TEST_F(ReportCommandTest, BadOptionsAreErrorsThatSayWhichAndWhatIsKnown) {
     return text.ok() ? std::string() : text.error().message;
   };
   EXPECT_NE(error(Command("tasks", "md")).find("unknown table 'tasks' (known: suites, perturbations, router, chains, "
-                                                "embodiments)"),
+                                                "embodiments, settings)"),
             std::string::npos);
   EXPECT_NE(error(Command("suites", "xlsx")).find("--format: unknown table format 'xlsx'"), std::string::npos);
   ReportCommand ci = Command("suites", "md");
