@@ -53,7 +53,8 @@ Command AddReportCommand(CLI::App& app) {
       "--table", report.table,
       "Table: suites (policies x suites, merged models grouped apart), perturbations (policies x perturbation "
       "dimensions), router (routing accuracy and confusion per run), chains (CALVIN: chains with their first "
-      "1..N subtasks done, average length, success per task), embodiments (policies x embodiment/task)")
+      "1..N subtasks done, average length, success per task), embodiments (policies x embodiment/task), "
+      "settings (RoboTwin as X-VLA's Table 18: tasks x Easy/Hard = clean/randomized)")
       ->capture_default_str();
   auto* format = sub->add_option("--format", report.format, "md, latex, csv, json or html")->capture_default_str();
   auto* out = sub->add_option("--out", args->out, "File to write (default: standard output)");

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "harness/close_matches.h"
 #include "reports/chain_table.h"
 #include "reports/embodiment_table.h"
 #include "reports/perturbation_table.h"
@@ -29,7 +30,8 @@ Result<std::string> RenderReportTable(const ReportCommand& c) {
   const std::string& t = c.table;
   if (t != "suites" && t != "perturbations" && t != "router" && t != "chains" && t != "embodiments" &&
       t != "settings") {
-    return Error{"unknown table '" + t + "' (known: " + ReportTableNames() + ")"};
+    return Error{"unknown table '" + t + "' (" +
+                 KnownNames(t, {"suites", "perturbations", "router", "chains", "embodiments", "settings"}) + ")"};
   }
   auto format = ParseTableFormat(c.format);
   if (!format.ok()) return Error{"--format: " + format.error().message};
