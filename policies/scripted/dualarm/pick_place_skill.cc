@@ -1,0 +1,117 @@
+#include "policies/scripted/dualarm/pick_place_skill.h"
+
+#include <algorithm>
+
+namespace gauntlet::policies::scripted::dualarm {
+
+void Append(Plan& plan, std::vector<Stage> more) {
+  for (Stage& s : more) plan.push_back(std::move(s));
+}
+
+std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
+  const int a = Index(g.hand);
+  const std::string key = tag + "/grasp";
+  std::vector<Stage> stages(4);
+
+  Stage& approach = stages[0];
+  approach.name = tag + "_approach";
+  approach.enter = [g, key, tag](const StageContext& c) {
+    c.memory.vec[key] = g.point(c.view);
+    c.memory.quat[tag] = g.orientation(c.view);
+  };
+  approach.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
+    const Quat q = c.memory.quat.at(tag);
+    return ArmGoal{Sub(c.memory.vec.at(key), Scale(Rotate(q, {1, 0, 0}), g.approach)), q, kGripperOpen, kCruise};
+  };
+  approach.tolerance = 0.02;
+
+  Stage& descend = stages[1];
+  descend.name = tag + "_descend";
+  // Read again: the settle or the other arm may have nudged the object.
+  descend.enter = approach.enter;
+  descend.goal[a] = [key, tag](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{c.memory.vec.at(key), c.memory.quat.at(tag), kGripperOpen, kSlow};
+  };
+  descend.tolerance = 0.008;
+  descend.max_steps = 80;
+
+  Stage& close = stages[2];
+  close.name = tag + "_close";
+  close.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{c.memory.vec.at(key), c.memory.quat.at(tag), g.close_to, kSlow};
+  };
+  close.done = [](const StageContext& c) { return c.steps >= kGripSteps; };
+
+  Stage& lift = stages[3];
+  lift.name = tag + "_lift";
+  lift.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{Add(c.memory.vec.at(key), {0, 0, g.lift}), c.memory.quat.at(tag), g.close_to, kCruise * 0.7};
+  };
+  lift.tolerance = 0.02;
+  lift.max_steps = 60;
+  return stages;
+}
+
+std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
+  const int a = Index(p.hand);
+  const Hand hand = p.hand;
+  const std::string offset = tag + "/offset";
+  const auto orientation = [p, a](const StageContext& c) {
+    return p.orientation ? p.orientation(c.view) : c.commands[a].quat();
+  };
+  // The hand's offset from the held point, taken when a stage begins: the
+  // object hangs in the fingers however the grasp left it.
+  const EnterFn note_offset = [p, offset, hand](const StageContext& c) {
+    c.memory.vec[offset] = Sub(c.view.arm(hand).pos, p.held(c.view));
+  };
+  std::vector<Stage> stages;
+
+  Stage carry;
+  carry.name = tag + "_carry";
+  carry.enter = note_offset;
+  carry.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
+    const Vec3 spot = p.spot(c.view);
+    return ArmGoal{Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.clearance + p.above}), orientation(c),
+                   kGripperClosed, kCruise};
+  };
+  carry.tolerance = 0.012;
+  carry.max_steps = 150;
+  stages.push_back(carry);
+
+  Stage lower;
+  lower.name = tag + "_lower";
+  lower.enter = note_offset;
+  lower.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
+    const Vec3 spot = p.spot(c.view);
+    return ArmGoal{Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.above}), orientation(c), kGripperClosed, kSlow};
+  };
+  lower.tolerance = 0.006;
+  lower.max_steps = 80;
+  stages.push_back(lower);
+  if (!p.release) return stages;
+
+  Stage open;
+  open.name = tag + "_open";
+  open.goal[a] = [hand](const StageContext& c) -> std::optional<ArmGoal> {
+    const ArmCommand& cmd = c.commands[Index(hand)];
+    return ArmGoal{cmd.pos(), cmd.quat(), kGripperOpen, kSlow};
+  };
+  open.done = [](const StageContext& c) { return c.steps >= kGripSteps; };
+  stages.push_back(open);
+
+  Stage retreat;
+  retreat.name = tag + "_retreat";
+  retreat.enter = [hand, tag](const StageContext& c) {
+    c.memory.vec[tag + "/retreat"] = Add(c.commands[Index(hand)].pos(), {0, 0, 0});
+  };
+  retreat.goal[a] = [p, tag, hand](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{Add(c.memory.vec.at(tag + "/retreat"), {0, 0, p.retreat}), c.commands[Index(hand)].quat(),
+                   kGripperOpen, kCruise};
+  };
+  retreat.tolerance = 0.03;
+  retreat.max_steps = 40;
+  stages.push_back(retreat);
+  return stages;
+}
+
+}  // namespace gauntlet::policies::scripted::dualarm
