@@ -59,6 +59,32 @@ Outcome RunEpisode(const std::string& task, const std::string& embodiment, Works
     if (keep_actions) out.actions.push_back(chunk.actions.front());
     const StepResult r = env->Step(chunk.actions.front());
     out.steps = step + 1;
+    if (std::getenv("DX_TRACE") && policy.phase_name() != out.phase) {
+      const Observation o = env->Observe(request);
+      const auto& l = o.state.at("left_eef_pos");
+      const auto& rr = o.state.at("right_eef_pos");
+      std::cout << "  step " << step << " -> " << policy.phase_name() << " L(" << l[0] << "," << l[1] << "," << l[2]
+                << ") g" << o.state.at("joint_pos")[6] << " R(" << rr[0] << "," << rr[1] << "," << rr[2] << ") g"
+                << o.state.at("joint_pos")[13];
+      for (const char* side : {"left", "right"}) {
+        const auto& q = o.state.at(std::string(side) + "_eef_quat");
+        // z of the TCP's x axis (the approach): -1 straight down.
+        const double xz = 2 * (q[1] * q[3] - q[0] * q[2]);
+        std::cout << " " << side[0] << "ax_z=" << xz;
+      }
+      if (const char* sites = std::getenv("DX_SITE")) {
+        std::string list = sites;
+        for (std::size_t at = 0; at < list.size();) {
+          std::size_t end = list.find(',', at);
+          if (end == std::string::npos) end = list.size();
+          const std::string site = list.substr(at, end - at);
+          at = end + 1;
+          const auto& p = o.privileged->regions.at(site).pose.pos;
+          std::cout << " " << site << "(" << p[0] << "," << p[1] << "," << p[2] << ")";
+        }
+      }
+      std::cout << "\n";
+    }
     out.phase = policy.phase_name();
     if (r.success) {
       out.success = true;

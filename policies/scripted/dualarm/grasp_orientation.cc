@@ -30,6 +30,13 @@ Quat Horizontal(double approach_yaw) {
   return FromAxes(x, y, Cross(x, y));
 }
 
+Quat Angled(double approach_yaw, double pitch_down) {
+  const double c = std::cos(pitch_down);
+  const Vec3 x{c * std::cos(approach_yaw), c * std::sin(approach_yaw), -std::sin(pitch_down)};
+  const Vec3 y{-std::sin(approach_yaw), std::cos(approach_yaw), 0};
+  return FromAxes(x, y, Cross(x, y));
+}
+
 double ReachHeading(Hand hand, const Vec3& point) {
   const Vec3 s = DualarmView::Shoulder(hand);
   return std::atan2(point[1] - s[1], point[0] - s[0]);

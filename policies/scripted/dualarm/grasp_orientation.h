@@ -24,6 +24,11 @@ Quat TopDown(double closing_yaw, double tilt = 0, double tilt_heading = 0);
 // horizontally, TCP z up (the home pose's hand turned about z_world).
 Quat Horizontal(double approach_yaw);
 
+// Approach along the heading `approach_yaw`, pitched `pitch_down` radians
+// below horizontal (0: horizontal, pi / 2: straight down), the fingers
+// closing horizontally across the heading.
+Quat Angled(double approach_yaw, double pitch_down);
+
 // The heading from `hand`'s shoulder to `point`.
 double ReachHeading(Hand hand, const Vec3& point);
 // The tilt a top-down grasp at `point` needs on the farthest-reaching

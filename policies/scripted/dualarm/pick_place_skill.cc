@@ -8,6 +8,32 @@ void Append(Plan& plan, std::vector<Stage> more) {
   for (Stage& s : more) plan.push_back(std::move(s));
 }
 
+std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag) {
+  const int a = Index(hand);
+  std::vector<Stage> stages(2);
+  Stage& open = stages[0];
+  open.name = tag + "_open";
+  open.goal[a] = [a](const StageContext& c) -> std::optional<ArmGoal> {
+    const ArmCommand& cmd = c.commands[a];
+    return ArmGoal{cmd.pos(), cmd.quat(), kGripperOpen, kSlow};
+  };
+  open.done = [](const StageContext& c) { return c.steps >= kGripSteps; };
+  Stage& back = stages[1];
+  back.name = tag + "_back";
+  back.enter = [a, tag, distance, rise](const StageContext& c) {
+    const ArmCommand& cmd = c.commands[a];
+    const Vec3 approach = Rotate(cmd.quat(), {1, 0, 0});
+    c.memory.vec[tag + "/back"] = Add(Sub(cmd.pos(), Scale(approach, distance)), {0, 0, rise});
+    c.memory.quat[tag + "/back"] = cmd.quat();
+  };
+  back.goal[a] = [tag](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{c.memory.vec.at(tag + "/back"), c.memory.quat.at(tag + "/back"), kGripperOpen, kCruise};
+  };
+  back.tolerance = 0.03;
+  back.max_steps = 40;
+  return stages;
+}
+
 std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
   const int a = Index(g.hand);
   const std::string key = tag + "/grasp";
@@ -72,11 +98,17 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
   carry.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
     const Vec3 spot = p.spot(c.view);
     return ArmGoal{Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.clearance + p.above}), orientation(c),
-                   kGripperClosed, kCruise};
+                   kGripperClosed, p.speed};
   };
   carry.tolerance = 0.012;
   carry.max_steps = 150;
   stages.push_back(carry);
+  if (p.settle_steps > 0) {
+    Stage settle;
+    settle.name = tag + "_settle";
+    settle.done = [p](const StageContext& c) { return c.steps >= p.settle_steps; };
+    stages.push_back(settle);
+  }
 
   Stage lower;
   lower.name = tag + "_lower";

@@ -36,12 +36,18 @@ struct PlaceSpec {
   double clearance = 0.06;  // metres the held point passes above the spot before lowering
   double above = 0.0;    // final height of the held point over the spot
   QuatFn orientation;    // empty: the hand keeps its orientation
+  double speed = kCruise;  // carrying speed (slower for a tall object that swings)
+  int settle_steps = 0;  // periods to wait over the spot before lowering (a swinging object comes to rest)
   bool release = true;   // open and retreat after lowering
   double retreat = 0.08; // metres up after opening
 };
 
 // Stages <tag>_carry, _lower, and with release _open, _retreat.
 std::vector<Stage> PlaceStages(const PlaceSpec& place, const std::string& tag);
+
+// Stages <tag>_open (the fingers open, the hand still) and <tag>_back (the
+// hand backs `distance` metres along its approach axis and rises `rise`).
+std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag);
 
 // Appends `more` to `plan`.
 void Append(Plan& plan, std::vector<Stage> more);
