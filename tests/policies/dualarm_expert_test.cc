@@ -59,7 +59,8 @@ Outcome RunEpisode(const std::string& task, const std::string& embodiment, Works
     if (keep_actions) out.actions.push_back(chunk.actions.front());
     const StepResult r = env->Step(chunk.actions.front());
     out.steps = step + 1;
-    if (std::getenv("DX_TRACE") && policy.phase_name() != out.phase) {
+    const int every = std::getenv("DX_EVERY") ? std::atoi(std::getenv("DX_EVERY")) : 0;
+    if (std::getenv("DX_TRACE") && (policy.phase_name() != out.phase || (every > 0 && step % every == 0))) {
       const Observation o = env->Observe(request);
       const auto& l = o.state.at("left_eef_pos");
       const auto& rr = o.state.at("right_eef_pos");

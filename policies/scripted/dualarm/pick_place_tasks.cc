@@ -2,6 +2,7 @@
 // place_empty_cup, move_can_pot, place_a2b_left/right, stack_blocks_two,
 // blocks_ranking_rgb, place_cans_plasticbox. The arm is the one on the
 // object's side (x sign), as RoboTwin's experts choose it.
+#include <algorithm>
 #include <cmath>
 
 #include "policies/scripted/dualarm/grasp_orientation.h"
@@ -14,6 +15,14 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kRimDepth = 0.015;  // the fingers pinch a container's wall this far below the rim
+constexpr double kTopDepth = 0.03;   // a can's grip below its top
+constexpr double kBesidePot = 0.175; // the can's spot from the pot's centre along x
+constexpr double kBeside = 0.12;     // A's spot from B along x (place_a2b)
+constexpr double kRowGap = 0.11;     // blocks_ranking_rgb: spacing in the row
+constexpr double kRowY = -0.11;
+// The lowest a TCP pinches a small object: the longest fingertip (0.02 past
+// the TCP) stays this far above the table.
+constexpr double kFingertipClearance = 0.022;
 
 // A top-down grasp at `site` (minus `depth` in z), the fingers closing along
 // `yaw` modulo `period`.
@@ -23,6 +32,22 @@ GraspSpec TopDownAt(Hand hand, const std::string& site, double depth, double yaw
   g.point = [site, depth](const DualarmView& v) { return Add(v.Site(site), {0, 0, -depth}); };
   g.orientation = [hand, site, yaw, period](const DualarmView& v) {
     return ReachingTopDown(hand, v.Site(site), yaw, period);
+  };
+  return g;
+}
+
+// A small object (block, primitive) pinched top-down at its middle height,
+// or higher where a short one would bring the fingertips to the table; a
+// box's fingers close across a pair of faces.
+GraspSpec SmallObjectGrasp(Hand hand, const std::string& object) {
+  GraspSpec g;
+  g.hand = hand;
+  g.point = [object](const DualarmView& v) {
+    const Vec3 c = v.Site(object + "_centre");
+    return Vec3{c[0], c[1], std::max(c[2] + 0.005, v.Origin(object)[2] + kFingertipClearance)};
+  };
+  g.orientation = [hand, object](const DualarmView& v) {
+    return ReachingTopDown(hand, v.Site(object + "_centre"), YawOf(v.Orientation(object)), kPi / 2);
   };
   return g;
 }
@@ -43,11 +68,107 @@ Plan PlaceContainerPlatePlan(const DualarmView& view) {
   return plan;
 }
 
-Plan PlaceEmptyCupPlan(const DualarmView&) { return {}; }
-Plan MoveCanPotPlan(const DualarmView&) { return {}; }
-Plan PlaceA2bPlan(const DualarmView&, bool) { return {}; }
-Plan StackBlocksTwoPlan(const DualarmView&) { return {}; }
-Plan BlocksRankingRgbPlan(const DualarmView&) { return {}; }
-Plan PlaceCansPlasticboxPlan(const DualarmView&) { return {}; }
+Plan PlaceEmptyCupPlan(const DualarmView& view) {
+  // task_success: the cup's origin within 0.035 (xy) and 0.015 (z) of the coaster's top.
+  const Hand hand = HandFor(view.Origin("cup")[0]);
+  const std::string rim = hand == Hand::kLeft ? "cup_rim_left" : "cup_rim_right";
+  Plan plan;
+  Append(plan, PickStages(TopDownAt(hand, rim, kRimDepth, 0, kPi), "pick"));
+  PlaceSpec place;
+  place.hand = hand;
+  place.held = [](const DualarmView& v) { return v.Origin("cup"); };
+  place.spot = [](const DualarmView& v) { return Add(v.Site("coaster_top"), {0, 0, 0.003}); };
+  Append(plan, PlaceStages(place, "place"));
+  return plan;
+}
+
+Plan MoveCanPotPlan(const DualarmView& view) {
+  // task_success: the can beside the pot on its starting side (0 < dx < 0.2),
+  // |dy| < 0.035, upright, standing on the table. Its spot clears the pot's
+  // handle (reaching 0.13 from the pot's centre) by 1 cm.
+  const double side = view.Origin("can")[0] < view.Origin("pot")[0] ? -1 : 1;
+  const Hand hand = HandFor(view.Origin("can")[0]);
+  Plan plan;
+  Append(plan, PickStages(TopDownAt(hand, "can_top", kTopDepth, 0, kPi), "pick"));
+  PlaceSpec place;
+  place.hand = hand;
+  place.held = [](const DualarmView& v) { return v.Origin("can"); };
+  place.spot = [side](const DualarmView& v) { return Add(v.Origin("pot"), {side * kBesidePot, 0, 0.003}); };
+  Append(plan, PlaceStages(place, "place"));
+  return plan;
+}
+
+Plan PlaceA2bPlan(const DualarmView& view, bool left_of) {
+  // task_success: 0.08 < d_xy < 0.2, |dy| < 0.05, A on the asked side of B.
+  const Hand hand = HandFor(view.Origin("object_a")[0]);
+  Plan plan;
+  Append(plan, PickStages(SmallObjectGrasp(hand, "object_a"), "pick"));
+  PlaceSpec place;
+  place.hand = hand;
+  place.held = [](const DualarmView& v) { return v.Origin("object_a"); };
+  place.spot = [left_of](const DualarmView& v) {
+    return Add(v.Origin("object_b"), {left_of ? -kBeside : kBeside, 0, 0.003});
+  };
+  Append(plan, PlaceStages(place, "place"));
+  return plan;
+}
+
+Plan StackBlocksTwoPlan(const DualarmView& view) {
+  // task_success: green's centre 0.05 over red's, within (0.025, 0.025, 0.012).
+  const Hand hand = HandFor(view.Origin("block_green")[0]);
+  Plan plan;
+  Append(plan, PickStages(SmallObjectGrasp(hand, "block_green"), "pick"));
+  PlaceSpec place;
+  place.hand = hand;
+  place.held = [](const DualarmView& v) { return v.Origin("block_green"); };
+  place.spot = [](const DualarmView& v) { return Add(v.Site("block_red_end1"), {0, 0, 0.003}); };
+  place.settle_steps = 4;
+  Append(plan, PlaceStages(place, "place"));
+  return plan;
+}
+
+Plan BlocksRankingRgbPlan(const DualarmView& view) {
+  // task_success: red, green, blue left to right, consecutive |dx| < 0.13 and
+  // |dy| < 0.03. A row at y = kRowY, kRowGap apart, centred on x = 0: the
+  // blocks start at least 0.15 from (0, -0.1), so the row's spots are free.
+  Plan plan;
+  const char* colours[] = {"red", "green", "blue"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string block = std::string("block_") + colours[i];
+    const double x = (i - 1) * kRowGap;
+    // The arm on the side of the block, or of the spot for a block at the middle.
+    const Hand hand = HandFor(view.Origin(block)[0]);
+    Append(plan, PickStages(SmallObjectGrasp(hand, block), block + "_pick"));
+    PlaceSpec place;
+    place.hand = hand;
+    place.held = [block](const DualarmView& v) { return v.Origin(block); };
+    place.spot = [x](const DualarmView& v) { return Vec3{x, kRowY, v.Origin("block_red")[2] + 0.003}; };
+    Append(plan, PlaceStages(place, block + "_place"));
+  }
+  return plan;
+}
+
+Plan PlaceCansPlasticboxPlan(const DualarmView& view) {
+  // task_success: one can's origin within 0.04 (xy) of each slot's floor
+  // point. Each arm takes the can on its side to the slot on its side.
+  (void)view;
+  Plan plan;
+  const struct {
+    Hand hand;
+    const char* can;
+    const char* slot;
+  } moves[] = {{Hand::kLeft, "can_left", "plasticbox_slot0"}, {Hand::kRight, "can_right", "plasticbox_slot1"}};
+  for (const auto& m : moves) {
+    const std::string can = m.can, slot = m.slot;
+    Append(plan, PickStages(TopDownAt(m.hand, can + "_top", kTopDepth, 0, kPi), can + "_pick"));
+    PlaceSpec place;
+    place.hand = m.hand;
+    place.held = [can](const DualarmView& v) { return v.Origin(can); };
+    place.spot = [slot](const DualarmView& v) { return Add(v.Site(slot), {0, 0, 0.003}); };
+    place.clearance = 0.10;  // over the box's walls
+    Append(plan, PlaceStages(place, can + "_place"));
+  }
+  return plan;
+}
 
 }  // namespace gauntlet::policies::scripted::dualarm

@@ -1,5 +1,7 @@
 #include "policies/scripted/dualarm/stage_script.h"
 
+#include "harness/check.h"
+
 namespace gauntlet::policies::scripted::dualarm {
 
 namespace {
@@ -56,6 +58,10 @@ Action StageScript::Step(const DualarmView& view) {
     const Stage& stage = plan_[index_];
     StageContext context{view, memory_, steps_, commands_};
     if (!entered_) {
+      if (stage.skip && stage.skip(context)) {
+        ++index_;
+        continue;
+      }
       if (stage.enter) stage.enter(context);
       entered_ = true;
     }
@@ -67,10 +73,7 @@ Action StageScript::Step(const DualarmView& view) {
   if (index_ < plan_.size()) {
     const Stage& stage = plan_[index_];
     StageContext context{view, memory_, steps_, commands_};
-    if (!entered_) {
-      if (stage.enter) stage.enter(context);
-      entered_ = true;
-    }
+    GAUNTLET_CHECK(entered_, "a stage steps only after it began");
     for (int a = 0; a < 2; ++a) {
       if (const std::optional<ArmGoal> goal = GoalOf(stage, a, context)) commands_[a].StepToward(*goal);
     }

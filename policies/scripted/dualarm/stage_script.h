@@ -40,6 +40,7 @@ struct Stage {
   GoalFn goal[2];      // [left, right]; empty: the arm holds its command
   DoneFn done;         // empty: every arm with a goal has its command there and the TCP within `tolerance`
   EnterFn enter;       // optional
+  DoneFn skip;         // optional: checked before `enter`; true passes the stage by (a retry not needed)
   double tolerance = 0.015;  // metres
   int min_steps = 0;
   int max_steps = 200;  // the stage gives up and the next begins (a goal out of reach)
