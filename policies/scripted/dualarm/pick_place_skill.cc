@@ -8,6 +8,17 @@ void Append(Plan& plan, std::vector<Stage> more) {
   for (Stage& s : more) plan.push_back(std::move(s));
 }
 
+Stage ParkStage(Hand hand, const ArmView& home, const std::string& tag) {
+  Stage s;
+  s.name = tag;
+  s.goal[Index(hand)] = [home](const StageContext&) -> std::optional<ArmGoal> {
+    return ArmGoal{home.pos, home.quat, kGripperOpen, kCruise};
+  };
+  s.tolerance = 0.03;
+  s.max_steps = 60;
+  return s;
+}
+
 std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag) {
   const int a = Index(hand);
   std::vector<Stage> stages(2);

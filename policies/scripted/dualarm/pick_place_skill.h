@@ -49,6 +49,10 @@ std::vector<Stage> PlaceStages(const PlaceSpec& place, const std::string& tag);
 // hand backs `distance` metres along its approach axis and rises `rise`).
 std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag);
 
+// Stage <tag>: the arm goes back to `home` (its pose when the episode
+// began), out of the other arm's way.
+Stage ParkStage(Hand hand, const ArmView& home, const std::string& tag);
+
 // Appends `more` to `plan`.
 void Append(Plan& plan, std::vector<Stage> more);
 

@@ -20,6 +20,8 @@ constexpr double kBesidePot = 0.175; // the can's spot from the pot's centre alo
 constexpr double kBeside = 0.12;     // A's spot from B along x (place_a2b)
 constexpr double kRowGap = 0.11;     // blocks_ranking_rgb: spacing in the row
 constexpr double kRowY = -0.11;
+constexpr double kMiddleOffset = 0.04;  // stack_blocks_two: red's spot beside x = 0, on its arm's side
+constexpr double kMiddleY = -0.06;
 // The lowest a TCP pinches a small object: the longest fingertip (0.02 past
 // the TCP) stays this far above the table.
 constexpr double kFingertipClearance = 0.022;
@@ -115,8 +117,25 @@ Plan PlaceA2bPlan(const DualarmView& view, bool left_of) {
 
 Plan StackBlocksTwoPlan(const DualarmView& view) {
   // task_success: green's centre 0.05 over red's, within (0.025, 0.025, 0.012).
-  const Hand hand = HandFor(view.Origin("block_green")[0]);
+  const Vec3 red = view.Origin("block_red"), green = view.Origin("block_green");
+  const Hand hand = HandFor(green[0]);
   Plan plan;
+  // Blocks on opposite sides: red's arm first brings red to the middle
+  // (RoboTwin's "move both blocks to the middle"), where green's arm
+  // stacks without reaching across the table.
+  if (HandFor(red[0]) != hand) {
+    const Hand red_hand = HandFor(red[0]);
+    const double table = red[2];
+    Append(plan, PickStages(SmallObjectGrasp(red_hand, "block_red"), "red_pick"));
+    PlaceSpec middle;
+    middle.hand = red_hand;
+    middle.held = [](const DualarmView& v) { return v.Origin("block_red"); };
+    middle.spot = [red_hand, table](const DualarmView&) {
+      return Vec3{SideSign(red_hand) * kMiddleOffset, kMiddleY, table + 0.003};
+    };
+    Append(plan, PlaceStages(middle, "red_place"));
+    plan.push_back(ParkStage(red_hand, view.arm(red_hand), "red_park"));
+  }
   Append(plan, PickStages(SmallObjectGrasp(hand, "block_green"), "pick"));
   PlaceSpec place;
   place.hand = hand;
@@ -132,6 +151,8 @@ Plan BlocksRankingRgbPlan(const DualarmView& view) {
   // |dy| < 0.03. A row at y = kRowY, kRowGap apart, centred on x = 0: the
   // blocks start at least 0.15 from (0, -0.1), so the row's spots are free.
   Plan plan;
+  // The table's height now (a block's origin rests on it), not while one is held.
+  const double table = view.Origin("block_red")[2];
   const char* colours[] = {"red", "green", "blue"};
   for (int i = 0; i < 3; ++i) {
     const std::string block = std::string("block_") + colours[i];
@@ -142,8 +163,9 @@ Plan BlocksRankingRgbPlan(const DualarmView& view) {
     PlaceSpec place;
     place.hand = hand;
     place.held = [block](const DualarmView& v) { return v.Origin(block); };
-    place.spot = [x](const DualarmView& v) { return Vec3{x, kRowY, v.Origin("block_red")[2] + 0.003}; };
+    place.spot = [x, table](const DualarmView&) { return Vec3{x, kRowY, table + 0.003}; };
     Append(plan, PlaceStages(place, block + "_place"));
+    plan.push_back(ParkStage(hand, view.arm(hand), block + "_park"));
   }
   return plan;
 }
@@ -151,7 +173,6 @@ Plan BlocksRankingRgbPlan(const DualarmView& view) {
 Plan PlaceCansPlasticboxPlan(const DualarmView& view) {
   // task_success: one can's origin within 0.04 (xy) of each slot's floor
   // point. Each arm takes the can on its side to the slot on its side.
-  (void)view;
   Plan plan;
   const struct {
     Hand hand;
@@ -167,6 +188,7 @@ Plan PlaceCansPlasticboxPlan(const DualarmView& view) {
     place.spot = [slot](const DualarmView& v) { return Add(v.Site(slot), {0, 0, 0.003}); };
     place.clearance = 0.10;  // over the box's walls
     Append(plan, PlaceStages(place, can + "_place"));
+    plan.push_back(ParkStage(m.hand, view.arm(m.hand), can + "_park"));
   }
   return plan;
 }
