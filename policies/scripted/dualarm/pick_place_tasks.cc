@@ -16,6 +16,7 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kRimDepth = 0.015;  // the fingers pinch a container's wall this far below the rim
 constexpr double kTopDepth = 0.03;   // a can's grip below its top
+constexpr double kHighTopDepth = 0.015;  // ... when it goes into a box
 constexpr double kBesidePot = 0.175; // the can's spot from the pot's centre along x
 constexpr double kBeside = 0.12;     // A's spot from B along x (place_a2b)
 constexpr double kRowGap = 0.11;     // blocks_ranking_rgb: spacing in the row
@@ -181,7 +182,9 @@ Plan PlaceCansPlasticboxPlan(const DualarmView& view) {
   } moves[] = {{Hand::kLeft, "can_left", "plasticbox_slot0"}, {Hand::kRight, "can_right", "plasticbox_slot1"}};
   for (const auto& m : moves) {
     const std::string can = m.can, slot = m.slot;
-    Append(plan, PickStages(TopDownAt(m.hand, can + "_top", kTopDepth, 0, kPi), can + "_pick"));
+    // Held high, the fingers closing along y: the open fingers then clear
+    // the box's walls (they would wedge across a slot's width in x and lift the box).
+    Append(plan, PickStages(TopDownAt(m.hand, can + "_top", kHighTopDepth, kPi / 2, kPi), can + "_pick"));
     PlaceSpec place;
     place.hand = m.hand;
     place.held = [can](const DualarmView& v) { return v.Origin(can); };
