@@ -4,6 +4,26 @@
 
 namespace gauntlet::policies::scripted::dualarm {
 
+std::vector<Stage> Together(std::vector<Stage> left, std::vector<Stage> right) {
+  std::vector<Stage> out;
+  for (std::size_t i = 0; i < left.size() && i < right.size(); ++i) {
+    Stage s = left[i];
+    const Stage r = right[i];
+    s.goal[1] = r.goal[1];
+    s.enter = [a = left[i].enter, b = r.enter](const StageContext& c) {
+      if (a) a(c);
+      if (b) b(c);
+    };
+    if (s.done || r.done) {
+      s.done = [a = left[i].done, b = r.done](const StageContext& c) { return (!a || a(c)) && (!b || b(c)); };
+    }
+    s.tolerance = std::max(s.tolerance, r.tolerance);
+    s.max_steps = std::max(s.max_steps, r.max_steps);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void Append(Plan& plan, std::vector<Stage> more) {
   for (Stage& s : more) plan.push_back(std::move(s));
 }

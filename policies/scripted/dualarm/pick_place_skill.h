@@ -53,6 +53,11 @@ std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const 
 // began), out of the other arm's way.
 Stage ParkStage(Hand hand, const ArmView& home, const std::string& tag);
 
+// Two arms' stage lists of the same shape run as one: stage i of `left`
+// (its left goal) and of `right` (its right goal) together, each ending when
+// both arms are done. Names from `left`.
+std::vector<Stage> Together(std::vector<Stage> left, std::vector<Stage> right);
+
 // Appends `more` to `plan`.
 void Append(Plan& plan, std::vector<Stage> more);
 
