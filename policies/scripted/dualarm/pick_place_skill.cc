@@ -39,18 +39,19 @@ Stage ParkStage(Hand hand, const ArmView& home, const std::string& tag) {
   return s;
 }
 
-std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag) {
+std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& name) {
   const int a = Index(hand);
+  const std::string tag = name + "/" + std::to_string(a);
   std::vector<Stage> stages(2);
   Stage& open = stages[0];
-  open.name = tag + "_open";
+  open.name = name + "_open";
   open.goal[a] = [a](const StageContext& c) -> std::optional<ArmGoal> {
     const ArmCommand& cmd = c.commands[a];
     return ArmGoal{cmd.pos(), cmd.quat(), kGripperOpen, kSlow};
   };
   open.done = [](const StageContext& c) { return c.steps >= kGripSteps; };
   Stage& back = stages[1];
-  back.name = tag + "_back";
+  back.name = name + "_back";
   back.enter = [a, tag, distance, rise](const StageContext& c) {
     const ArmCommand& cmd = c.commands[a];
     const Vec3 approach = Rotate(cmd.quat(), {1, 0, 0});
@@ -65,13 +66,15 @@ std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const 
   return stages;
 }
 
-std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
+std::vector<Stage> PickStages(const GraspSpec& g, const std::string& name) {
   const int a = Index(g.hand);
+  // Memory keys carry the arm: two arms may run stages of one name together.
+  const std::string tag = name + "/" + std::to_string(a);
   const std::string key = tag + "/grasp";
   std::vector<Stage> stages(4);
 
   Stage& approach = stages[0];
-  approach.name = tag + "_approach";
+  approach.name = name + "_approach";
   approach.enter = [g, key, tag](const StageContext& c) {
     c.memory.vec[key] = g.point(c.view);
     c.memory.quat[tag] = g.orientation(c.view);
@@ -83,7 +86,7 @@ std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
   approach.tolerance = 0.02;
 
   Stage& descend = stages[1];
-  descend.name = tag + "_descend";
+  descend.name = name + "_descend";
   // Read again: the settle or the other arm may have nudged the object.
   descend.enter = approach.enter;
   descend.goal[a] = [key, tag](const StageContext& c) -> std::optional<ArmGoal> {
@@ -93,14 +96,14 @@ std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
   descend.max_steps = 80;
 
   Stage& close = stages[2];
-  close.name = tag + "_close";
+  close.name = name + "_close";
   close.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
     return ArmGoal{c.memory.vec.at(key), c.memory.quat.at(tag), g.close_to, kSlow};
   };
   close.done = [](const StageContext& c) { return c.steps >= kGripSteps; };
 
   Stage& lift = stages[3];
-  lift.name = tag + "_lift";
+  lift.name = name + "_lift";
   lift.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
     return ArmGoal{Add(c.memory.vec.at(key), {0, 0, g.lift}), c.memory.quat.at(tag), g.close_to, kCruise * 0.7};
   };
@@ -109,8 +112,9 @@ std::vector<Stage> PickStages(const GraspSpec& g, const std::string& tag) {
   return stages;
 }
 
-std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
+std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& name) {
   const int a = Index(p.hand);
+  const std::string tag = name + "/" + std::to_string(a);
   const Hand hand = p.hand;
   const std::string offset = tag + "/offset";
   const auto orientation = [p, a](const StageContext& c) {
@@ -124,7 +128,7 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
   std::vector<Stage> stages;
 
   Stage carry;
-  carry.name = tag + "_carry";
+  carry.name = name + "_carry";
   carry.enter = note_offset;
   carry.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
     const Vec3 spot = p.spot(c.view);
@@ -136,13 +140,13 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
   stages.push_back(carry);
   if (p.settle_steps > 0) {
     Stage settle;
-    settle.name = tag + "_settle";
+    settle.name = name + "_settle";
     settle.done = [p](const StageContext& c) { return c.steps >= p.settle_steps; };
     stages.push_back(settle);
   }
 
   Stage lower;
-  lower.name = tag + "_lower";
+  lower.name = name + "_lower";
   lower.enter = note_offset;
   lower.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
     const Vec3 spot = p.spot(c.view);
@@ -154,7 +158,7 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
   if (!p.release) return stages;
 
   Stage open;
-  open.name = tag + "_open";
+  open.name = name + "_open";
   open.goal[a] = [hand](const StageContext& c) -> std::optional<ArmGoal> {
     const ArmCommand& cmd = c.commands[Index(hand)];
     return ArmGoal{cmd.pos(), cmd.quat(), kGripperOpen, kSlow};
@@ -163,7 +167,7 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& tag) {
   stages.push_back(open);
 
   Stage retreat;
-  retreat.name = tag + "_retreat";
+  retreat.name = name + "_retreat";
   retreat.enter = [hand, tag](const StageContext& c) {
     c.memory.vec[tag + "/retreat"] = Add(c.commands[Index(hand)].pos(), {0, 0, 0});
   };

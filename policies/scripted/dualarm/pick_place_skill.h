@@ -26,7 +26,7 @@ struct GraspSpec {
   double close_to = kGripperClosed;
 };
 
-// Stages <tag>_approach, _descend, _close, _lift. Memory: vec[tag+"/grasp"], quat[tag].
+// Stages <name>_approach, _descend, _close, _lift.
 std::vector<Stage> PickStages(const GraspSpec& grasp, const std::string& tag);
 
 struct PlaceSpec {
