@@ -1,5 +1,6 @@
 // Handovers: one arm grasps, brings the object to the middle, the other arm
 // grasps it there before the first lets go (handover_block, handover_mic).
+#include <algorithm>
 #include <cmath>
 
 #include "policies/scripted/dualarm/grasp_orientation.h"
@@ -22,6 +23,10 @@ const Vec3 kHandoverSpot{-0.02, -0.08, 0.10};  // the box's bottom: x, y, and z 
 
 // The right hand's approach heading at the pad (its reach there).
 double PadHeading(const DualarmView& v) { return ReachHeading(Hand::kRight, v.Site("pad_top")); }
+
+constexpr double kMicHeight = 0.92;  // task_success's absolute height for the mic's origin
+constexpr double kMicX = 0.05;       // the mic's origin this far on the receiver's side of x = 0
+constexpr double kMicY = -0.05;
 
 }  // namespace
 
@@ -80,6 +85,42 @@ Plan HandoverBlockPlan(const DualarmView& view) {
   return plan;
 }
 
-Plan HandoverMicPlan(const DualarmView&) { return {}; }
+Plan HandoverMicPlan(const DualarmView& view) {
+  // task_success: the receiver's gripper closed, the giver's open, the mic's
+  // origin above z = 0.92 and on the receiver's side of x = 0. The giver (on
+  // the mic's side) takes the handle low from the side and raises the mic
+  // over the receiver's side of the middle; the receiver pinches the ball
+  // head from above; then the giver lets go.
+  const Hand giver = HandFor(view.Origin("mic")[0]);
+  const Hand receiver = Other(giver);
+  const double z = std::max(kMicHeight + 0.04, view.Origin("mic")[2] + 0.15);
+  Plan plan;
+  GraspSpec low;
+  low.hand = giver;
+  low.point = [](const DualarmView& v) { return v.Site("mic_grasp"); };
+  low.orientation = [giver](const DualarmView& v) {
+    return Angled(ReachHeading(giver, v.Origin("mic")), kSidePitch);
+  };
+  low.lift = 0.08;
+  Append(plan, PickStages(low, "take"));
+  PlaceSpec middle;
+  middle.hand = giver;
+  middle.held = [](const DualarmView& v) { return v.Origin("mic"); };
+  middle.spot = [receiver, z](const DualarmView&) { return Vec3{SideSign(receiver) * kMicX, kMicY, z}; };
+  middle.clearance = 0;
+  middle.settle_steps = 8;
+  middle.release = false;
+  Append(plan, PlaceStages(middle, "middle"));
+  GraspSpec head;
+  head.hand = receiver;
+  head.point = [](const DualarmView& v) { return v.Site("mic_head"); };
+  head.orientation = [receiver](const DualarmView& v) {
+    return ReachingTopDown(receiver, v.Site("mic_head"), 0, kPi);
+  };
+  head.lift = 0;
+  Append(plan, PickStages(head, "receive"));
+  Append(plan, ReleaseStages(giver, 0.10, 0.0, "give"));
+  return plan;
+}
 
 }  // namespace gauntlet::policies::scripted::dualarm
