@@ -12,6 +12,11 @@ namespace gauntlet::policies::scripted::dualarm {
 namespace {
 
 constexpr int kPullAttempts = 3;
+constexpr double kPi = 3.14159265358979323846;
+// A gripper command leaving each finger ~1 cm from the centre on every
+// embodiment (finger targets -0.01 + g (open - -0.01), open 0.038-0.045 m).
+constexpr double kStraddleOpening = 0.38;
+constexpr double kDrawerSpotShift = 0.02;
 
 // A hand closing on a bar handle from in front of its face: the approach
 // along the face's inward normal (the handle site's +y: handles stand off
@@ -59,6 +64,42 @@ Plan OpenMicrowavePlan(const DualarmView& view) {
   return plan;
 }
 
-Plan PutObjectCabinetPlan(const DualarmView&) { return {}; }
+Plan PutObjectCabinetPlan(const DualarmView& view) {
+  // task_success: the object's centre within 0.05 (xy) of the drawer's floor
+  // point, 0.007-0.12 above it, the placing gripper open. The arm away from
+  // the object pulls the drawer out and holds it; the object's arm places.
+  const Hand placer = HandFor(view.Origin("object")[0]);
+  const Hand opener = Other(placer);
+  Plan plan;
+  // Top-down over the horizontal bar, fingers part way open so the back one
+  // fits between the bar and the drawer's front, closing along the slide.
+  GraspSpec bar;
+  bar.hand = opener;
+  bar.point = [](const DualarmView& v) { return v.Site("cabinet_handle"); };
+  bar.orientation = [opener](const DualarmView& v) {
+    const PrivilegedState::Articulation& art = v.ArticulationOf("cabinet");
+    return ReachingTopDown(opener, v.Site("cabinet_handle"), std::atan2(art.axis[1], art.axis[0]), kPi);
+  };
+  bar.open_to = kStraddleOpening;
+  bar.lift = 0;
+  Append(plan, PickStages(bar, "grasp"));
+  JointPull pull;
+  pull.hand = opener;
+  pull.owner = "cabinet";
+  pull.target = view.ArticulationOf("cabinet").targets.at("open");
+  pull.rate = 0.004;
+  pull.lead = 0.03;
+  plan.push_back(JointPullStage(pull, "pull"));
+  Append(plan, PickStages(SmallObjectGrasp(placer, "object"), "pick"));
+  PlaceSpec place;
+  place.hand = placer;
+  place.held = [](const DualarmView& v) { return v.Origin("object"); };
+  // A little toward the robot from the floor's centre: the fingers stay
+  // clear of the cabinet's front.
+  place.spot = [](const DualarmView& v) { return Add(v.Site("cabinet_drawer_point"), {0, -kDrawerSpotShift, 0.004}); };
+  place.clearance = 0.10;  // over the drawer's walls
+  Append(plan, PlaceStages(place, "place"));
+  return plan;
+}
 
 }  // namespace gauntlet::policies::scripted::dualarm

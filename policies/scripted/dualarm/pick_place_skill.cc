@@ -1,8 +1,33 @@
 #include "policies/scripted/dualarm/pick_place_skill.h"
 
+#include "policies/scripted/dualarm/grasp_orientation.h"
+
 #include <algorithm>
 
 namespace gauntlet::policies::scripted::dualarm {
+
+namespace {
+
+// The lowest a TCP pinches a small object: the longest fingertip (0.02 past
+// the TCP) stays this far above the table.
+constexpr double kFingertipClearance = 0.022;
+constexpr double kTransitTolerance = 0.02;  // metres: level with, or over, a carry's goal
+
+}  // namespace
+
+GraspSpec SmallObjectGrasp(Hand hand, const std::string& object) {
+  constexpr double kQuarterTurn = 1.57079632679489661923;
+  GraspSpec g;
+  g.hand = hand;
+  g.point = [object](const DualarmView& v) {
+    const Vec3 c = v.Site(object + "_centre");
+    return Vec3{c[0], c[1], std::max(c[2] + 0.005, v.Origin(object)[2] + kFingertipClearance)};
+  };
+  g.orientation = [hand, object](const DualarmView& v) {
+    return ReachingTopDown(hand, v.Site(object + "_centre"), YawOf(v.Orientation(object)), kQuarterTurn);
+  };
+  return g;
+}
 
 std::vector<Stage> Together(std::vector<Stage> left, std::vector<Stage> right) {
   std::vector<Stage> out;
@@ -81,7 +106,7 @@ std::vector<Stage> PickStages(const GraspSpec& g, const std::string& name) {
   };
   approach.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
     const Quat q = c.memory.quat.at(tag);
-    return ArmGoal{Sub(c.memory.vec.at(key), Scale(Rotate(q, {1, 0, 0}), g.approach)), q, kGripperOpen, kCruise};
+    return ArmGoal{Sub(c.memory.vec.at(key), Scale(Rotate(q, {1, 0, 0}), g.approach)), q, g.open_to, kCruise};
   };
   approach.tolerance = 0.02;
 
@@ -89,8 +114,8 @@ std::vector<Stage> PickStages(const GraspSpec& g, const std::string& name) {
   descend.name = name + "_descend";
   // Read again: the settle or the other arm may have nudged the object.
   descend.enter = approach.enter;
-  descend.goal[a] = [key, tag](const StageContext& c) -> std::optional<ArmGoal> {
-    return ArmGoal{c.memory.vec.at(key), c.memory.quat.at(tag), kGripperOpen, kSlow};
+  descend.goal[a] = [g, key, tag](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{c.memory.vec.at(key), c.memory.quat.at(tag), g.open_to, kSlow};
   };
   descend.tolerance = 0.008;
   descend.max_steps = 80;
@@ -130,10 +155,14 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& name) {
   Stage carry;
   carry.name = name + "_carry";
   carry.enter = note_offset;
-  carry.goal[a] = [p, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
+  carry.goal[a] = [p, a, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
     const Vec3 spot = p.spot(c.view);
-    return ArmGoal{Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.clearance + p.above}), orientation(c),
-                   kGripperClosed, p.speed};
+    const Vec3 over = Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.clearance + p.above});
+    // Up first where the spot is higher (a drawer's or a box's walls stand
+    // between), then across (motion_primitives' transit).
+    MotionConvention transit;
+    transit.transit_tolerance = kTransitTolerance;
+    return ArmGoal{TransitPoint(c.commands[a].pos(), over, transit), orientation(c), kGripperClosed, p.speed};
   };
   carry.tolerance = 0.012;
   carry.max_steps = 150;

@@ -24,7 +24,13 @@ struct GraspSpec {
   double approach = 0.10;  // pre-grasp: this far back along the approach axis (TCP x) from the grasp
   double lift = 0.10;   // metres the TCP rises after closing
   double close_to = kGripperClosed;
+  double open_to = kGripperOpen;  // while approaching (a part way open hand fits a narrow gap)
 };
+
+// A small object (block, primitive) pinched top-down at its middle height,
+// or higher where a short one would bring the fingertips to the table; a
+// box's fingers close across a pair of faces.
+GraspSpec SmallObjectGrasp(Hand hand, const std::string& object);
 
 // Stages <name>_approach, _descend, _close, _lift.
 std::vector<Stage> PickStages(const GraspSpec& grasp, const std::string& tag);

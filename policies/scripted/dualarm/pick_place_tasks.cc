@@ -23,9 +23,6 @@ constexpr double kRowGap = 0.11;     // blocks_ranking_rgb: spacing in the row
 constexpr double kRowY = -0.11;
 constexpr double kMiddleOffset = 0.04;  // stack_blocks_two: red's spot beside x = 0, on its arm's side
 constexpr double kMiddleY = -0.06;
-// The lowest a TCP pinches a small object: the longest fingertip (0.02 past
-// the TCP) stays this far above the table.
-constexpr double kFingertipClearance = 0.022;
 
 // A top-down grasp at `site` (minus `depth` in z), the fingers closing along
 // `yaw` modulo `period`.
@@ -35,22 +32,6 @@ GraspSpec TopDownAt(Hand hand, const std::string& site, double depth, double yaw
   g.point = [site, depth](const DualarmView& v) { return Add(v.Site(site), {0, 0, -depth}); };
   g.orientation = [hand, site, yaw, period](const DualarmView& v) {
     return ReachingTopDown(hand, v.Site(site), yaw, period);
-  };
-  return g;
-}
-
-// A small object (block, primitive) pinched top-down at its middle height,
-// or higher where a short one would bring the fingertips to the table; a
-// box's fingers close across a pair of faces.
-GraspSpec SmallObjectGrasp(Hand hand, const std::string& object) {
-  GraspSpec g;
-  g.hand = hand;
-  g.point = [object](const DualarmView& v) {
-    const Vec3 c = v.Site(object + "_centre");
-    return Vec3{c[0], c[1], std::max(c[2] + 0.005, v.Origin(object)[2] + kFingertipClearance)};
-  };
-  g.orientation = [hand, object](const DualarmView& v) {
-    return ReachingTopDown(hand, v.Site(object + "_centre"), YawOf(v.Orientation(object)), kPi / 2);
   };
   return g;
 }
