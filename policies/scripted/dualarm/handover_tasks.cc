@@ -31,7 +31,6 @@ constexpr double kMicY = -0.05;
 }  // namespace
 
 Plan HandoverBlockPlan(const DualarmView& view) {
-  (void)view;
   Plan plan;
   // The left arm takes the box low, across a pair of faces (task_success:
   // the box's end0 on the pad, the right gripper open).
@@ -73,7 +72,10 @@ Plan HandoverBlockPlan(const DualarmView& view) {
   };
   high.lift = 0;
   Append(plan, PickStages(high, "receive"));
-  Append(plan, ReleaseStages(Hand::kLeft, 0.10, 0.03, "give"));
+  // Back a little along its approach, slowly (piper's open fingers clear
+  // the box by under a centimetre a side), then out of the way.
+  Append(plan, ReleaseStages(Hand::kLeft, 0.05, 0.0, "give", kSlow));
+  plan.push_back(ParkStage(Hand::kLeft, view.arm(Hand::kLeft), "give_park"));
   PlaceSpec pad;
   pad.hand = Hand::kRight;
   pad.held = [](const DualarmView& v) { return v.Site("box_end0"); };

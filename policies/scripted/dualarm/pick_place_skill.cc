@@ -64,7 +64,7 @@ Stage ParkStage(Hand hand, const ArmView& home, const std::string& tag) {
   return s;
 }
 
-std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& name) {
+std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& name, double speed) {
   const int a = Index(hand);
   const std::string tag = name + "/" + std::to_string(a);
   std::vector<Stage> stages(2);
@@ -83,8 +83,8 @@ std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const 
     c.memory.vec[tag + "/back"] = Add(Sub(cmd.pos(), Scale(approach, distance)), {0, 0, rise});
     c.memory.quat[tag + "/back"] = cmd.quat();
   };
-  back.goal[a] = [tag](const StageContext& c) -> std::optional<ArmGoal> {
-    return ArmGoal{c.memory.vec.at(tag + "/back"), c.memory.quat.at(tag + "/back"), kGripperOpen, kCruise};
+  back.goal[a] = [tag, speed](const StageContext& c) -> std::optional<ArmGoal> {
+    return ArmGoal{c.memory.vec.at(tag + "/back"), c.memory.quat.at(tag + "/back"), kGripperOpen, speed};
   };
   back.tolerance = 0.03;
   back.max_steps = 40;

@@ -53,7 +53,8 @@ std::vector<Stage> PlaceStages(const PlaceSpec& place, const std::string& tag);
 
 // Stages <tag>_open (the fingers open, the hand still) and <tag>_back (the
 // hand backs `distance` metres along its approach axis and rises `rise`).
-std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag);
+std::vector<Stage> ReleaseStages(Hand hand, double distance, double rise, const std::string& tag,
+                                 double speed = kCruise);
 
 // Stage <tag>: the arm goes back to `home` (its pose when the episode
 // began), out of the other arm's way.
