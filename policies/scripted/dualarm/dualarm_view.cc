@@ -1,5 +1,9 @@
 #include "policies/scripted/dualarm/dualarm_view.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "harness/policy.h"
 
 namespace gauntlet::policies::scripted::dualarm {
@@ -61,6 +65,22 @@ const PrivilegedState::Articulation& DualarmView::ArticulationOf(const std::stri
     if (art.owner == object) return art;
   }
   throw PolicyError("dualarm oracle (" + task_ + "): no articulation owned by '" + object + "'");
+}
+
+double DualarmView::ClutterTopAlong(const Vec3& from, const Vec3& to, double reach) const {
+  double top = -std::numeric_limits<double>::infinity();
+  const double dx = to[0] - from[0], dy = to[1] - from[1];
+  const double length2 = dx * dx + dy * dy;
+  for (const auto& [name, body] : state_->objects) {
+    if (!body.fixture || name.rfind("clutter_", 0) != 0) continue;
+    const Vec3& p = body.pose.pos;
+    // Distance from the clutter's origin to the segment, in the plane.
+    double t = length2 > 1e-12 ? ((p[0] - from[0]) * dx + (p[1] - from[1]) * dy) / length2 : 0;
+    t = std::clamp(t, 0.0, 1.0);
+    const double d = std::hypot(p[0] - from[0] - t * dx, p[1] - from[1] - t * dy);
+    if (d < body.half_extent[0] + reach) top = std::max(top, p[2] + body.support_height);
+  }
+  return top;
 }
 
 Vec3 DualarmView::Shoulder(Hand hand) {

@@ -45,6 +45,10 @@ class DualarmView {
   Quat Orientation(const std::string& object) const;
   // The articulation owned by `object` (the microwave's door, the cabinet's drawer).
   const PrivilegedState::Articulation& ArticulationOf(const std::string& object) const;
+  // The highest top of the randomized setting's welded clutter (objects
+  // named clutter_<i>) whose footprint comes within `reach` metres of the
+  // horizontal segment from `from` to `to`; -infinity when none does.
+  double ClutterTopAlong(const Vec3& from, const Vec3& to, double reach) const;
   // The world position of the arms' shoulders (for choosing reachable poses).
   static Vec3 Shoulder(Hand hand);
 

@@ -12,6 +12,8 @@ namespace {
 // the TCP) stays this far above the table.
 constexpr double kFingertipClearance = 0.022;
 constexpr double kTransitTolerance = 0.02;  // metres: level with, or over, a carry's goal
+constexpr double kCarryReach = 0.07;  // metres: a carried object's (and hand's) reach beside its path
+constexpr double kClutterClearance = 0.03;  // metres between a carried object's bottom and clutter below
 
 }  // namespace
 
@@ -154,15 +156,24 @@ std::vector<Stage> PlaceStages(const PlaceSpec& p, const std::string& name) {
 
   Stage carry;
   carry.name = name + "_carry";
-  carry.enter = note_offset;
-  carry.goal[a] = [p, a, offset, orientation](const StageContext& c) -> std::optional<ArmGoal> {
+  carry.enter = [p, hand, offset, tag](const StageContext& c) {
+    c.memory.vec[offset] = Sub(c.view.arm(hand).pos, p.held(c.view));
+    c.memory.vec[tag + "/from"] = p.held(c.view);
+  };
+  carry.goal[a] = [p, a, offset, tag](const StageContext& c) -> std::optional<ArmGoal> {
     const Vec3 spot = p.spot(c.view);
-    const Vec3 over = Add(Add(spot, c.memory.vec.at(offset)), {0, 0, p.clearance + p.above});
+    const Vec3& held_offset = c.memory.vec.at(offset);
+    Vec3 over = Add(Add(spot, held_offset), {0, 0, p.clearance + p.above});
+    // High enough that the object's bottom passes over the randomized
+    // setting's clutter on the way.
+    const double clutter = c.view.ClutterTopAlong(c.memory.vec.at(tag + "/from"), spot, kCarryReach);
+    over[2] = std::max(over[2], clutter + kClutterClearance + held_offset[2] + p.bottom_below);
     // Up first where the spot is higher (a drawer's or a box's walls stand
     // between), then across (motion_primitives' transit).
     MotionConvention transit;
     transit.transit_tolerance = kTransitTolerance;
-    return ArmGoal{TransitPoint(c.commands[a].pos(), over, transit), orientation(c), kGripperClosed, p.speed};
+    const Quat q = p.orientation ? p.orientation(c.view) : c.commands[a].quat();
+    return ArmGoal{TransitPoint(c.commands[a].pos(), over, transit), q, kGripperClosed, p.speed};
   };
   carry.tolerance = 0.012;
   carry.max_steps = 150;

@@ -42,6 +42,7 @@ struct PlaceSpec {
   double clearance = 0.06;  // metres the held point passes above the spot before lowering
   double above = 0.0;    // final height of the held point over the spot
   QuatFn orientation;    // empty: the hand keeps its orientation
+  double bottom_below = 0;  // metres from the held point down to the object's bottom
   double speed = kCruise;  // carrying speed (slower for a tall object that swings)
   int settle_steps = 0;  // periods to wait over the spot before lowering (a swinging object comes to rest)
   bool release = true;   // open and retreat after lowering
