@@ -22,6 +22,7 @@ constexpr double kRollerHeight = 0.80;
 constexpr double kBottleHeight = 0.89;
 constexpr double kHeightMargin = 0.05;
 constexpr double kMinLift = 0.10;
+constexpr double kHandleApproach = 0.16;  // metres above a handle before descending onto it
 constexpr double kBodyGrip = 0.35;   // a bottle's grip: this fraction of its height up
 constexpr double kBottleX = 0.08;    // the bottles' spots, either side of x = 0
 constexpr double kBottleY = -0.105;
@@ -34,6 +35,8 @@ GraspSpec HandleTopDown(Hand hand, const std::string& site, const std::function<
   g.point = [site](const DualarmView& v) { return v.Site(site); };
   g.orientation = [hand, site, yaw](const DualarmView& v) { return ReachingTopDown(hand, v.Site(site), yaw(v), kPi); };
   g.lift = lift;
+  // From higher up: an arm crossing at the default height knocked the pot's rim (arx5).
+  g.approach = kHandleApproach;
   return g;
 }
 
