@@ -1,6 +1,7 @@
 #include "policies/registered_experts.h"
 
 #include "harness/check.h"
+#include "policies/dualarm_oracle_policy.h"
 #include "policies/oracle_policy.h"
 #include "policies/playtable_oracle_policy.h"
 #include "policies/policy_options.h"
@@ -23,6 +24,11 @@ void RegisterExperts(FamilyRegistry& registry) {
     auto options = PolicyOptions::Parse(settings);
     if (!options.ok()) return options.error();
     return PlaytableOraclePolicy::Create(std::move(options).value());
+  });
+  add("dualarm", [](const std::vector<std::string>& settings) -> Result<std::unique_ptr<Policy>> {
+    auto options = PolicyOptions::Parse(settings);
+    if (!options.ok()) return options.error();
+    return DualarmOraclePolicy::Create(std::move(options).value());
   });
 }
 
