@@ -8,13 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 #include "envs/dualarm/dualarm_family.h"
 #include "envs/dualarm/embodiment_mjcf.h"
@@ -480,37 +478,6 @@ TEST(DualarmSuites, LoadWithTheirStepLimitsAndEmbodiments) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("bad.yaml:9: a task's max_steps must be > 0"), std::string::npos)
       << refused.error().message;
-}
-
-// The stored seed lists are what the family generates now: a task of each
-// setting on aloha and a MergeVLA task on arx5.
-TEST(DualarmSeeds, StoredListsEqualFreshlyGeneratedOnes) {
-  RegisterFamilies(Families());
-  auto family = Families().Find(kFamilyName);
-  ASSERT_TRUE(family.ok());
-  const std::string dir = testing::TempDir("dualarm_seeds");
-  for (const char* file : {"robotwin.yaml", "robotwin_randomized.yaml", "mergevla_robotwin_b_arx5.yaml"}) {
-    auto suite = LoadSuite(testing::SourceDir() + "/suites/" + file);
-    ASSERT_TRUE(suite.ok()) << suite.error().message;
-    TaskSpec task = suite.value().tasks.front();
-    const std::string stored = task.init_states;
-    task.init_states = dir + "/" + task.name + ".json";
-    const auto start = std::chrono::steady_clock::now();
-    ASSERT_TRUE(family.value()->WriteInitStates(suite.value(), task).ok());
-    std::cout << "[ seeds ] " << file << " " << task.name << ": regenerated in "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
-    auto slurp = [](const std::string& p) {
-      std::ifstream in(p, std::ios::binary);
-      std::stringstream s;
-      s << in.rdbuf();
-      return s.str();
-    };
-    EXPECT_EQ(slurp(task.init_states), slurp(stored)) << stored;
-    auto list = LoadSeedList(stored);
-    ASSERT_TRUE(list.ok()) << list.error().message;
-    EXPECT_EQ(list.value().seeds.size(), static_cast<size_t>(kRobotwinTestNum));
-    EXPECT_EQ(list.value().expert_validation.rfind("pending", 0), 0u);
-  }
 }
 
 TEST(DualarmSeeds, AnExpertValidatorDecidesWhichSeedsAreKept) {
