@@ -102,6 +102,19 @@
 //                      (θ_sft, θ_aux); alpha·(θ_aux − θ_sft). alpha=1 (none
 //                      given; the paper adds the vector as is).
 //
+// SVDs (tsv, iso_cts, knots; randomized_svd.h): svd=auto|full|randomized,
+// svd_oversample=10, svd_iterations=2. full is LAPACK's SVD, as FusionBench;
+// randomized is Halko-Martinsson-Tropp's with svd_oversample extra vectors and
+// svd_iterations power iterations, Ω drawn from a generator seeded by the
+// parameter name (the same tensors every run). auto, the default, takes the
+// randomized SVD where k + svd_oversample <= min(rows, columns)/4: tsv with
+// M >= 5 experts on large layers, iso_cts's per-task step (k = (r − k_c)/M),
+// knots on LoRA layers (k found by growing from 64 until the k-th singular
+// value is at or below 1e-4), and the full SVD elsewhere; so small or dense
+// cases merge exactly as before. iso_c and the polar factors of tsv and
+// iso_cts need every singular vector: always full. Accuracy and time on a
+// 4096×4096 layer: bench/README (merge_svd_bench).
+//
 // `merge` for knots, tall_mask and consensus is any of average,
 // task_arithmetic, ties, dare, dare_ties, breadcrumbs, magmax, tsv, iso_c,
 // iso_cts (a method declaring the key `merge` takes these). Its keys default
