@@ -12,18 +12,21 @@
 // The base is Gaussian; it does not enter the task vectors.
 //
 // Per method it merges with svd=full (the reference, FusionBench's), then
-// with svd=auto and svd=randomized when they differ from full, and prints the
-// wall time of each merge and the relative Frobenius error of its merged
-// task vector against the full-SVD merge's: ‖τ − τ_full‖_F / ‖τ_full‖_F.
+// with svd=auto and svd=randomized, and prints the wall time of each merge
+// and the relative Frobenius error of its merged task vector against the
+// full-SVD merge's: ‖τ − τ_full‖_F / ‖τ_full‖_F. `full64` merges the same
+// inputs in float64 with the full SVD: its error is the float32 merge's own
+// sensitivity to rounding, the floor against which to read the others.
 // Diagnostics are off (--diagnostics none): only the method is timed.
 //
 //   merge_svd_bench [--size=4096] [--experts=4] [--threads=1] [--workload=dense|lora]
-//                   [--lora_rank=16] [--methods=tsv,iso_c,iso_cts,knots] [--svd=full,auto,randomized]
+//                   [--lora_rank=16] [--methods=tsv,iso_c,iso_cts,knots] [--svd=full,full64,auto,randomized]
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <iomanip>
@@ -47,7 +50,7 @@ struct Flags {
   std::string workload = "dense";
   int64_t lora_rank = 16;
   std::vector<std::string> methods = {"tsv", "iso_c", "iso_cts", "knots"};
-  std::vector<std::string> svd = {"full", "auto", "randomized"};
+  std::vector<std::string> svd = {"full", "full64", "auto", "randomized"};
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -102,7 +105,7 @@ int main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, flags)) {
     std::cerr << "usage: merge_svd_bench [--size=4096] [--experts=4] [--threads=1] [--workload=dense|lora] "
-                 "[--lora_rank=16] [--methods=tsv,iso_c,iso_cts,knots] [--svd=full,auto,randomized]\n";
+                 "[--lora_rank=16] [--methods=tsv,iso_c,iso_cts,knots] [--svd=full,full64,auto,randomized]\n";
     return 2;
   }
   at::set_num_threads(flags.threads);
@@ -112,11 +115,15 @@ int main(int argc, char** argv) {
   const at::Tensor theta0 = at::randn({flags.size, flags.size}, g, at::kFloat) * 0.02;
   merging::ParameterMap base("base");
   base.Add("layer.weight", theta0);
-  std::vector<merging::ParameterMap> experts;
+  std::vector<merging::ParameterMap> experts, experts64;
+  merging::ParameterMap base64("base64");
+  base64.Add("layer.weight", theta0.to(at::kDouble));
   for (int m = 0; m < flags.experts; ++m) {
-    merging::ParameterMap expert("expert" + std::to_string(m));
+    merging::ParameterMap expert("expert" + std::to_string(m)), expert64("expert64_" + std::to_string(m));
     expert.Add("layer.weight", theta0 + TaskVector(flags, g));
+    expert64.Add("layer.weight", expert.at("layer.weight").to(at::kDouble));
     experts.push_back(std::move(expert));
+    experts64.push_back(std::move(expert64));
   }
   std::cout << "merge_svd_bench: " << flags.size << "x" << flags.size << " float32, " << flags.experts
             << " experts, workload " << flags.workload
@@ -124,19 +131,22 @@ int main(int argc, char** argv) {
             << flags.threads << " thread(s); inputs drawn in " << std::fixed << std::setprecision(1)
             << Seconds(Clock::now() - drawn) << " s\n\n";
   std::cout << std::left << std::setw(9) << "method" << std::setw(12) << "svd" << std::right << std::setw(10)
-            << "time_s" << std::setw(12) << "speedup" << std::setw(14) << "rel_err" << "\n";
+            << "wall_s" << std::setw(10) << "cpu_s" << std::setw(12) << "cpu_speedup" << std::setw(14) << "rel_err" << "\n";
 
   merging::MergeOptions options;
   options.diagnostics.level = merging::DiagnosticsLevel::kNone;
   for (const std::string& method : flags.methods) {
     at::Tensor reference;
-    double reference_seconds = 0;
+    double reference_cpu = 0;
     for (const std::string& svd : flags.svd) {
       merging::MergeParams params;
-      if (method != "iso_c") params["svd"] = svd;
-      else if (svd != "full") continue;  // iso_c needs every singular vector: full only
+      const bool fp64 = svd == "full64";
+      if (method != "iso_c") params["svd"] = fp64 ? "full" : svd;
+      else if (svd != "full" && !fp64) continue;  // iso_c needs every singular vector: full only
       const auto start = Clock::now();
-      auto result = merging::MergeModels(method, base, experts, params, options);
+      const std::clock_t cpu_start = std::clock();
+      auto result = merging::MergeModels(method, fp64 ? base64 : base, fp64 ? experts64 : experts, params, options);
+      const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
       const double seconds = Seconds(Clock::now() - start);
       if (!result.ok()) {
         std::cerr << method << " svd=" << svd << ": " << result.error().message << "\n";
@@ -146,16 +156,16 @@ int main(int argc, char** argv) {
       std::ostringstream error, speedup;
       if (svd == "full") {
         reference = tau;
-        reference_seconds = seconds;
+        reference_cpu = cpu;
         error << "(reference)";
         speedup << "1.00";
       } else if (reference.defined()) {
         error << std::scientific << std::setprecision(2)
               << ((tau - reference).norm() / reference.norm()).item<double>();
-        speedup << std::fixed << std::setprecision(2) << reference_seconds / seconds;
+        speedup << std::fixed << std::setprecision(2) << reference_cpu / cpu;
       }
       std::cout << std::left << std::setw(9) << method << std::setw(12) << svd << std::right << std::setw(10)
-                << std::fixed << std::setprecision(2) << seconds << std::setw(12) << speedup.str() << std::setw(14)
+                << std::fixed << std::setprecision(2) << seconds << std::setw(10) << cpu << std::setw(12) << speedup.str() << std::setw(14)
                 << error.str() << std::endl;
     }
   }

@@ -29,11 +29,11 @@ constexpr int64_t kThresholdRankGrowth = 4;
 
 }  // namespace
 
-std::vector<ParamSpec> SvdParamSpecs() {
+std::vector<ParamSpec> SvdParamSpecs(const std::string& default_algorithm) {
   ParamSpec algorithm;
   algorithm.key = "svd";
   algorithm.kind = ParamKind::kChoice;
-  algorithm.default_value = kAuto;
+  algorithm.default_value = default_algorithm;
   algorithm.meaning =
       "top singular vectors by full (LAPACK) or randomized SVD; auto: randomized where k + svd_oversample <= "
       "min(rows, columns)/4";
@@ -67,11 +67,11 @@ SvdFactors FullSvd(const at::Tensor& a) {
   return {u, s, vh};
 }
 
-SvdFactors RandomizedSvd(const at::Tensor& a, int64_t k, int64_t oversample, int64_t power_iterations,
-                         uint64_t seed) {
-  GAUNTLET_CHECK(a.dim() == 2 && at::isFloatingType(a.scalar_type()), "RandomizedSvd takes a floating matrix");
-  const int64_t width = k + oversample;
-  GAUNTLET_CHECK(k >= 1 && width <= std::min(a.size(0), a.size(1)), "RandomizedSvd: k + oversample > rank");
+namespace {
+
+// Halko et al.'s Algorithms 4.4 and 5.1 with `width` test vectors: all
+// `width` triplets of Q·Qᵀ·A (the last `oversample` of them the least accurate).
+SvdFactors RandomizedSketchSvd(const at::Tensor& a, int64_t width, int64_t power_iterations, uint64_t seed) {
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   const at::Tensor omega = at::randn({a.size(1), width}, generator, a.options());
   const at::Tensor at_ = a.transpose(0, 1);
@@ -82,7 +82,17 @@ SvdFactors RandomizedSvd(const at::Tensor& a, int64_t k, int64_t oversample, int
     q = OrthonormalBasis(at::matmul(a, OrthonormalBasis(at::matmul(at_, q))));
   }
   const SvdFactors small = FullSvd(at::matmul(q.transpose(0, 1), a));
-  return Leading({at::matmul(q, small.u), small.s, small.vh}, k);
+  return {at::matmul(q, small.u), small.s, small.vh};
+}
+
+}  // namespace
+
+SvdFactors RandomizedSvd(const at::Tensor& a, int64_t k, int64_t oversample, int64_t power_iterations,
+                         uint64_t seed) {
+  GAUNTLET_CHECK(a.dim() == 2 && at::isFloatingType(a.scalar_type()), "RandomizedSvd takes a floating matrix");
+  const int64_t width = k + oversample;
+  GAUNTLET_CHECK(k >= 1 && width <= std::min(a.size(0), a.size(1)), "RandomizedSvd: k + oversample > rank");
+  return Leading(RandomizedSketchSvd(a, width, power_iterations, seed), k);
 }
 
 bool UsesRandomizedSvd(const SvdSettings& settings, int64_t rows, int64_t columns, int64_t k) {
@@ -104,10 +114,13 @@ SvdFactors SingularTripletsAbove(const at::Tensor& a, double threshold, const Sv
   const auto above = [threshold](const SvdFactors& svd) {
     return Leading(svd, (svd.s > threshold).sum().item<int64_t>());  // s is sorted, largest first
   };
+  // The sketch's last singular value at or below the threshold: every
+  // component above it is among the first k + oversample - 1 (a LoRA
+  // layer's M·r = 64 with k = 64 among 74).
   for (int64_t k = kFirstThresholdRank; UsesRandomizedSvd(settings, a.size(0), a.size(1), k);
        k *= kThresholdRankGrowth) {
-    SvdFactors svd = RandomizedSvd(a, k, settings.oversample, settings.power_iterations, seed);
-    if (svd.s[k - 1].item<double>() <= threshold) return above(svd);
+    SvdFactors svd = RandomizedSketchSvd(a, k + settings.oversample, settings.power_iterations, seed);
+    if (svd.s[-1].item<double>() <= threshold) return above(svd);
   }
   return above(FullSvd(a));
 }

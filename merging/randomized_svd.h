@@ -40,9 +40,9 @@ struct SvdSettings {
   int64_t power_iterations = 2;  // q
 };
 
-// The hyperparameters svd, svd_oversample and svd_iterations (SvdParamSpecs),
-// as the methods taking them declare them.
-std::vector<ParamSpec> SvdParamSpecs();
+// The hyperparameters svd (default `default_algorithm`: "full" or "auto"),
+// svd_oversample and svd_iterations, as the methods taking them declare them.
+std::vector<ParamSpec> SvdParamSpecs(const std::string& default_algorithm);
 SvdSettings SvdSettingsFrom(const ResolvedParams& params);
 
 // Thin: A ≈ u·diag(s)·vh, s descending. Copy: shallow.
@@ -69,9 +69,9 @@ bool UsesRandomizedSvd(const SvdSettings& settings, int64_t rows, int64_t column
 SvdFactors TopSingularTriplets(const at::Tensor& a, int64_t k, const SvdSettings& settings, uint64_t seed);
 
 // Every triplet with s > threshold (KnOTS's cut; its count is not known
-// ahead). The randomized path tries k = 64, then 4× more, until the k-th
-// singular value found is at or below the threshold; when k outgrows the
-// path (UsesRandomizedSvd), the full SVD decides.
+// ahead). The randomized path sketches with k + oversample vectors, k = 64
+// then 4× more, until the sketch's smallest singular value is at or below the
+// threshold; when k outgrows the path (UsesRandomizedSvd), the full SVD decides.
 SvdFactors SingularTripletsAbove(const at::Tensor& a, double threshold, const SvdSettings& settings, uint64_t seed);
 
 }  // namespace gauntlet::merging

@@ -97,14 +97,14 @@ TEST(RandomizedSvd, AutoTakesItOnlyWellBelowTheRank) {
 }
 
 TEST(RandomizedSvd, TripletsAboveAThresholdOfALowRankMatrix) {
-  // Rank 40 exactly (4 experts of rank 10): the search stops at k = 64.
+  // Rank 64 exactly (4 experts of rank 16): the first sketch, 64 + 10 wide, finds them all.
   at::manual_seed(5);
-  const at::Tensor a = at::matmul(at::randn({300, 40}, at::kDouble), at::randn({40, 400}, at::kDouble));
+  const at::Tensor a = at::matmul(at::randn({300, 64}, at::kDouble), at::randn({64, 400}, at::kDouble));
   const SvdFactors full = FullSvd(a);
   const SvdFactors fast = SingularTripletsAbove(a, 1e-4, SvdSettings{}, 7);
-  ASSERT_EQ(fast.s.numel(), 40);
-  EXPECT_EQ((full.s > 1e-4).sum().item<int64_t>(), 40);
-  EXPECT_LT(RelativeError(fast.s, full.s.narrow(0, 0, 40)), 1e-12);
+  ASSERT_EQ(fast.s.numel(), 64);
+  EXPECT_EQ((full.s > 1e-4).sum().item<int64_t>(), 64);
+  EXPECT_LT(RelativeError(fast.s, full.s.narrow(0, 0, 64)), 1e-12);
   EXPECT_LT(RelativeError(at::matmul(fast.u * fast.s, fast.vh), a), 1e-12);
 }
 
@@ -126,23 +126,26 @@ TEST(RandomizedSvdMerges, MatchTheFullSvdMergeOnDecayingSpectra) {
   // 8 experts, 200 x 160, σ_i = (1 + m)·0.6^i. tsv keeps k = 20 per task
   // (auto: (20 + 10)·4 ≤ 160, so randomized): the same merge to 1e-9.
   const Models models = DecayingExperts(8, 200, 160, 0.6);
-  const at::Tensor tsv_full = MustMerge("tsv", models, {{"svd", "full"}}).merged.at("w");
-  const MergeResult tsv = MustMerge("tsv", models);
-  EXPECT_LT(RelativeError(tsv.merged.at("w"), tsv_full), 1e-9);
-  EXPECT_TRUE(at::equal(tsv.merged.at("w"), MustMerge("tsv", models, {{"svd", "randomized"}}).merged.at("w")));
+  const MergeResult tsv_full = MustMerge("tsv", models);
+  EXPECT_EQ(tsv_full.params.at("svd"), "full");  // tsv's default
+  EXPECT_EQ(tsv_full.params.at("svd_oversample"), "10");
+  EXPECT_EQ(tsv_full.params.at("svd_iterations"), "2");
+  const MergeResult tsv = MustMerge("tsv", models, {{"svd", "auto"}});
   EXPECT_EQ(tsv.params.at("svd"), "auto");
-  EXPECT_EQ(tsv.params.at("svd_oversample"), "10");
-  EXPECT_EQ(tsv.params.at("svd_iterations"), "2");
+  EXPECT_LT(RelativeError(tsv.merged.at("w"), tsv_full.merged.at("w")), 1e-9);
+  EXPECT_TRUE(at::equal(tsv.merged.at("w"), MustMerge("tsv", models, {{"svd", "randomized"}}).merged.at("w")));
   // Deterministic: a second merge gives the same bits.
-  EXPECT_TRUE(at::equal(MustMerge("tsv", models).merged.at("w"), tsv.merged.at("w")));
+  EXPECT_TRUE(at::equal(MustMerge("tsv", models, {{"svd", "auto"}}).merged.at("w"), tsv.merged.at("w")));
 
   // iso_cts: k_c = 128 common (auto: full), k = 4 per task from the part of
   // τ_m outside the common space (auto: randomized). That part's spectrum is
   // flatter, and Iso-CTS gives each kept vector the same weight, so p = 10
   // and q = 2 cost a few 1e-3; p = 30 recovers the merge to 1e-9.
-  const at::Tensor cts_full = MustMerge("iso_cts", models, {{"svd", "full"}}).merged.at("w");
-  EXPECT_LT(RelativeError(MustMerge("iso_cts", models).merged.at("w"), cts_full), 1e-2);
-  EXPECT_LT(RelativeError(MustMerge("iso_cts", models, {{"svd_oversample", "30"}}).merged.at("w"), cts_full), 1e-9);
+  const at::Tensor cts_full = MustMerge("iso_cts", models).merged.at("w");  // default: full
+  EXPECT_LT(RelativeError(MustMerge("iso_cts", models, {{"svd", "auto"}}).merged.at("w"), cts_full), 1e-2);
+  EXPECT_LT(RelativeError(MustMerge("iso_cts", models, {{"svd", "auto"}, {"svd_oversample", "30"}}).merged.at("w"),
+                          cts_full),
+            1e-9);
   // Forced everywhere (the common k = 128 too, l = 138 of 160): still close.
   EXPECT_LT(RelativeError(MustMerge("iso_cts", models, {{"svd", "randomized"}}).merged.at("w"), cts_full), 3e-2);
 
@@ -176,14 +179,16 @@ TEST(RandomizedSvdMerges, KnotsOnLowRankUpdatesMatchesTheFullSvd) {
 }
 
 TEST(RandomizedSvdMerges, FullSvdReproducesTheDefaultOnSmallLayers) {
-  // The FusionBench-parity tests (subspace_methods_test, knots_test) run on
-  // small layers, where auto is the full SVD: svd=full gives the same bits.
+  // The FusionBench-parity tests (subspace_methods_test, knots_test) run with
+  // the defaults: full for tsv and iso_cts, and for knots auto, which is the
+  // full SVD on layers this small. svd=full gives the same bits.
   const Models models = DecayingExperts(3, 8, 6, 0.8);
   for (const std::string method : {"tsv", "iso_cts", "knots"}) {
     EXPECT_TRUE(at::equal(MustMerge(method, models).merged.at("w"),
                           MustMerge(method, models, {{"svd", "full"}}).merged.at("w")))
         << method;
   }
+  EXPECT_EQ(MustMerge("knots", models).params.at("svd"), "auto");
   // iso_c takes no svd key: it needs every singular vector.
   EXPECT_FALSE(MergeModels("iso_c", models.base, models.experts, {{"svd", "full"}}).ok());
 }
