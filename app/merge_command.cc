@@ -53,13 +53,17 @@ Command AddMergeCommand(CLI::App& app, std::vector<std::string> argv) {
       ->check(CLI::Range(1, 1024));
   sub->add_option("--export", merge.export_which,
                   "Write the model of 'merged' or of a task label as a plain TorchScript module (or tensor file)");
+  auto* module = sub->add_option(
+      "--module", merge.module,
+      "TorchScript module whose code runs a base without code (safetensors, tensor file): stored in the artifact, "
+      "its parameters filled by name from the merged model, so merged:NAME.gmerge runs and --export writes MODEL.pt");
   auto* from = sub->add_option("--from", merge.from,
                                "Export from this .gmerge instead of merging (without --export: print its record)");
   sub->add_flag("--stream", merge.stream,
                 "Bounded memory for TorchScript and tensor-file inputs: load one at a time into raw shards under "
                 "--scratch and map them (safetensors inputs are always mapped)");
   sub->add_option("--scratch", merge.scratch, "Folder for --stream's shards (default OUT.scratch; removed after)");
-  from->excludes(method)->excludes(base)->excludes(experts);
+  from->excludes(method)->excludes(base)->excludes(experts)->excludes(module);
   return {sub, [args] {
             merging::MergeCommand& merge = args->merge;
             for (const std::string& item : args->params) {

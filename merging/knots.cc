@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 
+#include "merging/randomized_svd.h"
+#include "merging/sparsify.h"
 #include "merging/tensor_merger.h"
 
 namespace gauntlet::merging {
@@ -93,14 +95,15 @@ struct AlignedLayer {
 
 // [ΔW_1 … ΔW_M] (columns concatenated: KnOTS's concat_across_output) =
 // U·diag(S)·[V_1 … V_M] in float64, the components with S > 1e-4 kept, cast
-// back to the compute dtype (FusionBench's subspace_alignment).
-AlignedLayer AlignLayer(const std::vector<at::Tensor>& updates) {
+// back to the compute dtype (FusionBench's subspace_alignment). The SVD is
+// full or randomized as `svd` says (SingularTripletsAbove: a rank-r LoRA
+// layer's M experts need only the top M·r triplets), seeded by `seed`.
+AlignedLayer AlignLayer(const std::vector<at::Tensor>& updates, const SvdSettings& svd, uint64_t seed) {
   const at::ScalarType type = updates[0].scalar_type();
   const int64_t in = updates[0].size(1);
-  auto [u, s, vh] = at::linalg_svd(at::cat(updates, 1).to(at::kDouble), /*full_matrices=*/false, c10::nullopt);
-  const int64_t k = (s > kMinSingularValue).sum().item<int64_t>();  // s is sorted, largest first
-  AlignedLayer layer{u.narrow(1, 0, k).to(type), s.narrow(0, 0, k).to(type), {}};
-  const at::Tensor kept_vh = vh.narrow(0, 0, k).to(type);
+  const SvdFactors kept = SingularTripletsAbove(at::cat(updates, 1).to(at::kDouble), kMinSingularValue, svd, seed);
+  AlignedLayer layer{kept.u.to(type), kept.s.to(type), {}};
+  const at::Tensor kept_vh = kept.vh.to(type);
   for (size_t m = 0; m < updates.size(); ++m) layer.v.push_back(kept_vh.narrow(1, int64_t(m) * in, in));
   return layer;
 }
@@ -120,8 +123,12 @@ AlignedLayer AlignLayer(const std::vector<at::Tensor>& updates) {
 // disjoint mean); knots adds no scale of its own.
 class KnotsMerger : public TensorMerger {
  public:
-  KnotsMerger(bool scale_v, double lora_scale, std::unique_ptr<TensorMerger> inner)
-      : scale_v_(scale_v), lora_scale_(lora_scale), inner_(std::move(inner)), average_(MakeAverage({})) {}
+  KnotsMerger(bool scale_v, double lora_scale, SvdSettings svd, std::unique_ptr<TensorMerger> inner)
+      : scale_v_(scale_v),
+        lora_scale_(lora_scale),
+        svd_(svd),
+        inner_(std::move(inner)),
+        average_(MakeAverage({})) {}
 
   Status CheckInputs(const MergeInputs& inputs) const override {
     const std::set<std::string> merged(inputs.names.begin(), inputs.names.end());
@@ -148,7 +155,7 @@ class KnotsMerger : public TensorMerger {
       std::vector<at::Tensor> updates;
       for (const auto& expert : inputs.experts)
         updates.push_back(LayerUpdate(inputs.base, *expert, name, lora, lora_scale_));
-      AlignedLayer layer = AlignLayer(updates);
+      AlignedLayer layer = AlignLayer(updates, svd_, DeriveSeed(0, name, 0));
       if (layer.s.numel() > 0) {
         for (size_t m = 0; m < tasks; ++m) {
           aligned_[m].Add(name, scale_v_ ? layer.s.unsqueeze(1) * layer.v[m] : layer.v[m]);
@@ -183,6 +190,7 @@ class KnotsMerger : public TensorMerger {
 
   bool scale_v_;
   double lora_scale_;
+  SvdSettings svd_;
   std::unique_ptr<TensorMerger> inner_;
   std::unique_ptr<TensorMerger> average_;
   std::map<std::string, Basis> bases_;  // every 2-D merged parameter (not a LoRA factor)
@@ -195,7 +203,8 @@ class KnotsMerger : public TensorMerger {
 }  // namespace
 
 std::unique_ptr<TensorMerger> MakeKnots(const ResolvedParams& params, std::unique_ptr<TensorMerger> inner) {
-  return std::make_unique<KnotsMerger>(params.flag("s_on_V"), params.number("lora_scale"), std::move(inner));
+  return std::make_unique<KnotsMerger>(params.flag("s_on_V"), params.number("lora_scale"), SvdSettingsFrom(params),
+                                       std::move(inner));
 }
 
 }  // namespace gauntlet::merging

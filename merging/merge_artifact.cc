@@ -27,6 +27,7 @@ constexpr char kFormat[] = "gauntlet-merge";
 constexpr int kVersion = 1;
 constexpr char kManifest[] = "gmerge.json";
 constexpr char kBase[] = "base";
+constexpr char kModule[] = "module";
 
 Status CheckLabels(const std::vector<std::string>& tasks, size_t experts) {
   if (tasks.size() != experts) {
@@ -82,6 +83,7 @@ struct MergeArtifactWriter::State {
   std::string path, partial;
   ArtifactSources sources;
   nlohmann::json base;  // path, sha256, kind, bytes
+  nlohmann::json module;  // path, sha256, bytes; null without --module
   TensorArchiveWriter writer;
   nlohmann::json index = nlohmann::json::array();
   size_t merged = 0;     // AddMerged calls so far
@@ -139,6 +141,20 @@ Result<std::unique_ptr<MergeArtifactWriter>> MergeArtifactWriter::Open(const std
                    {"kind", module ? "torchscript" : safetensors ? "safetensors" : "tensor_file"},
                    {"bytes", bytes.size()}};
     state->writer.PutBytes(kBase, bytes.data(), bytes.size());
+    if (!sources.module_path.empty()) {
+      if (module) {
+        return Error{path + ": --module " + sources.module_path + " is for a base without code, and " +
+                     sources.base_path + " is a TorchScript module already"};
+      }
+      auto module_file = MappedFile::Open(sources.module_path);
+      if (!module_file.ok()) return module_file.error();
+      auto module_sha = Sha256File(sources.module_path);
+      if (!module_sha.ok()) return module_sha.error();
+      state->module = {{"path", sources.module_path},
+                       {"sha256", module_sha.value()},
+                       {"bytes", module_file.value()->size()}};
+      state->writer.PutBytes(kModule, module_file.value()->data(), module_file.value()->size());
+    }
     return std::unique_ptr<MergeArtifactWriter>(new MergeArtifactWriter(std::move(state)));
   } catch (const std::exception& e) {
     std::remove((path + ".partial").c_str());
@@ -191,6 +207,7 @@ Status MergeArtifactWriter::Finish(const MergeResult& result, const ParameterMap
                                 {"params", result.params},
                                 {"tasks", s.sources.tasks},
                                 {"base", s.base},
+                                {"module", s.module},
                                 {"experts", experts_json},
                                 {"include", result.include},
                                 {"exclude", result.exclude},
@@ -235,6 +252,11 @@ Result<MergeArtifact> ReadMergeArtifact(const std::string& path) {
   try {
     a.method = m.at("method").get<std::string>();
     a.base_kind = m.at("base").at("kind").get<std::string>();
+    a.has_module = m.contains("module") && !m.at("module").is_null();
+    if (a.has_module && !a.archive->HasRecord(kModule)) {
+      return Error{path + ": " + kManifest + " names a module (" + m.at("module").value("path", "?") +
+                   ") but the artifact has no " + kModule + " record"};
+    }
     a.tasks = m.at("tasks").get<std::vector<std::string>>();
     a.merged_names = m.at("merged_names").get<std::vector<std::string>>();
     a.head_names = m.at("heads").at("names").get<std::vector<std::string>>();
@@ -289,27 +311,83 @@ Result<MergeArtifact> ReadMergeArtifact(const std::string& path) {
 
 namespace {
 
-Result<std::pair<const char*, size_t>> BaseBytes(const MergeArtifact& artifact) {
-  const size_t size = artifact.manifest.at("base").value("bytes", size_t{0});
-  auto bytes = artifact.archive->Bytes(kBase, size);
+Result<std::pair<const char*, size_t>> RecordBytes(const MergeArtifact& artifact, const char* record,
+                                                  const char* field) {
+  const size_t size = artifact.manifest.at(field).value("bytes", size_t{0});
+  auto bytes = artifact.archive->Bytes(record, size);
   if (!bytes.ok()) return bytes.error();
   return std::make_pair(bytes.value(), size);
 }
 
-}  // namespace
+Result<std::pair<const char*, size_t>> BaseBytes(const MergeArtifact& artifact) {
+  return RecordBytes(artifact, kBase, "base");
+}
 
-Result<torch::jit::Module> LoadArtifactBaseModule(const MergeArtifact& artifact) {
-  if (artifact.base_kind != "torchscript") {
-    return Error{artifact.path + ": its base is a " + artifact.base_kind + ", not a TorchScript module"};
-  }
-  auto bytes = BaseBytes(artifact);
+Result<torch::jit::Module> LoadModuleBytes(const MergeArtifact& artifact, const char* record, const char* field,
+                                           const std::string& what) {
+  auto bytes = RecordBytes(artifact, record, field);
   if (!bytes.ok()) return bytes.error();
   try {
     return torch::jit::load(
         std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes.value().first, bytes.value().second), torch::kCPU);
   } catch (const std::exception& e) {
-    return Error{artifact.path + ": its base module does not load: " + TorchErrorReason(e)};
+    return Error{artifact.path + ": its " + what + " does not load: " + TorchErrorReason(e)};
   }
+}
+
+}  // namespace
+
+Status CheckModuleFitsBase(const std::string& module_path, const ParameterMap& base) {
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(module_path, torch::kCPU);
+  } catch (const std::exception& e) {
+    return Error{"--module " + module_path + ": not a TorchScript module: " + TorchErrorReason(e)};
+  }
+  const ParameterMap own = ModuleTensorMap(module, ModuleTensors::kParametersAndBuffers, module_path);
+  for (const auto& [name, tensor] : own.entries()) {
+    const at::Tensor* given = base.find(name);
+    if (given == nullptr) {
+      return Error{"--module " + module_path + ": its tensor '" + name + "' " + ShapeText(tensor) + " is not in " +
+                   base.source() + " (the module's parameters and buffers are filled by name from the base)"};
+    }
+    if (!given->sizes().equals(tensor.sizes())) {
+      return Error{"--module " + module_path + ": '" + name + "' is " + ShapeText(tensor) + " in the module but " +
+                   ShapeText(*given) + " in " + base.source()};
+    }
+    const bool floating = at::isFloatingType(tensor.scalar_type());
+    if (floating != at::isFloatingType(given->scalar_type()) ||
+        (!floating && tensor.scalar_type() != given->scalar_type())) {
+      return Error{"--module " + module_path + ": '" + name + "' is " + c10::toString(tensor.scalar_type()) +
+                   " in the module but " + c10::toString(given->scalar_type()) + " in " + base.source()};
+    }
+  }
+  for (const auto& [name, tensor] : base.entries()) {
+    if (!own.contains(name)) {
+      return Error{"--module " + module_path + ": " + base.source() + " has '" + name + "' " + ShapeText(tensor) +
+                   ", which the module has no parameter or buffer for"};
+    }
+  }
+  return Status::Ok();
+}
+
+Result<torch::jit::Module> LoadArtifactBaseModule(const MergeArtifact& artifact) {
+  if (artifact.base_kind == "torchscript") return LoadModuleBytes(artifact, kBase, "base", "base module");
+  if (!artifact.has_module) {
+    return Error{artifact.path + ": its base is a " + artifact.base_kind +
+                 ", not a TorchScript module, and it holds no module to run it (merge with --module CODE.pt)"};
+  }
+  auto module = LoadModuleBytes(artifact, kModule, "module", "module");
+  if (!module.ok()) return module.error();
+  auto base = ArtifactBaseParameters(artifact);
+  if (!base.ok()) return base.error();
+  torch::jit::Module filled = std::move(module).value();
+  if (Status s = AssignModuleTensors(filled, base.value(), artifact.path + " [module]", Coverage::kEvery,
+                                     Casting::kFloating);
+      !s.ok()) {
+    return Error{s.message()};
+  }
+  return filled;
 }
 
 Result<ParameterMap> ArtifactBaseParameters(const MergeArtifact& artifact) {
@@ -375,7 +453,8 @@ Result<std::string> ExportArtifactModel(const MergeArtifact& artifact, const std
   if (!base.ok()) return base.error();
   auto model = ArtifactModel(artifact, base.value(), task);
   if (!model.ok()) return model.error();
-  if (artifact.base_kind != "torchscript") {
+  const bool module_out = out.size() > 3 && out.compare(out.size() - 3, 3, ".pt") == 0;
+  if (artifact.base_kind != "torchscript" && !(artifact.has_module && module_out)) {
     const bool safetensors = out.size() > 12 && out.compare(out.size() - 12, 12, kSafetensorsExtension) == 0;
     Status s = safetensors ? SaveSafetensors(model.value(), out) : SaveTensorFile(model.value(), out);
     if (!s.ok()) return Error{s.message()};
@@ -385,7 +464,9 @@ Result<std::string> ExportArtifactModel(const MergeArtifact& artifact, const std
   if (!base_module.ok()) return base_module.error();
   try {
     torch::jit::Module module = base_module.value();
-    if (Status s = AssignModuleTensors(module, model.value(), artifact.path + " [base]", Coverage::kEvery); !s.ok()) {
+    if (Status s = AssignModuleTensors(module, model.value(), artifact.path + " [base]", Coverage::kEvery,
+                                       Casting::kFloating);
+        !s.ok()) {
       return Error{s.message()};
     }
     module.save(out);

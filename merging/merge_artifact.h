@@ -14,7 +14,14 @@
 //                  diagnostics; created_at, gauntlet version, command; and
 //                  `tensors`, the index of the tensor records with their role
 //                  (merged, mask, head) and task.
-//   base           the base file's bytes (TorchScript module or tensor file).
+//   base           the base file's bytes (TorchScript module, tensor file or
+//                  one-file safetensors checkpoint).
+//   module         with `merge --module CODE.pt` (a base that is not a
+//                  TorchScript module): that module's bytes, whose code runs
+//                  the model; its parameters and buffers are filled by name
+//                  from the model's tensors (cast to the module's floating
+//                  dtypes), so a safetensors or LoRA merge runs as a policy.
+//                  The manifest's `module` holds its path, sha256 and bytes.
 //   merged/<i>     θ of the i-th merged name, in its stored dtype.
 //   mask/<m>/<i>   S_m of the i-th merged name (bit-packed), per_task_models only.
 //   head/<m>/<j>   expert m's value of the j-th head name.
@@ -58,7 +65,14 @@ struct ArtifactSources {
   std::vector<std::string> head_patterns;  // as given
   std::vector<std::string> head_names;     // what they matched, in base order
   nlohmann::json command;                  // argv, for provenance
+  std::string module_path;                 // --module: TorchScript code for a non-TorchScript base
 };
+
+// Whether the TorchScript module at `module_path` can run `base`'s tensors:
+// the same names (parameters and buffers, parameter_map.h's dotted paths) and
+// shapes, floating where the module is floating. The first mismatch is
+// returned naming the tensor, both files and the two shapes.
+Status CheckModuleFitsBase(const std::string& module_path, const ParameterMap& base);
 
 // Writes an artifact tensor by tensor: Open, AddMerged for each merged name
 // in merge order (MergeOptions::sink), Finish. The file appears under `path`
@@ -87,7 +101,8 @@ struct MergeArtifact {
   std::shared_ptr<const TensorArchive> archive;  // the mapped file the tensors view
   nlohmann::json manifest;
   std::string method;
-  std::string base_kind;                  // "torchscript" or "tensor_file"
+  std::string base_kind;                  // "torchscript", "tensor_file" or "safetensors"
+  bool has_module = false;                // a `module` record (merge --module)
   std::vector<std::string> tasks;
   std::vector<std::string> merged_names;
   std::vector<std::string> head_names;
@@ -103,7 +118,8 @@ struct MergeArtifact {
 // Errors name the file and the record or manifest field at fault.
 Result<MergeArtifact> ReadMergeArtifact(const std::string& path);
 
-// The base module (a TorchScript base), and the base's tensors
+// The base module: a TorchScript base, or the `module` record with the base's
+// tensors written into it (cast to its dtypes); and the base's tensors
 // (parameter_map.h's names).
 Result<torch::jit::Module> LoadArtifactBaseModule(const MergeArtifact& artifact);
 Result<ParameterMap> ArtifactBaseParameters(const MergeArtifact& artifact);
@@ -116,8 +132,9 @@ Result<ParameterMap> ArtifactModel(const MergeArtifact& artifact, const Paramete
                                    std::optional<size_t> task);
 
 // `gauntlet merge --export`: writes the model of `which` ("merged" or a task
-// label) to `out` — a TorchScript module (the base's code) when the base is
-// one, else a tensor file.
+// label) to `out` — a TorchScript module (the base's code, or the `module`
+// record's) when the artifact has one, else a safetensors checkpoint (`out`
+// ending in .safetensors) or a tensor file.
 Result<std::string> ExportArtifactModel(const MergeArtifact& artifact, const std::string& which,
                                         const std::string& out);
 

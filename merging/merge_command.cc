@@ -336,6 +336,10 @@ Result<std::string> RunMerge(const MergeCommand& c) {
     return Error{"--stream writes an artifact or a safetensors checkpoint: give --out NAME.gmerge, --export or "
                  "--out NAME.safetensors"};
   }
+  if (!c.module.empty() && !to_artifact) {
+    return Error{"--module gives code to run the merged weights: write an artifact (--out NAME.gmerge) or --export "
+                 "a model (--out MODEL.pt)"};
+  }
   Scratch scratch(c.stream ? (c.scratch.empty() ? c.out + ".scratch" : c.scratch) : "");
   auto inputs = c.stream ? LoadStreamed(c, scratch) : LoadWhole(c);
   if (!inputs.ok()) return inputs.error();
@@ -343,6 +347,9 @@ Result<std::string> RunMerge(const MergeCommand& c) {
   const ExpertModels& experts = inputs.value().experts;
   auto heads = HeadNames(c, base);
   if (!heads.ok()) return heads.error();
+  if (!c.module.empty()) {
+    if (Status s = CheckModuleFitsBase(c.module, base); !s.ok()) return Error{s.message()};
+  }
   MergeOptions options;
   options.selection = selection.value();
   options.diagnostics.group_depth = c.group_depth;
@@ -352,7 +359,7 @@ Result<std::string> RunMerge(const MergeCommand& c) {
   if (safetensors_out) return MergeToSafetensors(c, inputs.value(), options, shard_bytes);
 
   if (to_artifact) {
-    ArtifactSources sources{c.base, c.experts, labels.value(), c.heads, heads.value(), c.argv};
+    ArtifactSources sources{c.base, c.experts, labels.value(), c.heads, heads.value(), c.argv, c.module};
     // An export of a fresh merge goes through a temporary artifact, so that
     // it is exactly what `--from` would export.
     const std::string artifact_path = artifact_out ? c.out : c.out + ".export.gmerge";

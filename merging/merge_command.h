@@ -36,6 +36,12 @@ struct MergeCommand {
   std::string out;
   std::string export_which;
   std::string from;                          // an existing .gmerge: export from it, or (no --export) describe it
+  // A TorchScript module whose code runs a base that has none (safetensors,
+  // tensor file): stored in the artifact, its parameters and buffers filled by
+  // name from the merged model (merge_artifact.h), so that `merged:A.gmerge`
+  // runs and --export writes a module. Names and shapes must match the base's
+  // (checked before merging, the first mismatch named).
+  std::string module;
   // Bounded memory: each input is loaded alone and written as a raw shard
   // into `scratch` (default OUT.scratch, removed after), and the merge maps
   // the shards; the artifact is written tensor by tensor either way.

@@ -11,6 +11,7 @@
 #include "harness/close_matches.h"
 #include "harness/text_join.h"
 #include "merging/diagnostics_accumulator.h"
+#include "merging/randomized_svd.h"
 #include "merging/tensor_merger.h"
 #include "merging/torch_errors.h"
 
@@ -66,6 +67,13 @@ ParamSpec Inner(std::string default_method, std::string meaning) {
   return Choice("merge", std::move(default_method), std::move(meaning) + " (its keys as merge.<key>)", kInnerMethods);
 }
 
+// `params` and the SVD's (randomized_svd.h), for the methods that take top
+// singular triplets; svd defaults to `algorithm` (merge_methods.h: why).
+std::vector<ParamSpec> WithSvd(std::vector<ParamSpec> params, const std::string& algorithm) {
+  for (ParamSpec& spec : SvdParamSpecs(algorithm)) params.push_back(std::move(spec));
+  return params;
+}
+
 // A default that a method declaring `merge` gives the inner method's `key`
 // (merge.<key>) when the inner method is `inner`, or any one when "".
 struct InnerDefault {
@@ -116,11 +124,12 @@ std::vector<MethodEntry> BuildRegistry() {
   methods.push_back(Entry("magmax", "per element the largest-magnitude update (MagMax)", {Alpha("0.5")}, MakeMagMax));
 
   methods.push_back(Entry("tsv", "per task the top 1/M singular vectors, orthogonalised together (TSV-M)",
-                          {Alpha("1")}, MakeTsv));
+                          WithSvd({Alpha("1")}, "full"), MakeTsv));
   methods.push_back(Entry("iso_c", "the summed task vector with a flat spectrum (Iso-C)", {Alpha("1")}, MakeIsoC));
   methods.push_back(Entry("iso_cts", "common and task-specific subspaces with a flat spectrum (Iso-CTS)",
-                          {Alpha("1"), Number("fraction", "0.8",
-                                              "share of the rank given to the common subspace", 0, 1)},
+                          WithSvd({Alpha("1"), Number("fraction", "0.8",
+                                                      "share of the rank given to the common subspace", 0, 1)},
+                                  "full"),
                           MakeIsoCts));
   methods.push_back(Entry(
       "wudi", "per 2-D parameter, Adam steps on the task vectors' interference (WUDI-Merging)",
@@ -130,9 +139,11 @@ std::vector<MethodEntry> BuildRegistry() {
       MakeWudi));
   MethodEntry knots = Entry(
       "knots", "the experts' layer updates in one shared SVD basis, merged there by `merge` (KnOTS; LoRA or dense)",
-      {Inner("ties", "the method merging the aligned coordinates"),
-       Spec("s_on_V", ParamKind::kFlag, "true", "merge S * V_m (rows scaled by the singular values) rather than V_m"),
-       Number("lora_scale", "1", "a LoRA layer's update is lora_scale * B * A", 0)},
+      WithSvd({Inner("ties", "the method merging the aligned coordinates"),
+               Spec("s_on_V", ParamKind::kFlag, "true",
+                    "merge S * V_m (rows scaled by the singular values) rather than V_m"),
+               Number("lora_scale", "1", "a LoRA layer's update is lora_scale * B * A", 0)},
+              "auto"),
       [](const ResolvedParams& p) { return MakeKnots(p, MakeInner(p)); });
   // KnOTS's published configurations: KnOTS-TIES and KnOTS-DARE-TIES.
   knots.inner_defaults = {{"ties", "density", "0.2"},     {"ties", "agg", "mean"},       {"ties", "alpha", "0.6"},

@@ -102,6 +102,23 @@
 //                      (θ_sft, θ_aux); alpha·(θ_aux − θ_sft). alpha=1 (none
 //                      given; the paper adds the vector as is).
 //
+// SVDs (tsv, iso_cts, knots; randomized_svd.h): svd=full|auto|randomized,
+// svd_oversample=10, svd_iterations=2. full is LAPACK's SVD, as FusionBench;
+// randomized is Halko-Martinsson-Tropp's with svd_oversample extra vectors and
+// svd_iterations power iterations, Ω drawn from a generator seeded by the
+// parameter name (the same tensors every run); auto takes it where
+// k + svd_oversample <= min(rows, columns)/4 and the full SVD elsewhere.
+// Defaults: knots svd=auto: a LoRA layer's aligned rank is at most M·r, found
+// by growing k from 64 until the k-th singular value is at or below 1e-4, and
+// the randomized SVD of such a matrix is exact to rounding (dense full-rank
+// layers fall back to the full SVD after one try). tsv and iso_cts svd=full:
+// their polar factors weigh every kept singular vector alike, so on
+// heavy-tailed spectra (σ_i ∝ 1/i, 1024², 4 experts) the randomized top-k
+// moves the merged layer by 30-50% (relative Frobenius) against the full-SVD
+// merge, for little gain in time on Debian's reference LAPACK (bench/README:
+// merge_svd_bench); svd=auto or randomized is there for decaying spectra.
+// iso_c and the polar factors need every singular vector: always full.
+//
 // `merge` for knots, tall_mask and consensus is any of average,
 // task_arithmetic, ties, dare, dare_ties, breadcrumbs, magmax, tsv, iso_c,
 // iso_cts (a method declaring the key `merge` takes these). Its keys default

@@ -27,7 +27,7 @@ ParameterMap ModuleTensorMap(const torch::jit::Module& module, ModuleTensors whi
 }
 
 Status AssignModuleTensors(torch::jit::Module& module, const ParameterMap& map, const std::string& module_source,
-                           Coverage coverage) {
+                           Coverage coverage, Casting casting) {
   std::unordered_map<std::string, at::Tensor> targets;
   ForEachModuleTensor(module, ModuleTensors::kParametersAndBuffers,
                       [&](const std::string& name, const at::Tensor& value) { targets.emplace(name, value); });
@@ -38,7 +38,10 @@ Status AssignModuleTensors(torch::jit::Module& module, const ParameterMap& map, 
       return Error{module_source + ": cannot take the tensors: '" + map.source() + "' has '" + name +
                    "', which the module lacks"};
     }
-    if (!tensor.sizes().equals(it->second.sizes()) || tensor.scalar_type() != it->second.scalar_type()) {
+    const bool castable = casting == Casting::kFloating && at::isFloatingType(tensor.scalar_type()) &&
+                          at::isFloatingType(it->second.scalar_type());
+    if (!tensor.sizes().equals(it->second.sizes()) ||
+        (tensor.scalar_type() != it->second.scalar_type() && !castable)) {
       return Error{module_source + ": cannot take the tensors: '" + name + "' is " + Layout(tensor) + " in '" +
                    map.source() + "' but " + Layout(it->second) + " in the module"};
     }
@@ -52,7 +55,8 @@ Status AssignModuleTensors(torch::jit::Module& module, const ParameterMap& map, 
     }
   }
   torch::NoGradGuard no_grad;
-  for (const auto& [name, tensor] : map.entries()) targets.at(name).detach().copy_(tensor);  // the module's own storage
+  // copy_ casts: the module's own storage keeps its dtype.
+  for (const auto& [name, tensor] : map.entries()) targets.at(name).detach().copy_(tensor);
   return Status::Ok();
 }
 

@@ -24,12 +24,20 @@ enum class Coverage {
   kSubset,  // `map` holds some of them (switching a few parameters)
 };
 
+enum class Casting {
+  kExact,     // dtypes must match
+  kFloating,  // a floating tensor goes into a floating module tensor of any
+              // floating dtype, cast to it: a bf16 checkpoint bound to the
+              // code of a float32 module (merge --module)
+};
+
 // Copies each tensor of `map` into the module's tensor of the same name
 // (parameters and buffers), in place. Every name must exist in the module
-// with the same shape and dtype, and with kEvery every module tensor must be
-// in `map`; the first problem is returned naming the tensor, `map`'s source
-// and `module_source`, and then nothing has been written.
+// with the same shape and dtype (or as `casting` allows), and with kEvery
+// every module tensor must be in `map`; the first problem is returned naming
+// the tensor, `map`'s source and `module_source`, and then nothing has been
+// written.
 Status AssignModuleTensors(torch::jit::Module& module, const ParameterMap& map, const std::string& module_source,
-                           Coverage coverage);
+                           Coverage coverage, Casting casting = Casting::kExact);
 
 }  // namespace gauntlet::merging

@@ -2,30 +2,30 @@
 // (isotropic merging). They work on 2-D parameters; every other parameter
 // (biases, norms, 1-D embeddings) gets the mean task vector (1/M)·Σ τ_m, as in
 // FusionBench. The SVDs run in the compute dtype (float32, or float64 for
-// float64 tensors). Formulas and defaults: merge_methods.h.
+// float64 tensors). The top singular triplets of TSV and of Iso-CTS's two
+// steps come from TopSingularTriplets (randomized_svd.h: full or randomized,
+// the svd hyperparameters); Iso-C and the polar factors need every singular
+// vector, so they take the full SVD. Formulas and defaults: merge_methods.h.
 #include <ATen/ATen.h>
 
 #include <cmath>
 
+#include "merging/randomized_svd.h"
+#include "merging/sparsify.h"
 #include "merging/tensor_merger.h"
 
 namespace gauntlet::merging {
 
 namespace {
 
-struct Svd {
-  at::Tensor u, s, vh;  // thin: A = u · diag(s) · vh
-};
-
-Svd ThinSvd(const at::Tensor& a) {
-  auto [u, s, vh] = at::linalg_svd(a, /*full_matrices=*/false, c10::nullopt);
-  return {u, s, vh};
-}
+// The seed of the randomized SVD of `name`'s `index`-th matrix (a task's, or
+// M for the sum): the same draws whatever else the merge selects.
+uint64_t SvdSeed(const std::string& name, size_t index) { return DeriveSeed(0, name, index); }
 
 // The orthogonal polar factor of A (the nearest matrix with orthonormal
 // columns, or rows when A is wide): P·Qᴴ from A = P·Σ·Qᴴ.
 at::Tensor PolarFactor(const at::Tensor& a) {
-  const Svd svd = ThinSvd(a);
+  const SvdFactors svd = FullSvd(a);
   return at::matmul(svd.u, svd.vh);
 }
 
@@ -54,24 +54,25 @@ at::Tensor Reassemble(const std::vector<at::Tensor>& us, const at::Tensor& s, co
 // singular values kept. A rank below M (k = 0) falls back to the mean.
 class TsvMerger : public TensorMerger {
  public:
-  explicit TsvMerger(double alpha) : alpha_(alpha) {}
+  TsvMerger(double alpha, SvdSettings svd) : alpha_(alpha), svd_(svd) {}
 
-  MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
+  MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
     const at::Tensor& first = task_vectors[0];
     const int64_t k = first.dim() == 2 ? std::min(first.size(0), first.size(1)) / int64_t(task_vectors.size()) : 0;
     if (k == 0) return {Mean(task_vectors) * alpha_, {}};
     std::vector<at::Tensor> us, ss, vhs;
-    for (const auto& tau : task_vectors) {
-      const Svd svd = ThinSvd(tau);
-      us.push_back(svd.u.narrow(1, 0, k));
-      ss.push_back(svd.s.narrow(0, 0, k));
-      vhs.push_back(svd.vh.narrow(0, 0, k));
+    for (size_t m = 0; m < task_vectors.size(); ++m) {
+      const SvdFactors svd = TopSingularTriplets(task_vectors[m], k, svd_, SvdSeed(name, m));
+      us.push_back(svd.u);
+      ss.push_back(svd.s);
+      vhs.push_back(svd.vh);
     }
     return {Reassemble(us, at::cat(ss), vhs) * alpha_, {}};
   }
 
  private:
   double alpha_;
+  SvdSettings svd_;
 };
 
 // Iso-C: Σ τ_m = U·diag(σ)·Vᴴ becomes mean(σ)·U·Vᴴ (a flat spectrum).
@@ -81,7 +82,7 @@ class IsoCMerger : public TensorMerger {
 
   MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
     if (task_vectors[0].dim() != 2) return {Mean(task_vectors) * alpha_, {}};
-    const Svd svd = ThinSvd(Sum(task_vectors));
+    const SvdFactors svd = FullSvd(Sum(task_vectors));
     return {at::matmul(svd.u, svd.vh) * svd.s.mean() * alpha_, {}};
   }
 
@@ -96,28 +97,31 @@ class IsoCMerger : public TensorMerger {
 // that r − k_c is a multiple of M (rounded half to even, as Python's round).
 class IsoCtsMerger : public TensorMerger {
  public:
-  IsoCtsMerger(double alpha, double common_fraction) : alpha_(alpha), common_fraction_(common_fraction) {}
+  IsoCtsMerger(double alpha, double common_fraction, SvdSettings svd)
+      : alpha_(alpha), common_fraction_(common_fraction), svd_(svd) {}
 
-  MergedTensor Merge(const std::string&, const std::vector<at::Tensor>& task_vectors) override {
+  MergedTensor Merge(const std::string& name, const std::vector<at::Tensor>& task_vectors) override {
     if (task_vectors[0].dim() != 2) return {Mean(task_vectors) * alpha_, {}};
     const int64_t tasks = static_cast<int64_t>(task_vectors.size());
-    const Svd common = ThinSvd(Sum(task_vectors));
-    const int64_t r = common.s.numel();
+    const at::Tensor sum = Sum(task_vectors);
+    const int64_t r = std::min(sum.size(0), sum.size(1));
     const int64_t common_guess = static_cast<int64_t>(std::floor(common_fraction_ * static_cast<double>(r)));
     const int64_t per_task = std::min<int64_t>(
         r / tasks,
         static_cast<int64_t>(std::nearbyint(static_cast<double>(r - common_guess) / static_cast<double>(tasks))));
     const int64_t common_rank = r - per_task * tasks;
 
-    const at::Tensor u_common = common.u.narrow(1, 0, common_rank);
-    std::vector<at::Tensor> us = {u_common}, ss = {common.s.narrow(0, 0, common_rank)},
-                            vhs = {common.vh.narrow(0, 0, common_rank)};
+    const SvdFactors common = TopSingularTriplets(sum, common_rank, svd_, SvdSeed(name, task_vectors.size()));
+    const at::Tensor& u_common = common.u;
+    std::vector<at::Tensor> us = {u_common}, ss = {common.s}, vhs = {common.vh};
     if (per_task > 0) {
-      for (const auto& tau : task_vectors) {
-        const Svd specific = ThinSvd(tau - at::matmul(u_common, at::matmul(u_common.transpose(0, 1), tau)));
-        us.push_back(specific.u.narrow(1, 0, per_task));
-        ss.push_back(specific.s.narrow(0, 0, per_task));
-        vhs.push_back(specific.vh.narrow(0, 0, per_task));
+      for (size_t m = 0; m < task_vectors.size(); ++m) {
+        const at::Tensor& tau = task_vectors[m];
+        const SvdFactors specific = TopSingularTriplets(
+            tau - at::matmul(u_common, at::matmul(u_common.transpose(0, 1), tau)), per_task, svd_, SvdSeed(name, m));
+        us.push_back(specific.u);
+        ss.push_back(specific.s);
+        vhs.push_back(specific.vh);
       }
     }
     const at::Tensor s = at::cat(ss);
@@ -127,12 +131,13 @@ class IsoCtsMerger : public TensorMerger {
  private:
   double alpha_;
   double common_fraction_;
+  SvdSettings svd_;
 };
 
 }  // namespace
 
 std::unique_ptr<TensorMerger> MakeTsv(const ResolvedParams& params) {
-  return std::make_unique<TsvMerger>(params.number("alpha"));
+  return std::make_unique<TsvMerger>(params.number("alpha"), SvdSettingsFrom(params));
 }
 
 std::unique_ptr<TensorMerger> MakeIsoC(const ResolvedParams& params) {
@@ -140,7 +145,8 @@ std::unique_ptr<TensorMerger> MakeIsoC(const ResolvedParams& params) {
 }
 
 std::unique_ptr<TensorMerger> MakeIsoCts(const ResolvedParams& params) {
-  return std::make_unique<IsoCtsMerger>(params.number("alpha"), params.number("fraction"));
+  return std::make_unique<IsoCtsMerger>(params.number("alpha"), params.number("fraction"),
+                                        SvdSettingsFrom(params));
 }
 
 }  // namespace gauntlet::merging

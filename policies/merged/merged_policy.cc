@@ -191,7 +191,11 @@ class MergedPolicy : public Policy {
     for (const auto& [name, value] : model.value().entries()) {
       if (switched_names_.count(name)) changed.Add(name, value);
     }
-    if (Status s = AssignModuleTensors(actor_->module(), changed, info_.source, Coverage::kSubset); !s.ok()) return s;
+    // A module bound to a bf16 checkpoint (merge --module) keeps its own dtypes.
+    if (Status s = AssignModuleTensors(actor_->module(), changed, info_.source, Coverage::kSubset, Casting::kFloating);
+        !s.ok()) {
+      return s;
+    }
     current_ = task;
     return Status::Ok();
   }
@@ -281,8 +285,9 @@ Result<std::unique_ptr<Policy>> MakeMergedPolicy(const std::string& path, Policy
   auto artifact = ReadMergeArtifact(source);
   if (!artifact.ok()) return artifact.error();
   const MergeArtifact& a = artifact.value();
-  if (a.base_kind != "torchscript") {
-    return Error{source + ": its base is a tensor file; a merged policy needs a TorchScript base module"};
+  if (a.base_kind != "torchscript" && !a.has_module) {
+    return Error{source + ": its base is a " + a.base_kind + "; a merged policy needs a TorchScript base module, or "
+                 "the code of one given at merge time (gauntlet merge ... --module CODE.pt)"};
   }
   auto route = ParseRoute(options.String("route", a.routable() ? "oracle" : "none"));
   if (!route.ok()) return Error{source + ": " + route.error().message};

@@ -1,5 +1,7 @@
 // `merged:PATH.gmerge`: a merged artifact (merge_artifact.h) whose base is a
-// TorchScript module, run as a policy. The module keeps the TorchScript
+// TorchScript module, or that carries one (`merge --module CODE.pt`, for a
+// safetensors base or LoRA experts: its tensors are filled from the model's,
+// cast to the module's dtypes), run as a policy. The module keeps the TorchScript
 // policy contract (torchscript_policy.h: act, optional reset and metadata);
 // the policy writes into it, per episode, the weights of the task chosen by
 // the route (`--policy-opt route=...`):

@@ -197,7 +197,8 @@ TEST(Knots, RecordsEveryHyperparameterAndRejectsUnknownKeys) {
   const std::map<std::string, std::string> defaults = {{"lora_scale", "1"},      {"merge", "ties"},
                                                        {"merge.agg", "mean"},    {"merge.alpha", "0.6"},
                                                        {"merge.density", "0.2"}, {"merge.granularity", "model"},
-                                                       {"s_on_V", "true"}};
+                                                       {"s_on_V", "true"},       {"svd", "auto"},
+                                                       {"svd_iterations", "2"},  {"svd_oversample", "10"}};
   EXPECT_EQ(ResolveMergeParams("knots", {}).value().values(), defaults);
   // The record of a merge holds them too.
   const Models models{Map("base", {{"w", at::zeros({2, 2}, at::kDouble)}}),
