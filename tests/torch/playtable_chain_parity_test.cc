@@ -165,7 +165,7 @@ TEST(PlaytableProbe, DeclaresThePlayTablesInterfaceAndRefusesUnknownFamilies) {
   auto options = policies::PolicyOptions::Parse({"family=kitchen"});
   auto wrong = policies::ProbePolicy::Create(options.value());
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().message, "--policy-opt family='kitchen': expected tabletop or playtable");
+  EXPECT_EQ(wrong.error().message, "--policy-opt family='kitchen': expected tabletop, playtable or dualarm");
 }
 
 TEST(PlaytableProbe, TwinActsBitForBitLikeTheProbeOnPlayTableObservations) {
