@@ -21,6 +21,13 @@ constexpr const char* kEpisodeKey =
     "e.suite = se.suite AND e.task = se.task AND e.variant = se.variant AND e.init_state = se.init_state AND "
     "e.seed = se.seed";
 
+// `text` as one bash word: single-quoted, a quote inside closed, escaped and reopened.
+std::string ShellWord(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // SQL text quoted as a string literal.
 std::string Quoted(const std::string& text) {
   std::string out = "'";
@@ -318,7 +325,7 @@ std::string RerunCommand(const Json& shards, int index, int count) {
       if (i > 0 && argv[i - 1] == "--shard") arg = std::to_string(index) + "/" + std::to_string(count);
       if (arg.rfind("--shard=", 0) == 0) arg = "--shard=" + std::to_string(index) + "/" + std::to_string(count);
       const bool plain = arg.find_first_of(" '\"$\\") == std::string::npos && !arg.empty();
-      out += (out.empty() ? "" : " ") + (plain ? arg : Quoted(arg));
+      out += (out.empty() ? "" : " ") + (plain ? arg : ShellWord(arg));
     }
     return out;
   }
