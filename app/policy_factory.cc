@@ -1,5 +1,7 @@
 #include "app/policy_factory.h"
 
+#include <algorithm>
+
 #include <mutex>
 
 #include "harness/family_registry.h"
@@ -120,7 +122,9 @@ Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::strin
   };
   auto adapted = adapt(std::move(first).value());
   if (!adapted.ok()) return adapted.error();
-  return PolicyBuild{factory, adapted.value()->info(), family_action};
+  const Policy& built = *adapted.value();
+  return PolicyBuild{factory, built.info(), family_action, built.batches(), std::max(1, built.concurrency()),
+                     std::max(0, built.max_batch())};
 }
 
 }  // namespace gauntlet::app

@@ -37,6 +37,11 @@ struct PolicyBuild {
   // The family's interface the policy drives (WorldRequest::action): the one
   // of the kind the unadapted policy emits, else the family's default.
   ActionSpec family_action;
+  // Whether one instance answers many episodes' queries (Policy::batches),
+  // and how many calls it takes at once: what the run's defaults follow.
+  bool batches = false;
+  int concurrency = 1;
+  int max_batch = 0;  // 0: any
 };
 // `family_actions`: the family's interfaces, the default first.
 Result<PolicyBuild> BuildPolicy(const PolicyRequest& request, const std::vector<ActionSpec>& family_actions,

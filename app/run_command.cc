@@ -189,7 +189,18 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
       {"mujoco", MujocoVersion()}};
   if (!suite.chains.empty()) config["chains"] = ChainConfig(suite, plan.value());
   if (!suite.world.empty()) config["world"] = suite.world;
-  nlohmann::json execution = {{"workers", a.workers}, {"db", a.db}, {"video_dir", a.video_dir},
+  // A policy that batches serves many episodes per call: keep enough in
+  // flight to fill its batches. Others run one episode per worker unless asked.
+  const int in_flight = a.in_flight > 0 ? a.in_flight : built.value().batches ? 8 * a.workers : a.workers;
+  const int max_batch = built.value().max_batch;
+  const int requested_batch = a.batch_size > 0 ? a.batch_size : in_flight;
+  const int batch_size = max_batch > 0 ? std::min(requested_batch, max_batch) : requested_batch;
+  nlohmann::json execution = {{"workers", a.workers},
+                              {"in_flight", in_flight},
+                              {"batch_size", batch_size},
+                              {"max_wait_ms", a.max_wait_ms},
+                              {"policy_batches", built.value().batches},
+                              {"policy_concurrency", built.value().concurrency}, {"db", a.db}, {"video_dir", a.video_dir},
                               {"render_backend", a.render_backend}, {"episode_timeout_s", a.episode_timeout},
                               {"command", a.command_line}};
   if (shard) {
@@ -273,7 +284,8 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
   if (!a.video_dir.empty()) fs::create_directories(a.video_dir);
   std::cerr << "gauntlet: run '" << run.name << "' in " << a.db << (handle.resumed ? " (resumed, " : " (")
             << done.size() << " of " << run.planned_episodes << " episodes already stored); render: "
-            << backend << "; workers: " << a.workers << "\n";
+            << backend << "; workers: " << a.workers << ", episodes in flight: " << in_flight
+            << (built.value().batches ? ", batches of up to " + std::to_string(batch_size) : std::string()) << "\n";
 
   // llvmpipe starts one render thread per core in every context; with several
   // workers one thread each scales better (TRAPS.md).
@@ -281,6 +293,9 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
 
   ScheduleOptions options;
   options.workers = a.workers;
+  options.in_flight = in_flight;
+  options.batch.batch_size = batch_size;
+  options.batch.max_wait_ms = a.max_wait_ms;
   options.render = render;
   options.render_backend = a.render_backend;
   options.world_per_task = family.world_per_task();
@@ -416,6 +431,16 @@ Command AddRunCommand(CLI::App& app, RuntimeStarter start_runtime, std::vector<s
   sub->add_option("--run-name", run.run_name, "Run name (default: <suite>-<policy>); the same name and configuration resumes");
   sub->add_option("--video", run.video_dir, "Write an MP4 per episode (the family's third-person camera) into this folder");
   sub->add_option("--workers", run.workers, "Worker threads, each with its own world and GL context")->capture_default_str()->check(CLI::Range(1, 256));
+  sub->add_option("--in-flight", run.in_flight,
+                  "Episodes in flight at once across the workers; a worker steps its other episodes while one "
+                  "waits for the policy (default: 8 per worker for a policy that batches, else one per worker)")
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--batch-size", run.batch_size,
+                  "Most queries answered by one policy call, for policies that batch (default: --in-flight)")
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--max-wait-ms", run.max_wait_ms,
+                  "How long the oldest query waits for a batch to fill (never once every episode in flight waits)")
+      ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   sub->add_option("--chunk-mode", run.chunk_mode, "replan_steps, full or ensemble")->capture_default_str();
   sub->add_option("--replan-steps", run.replan_steps, "Actions executed per policy query (replan_steps mode)")->capture_default_str()->check(CLI::Range(1, 1000));
   sub->add_option("--ensemble-decay", run.ensemble_decay, "Ensemble mode: weight exp(-decay * i), i = 0 for the oldest chunk (ACT)")->capture_default_str()->check(CLI::Range(0.0, 100.0));

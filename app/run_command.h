@@ -25,6 +25,10 @@ struct RunArgs {
   double ensemble_decay = 0.01;
   std::uint64_t seed = 7;
   double episode_timeout = 600;
+  // Episodes in flight and how their queries are batched (0: chosen from
+  // --workers and the policy; see RunSchedule).
+  int in_flight = 0, batch_size = 0;
+  double max_wait_ms = 5;
   bool shadows = false, quiet = false;
   std::string shard;      // "I/N": only the I-th of N slices of the work list, into its own file (shard_plan.h)
   std::vector<std::string> command_line;  // as typed, recorded so a missing shard can be rerun

@@ -52,6 +52,12 @@ Json Payload(const PolicyTiming& t) {
     out["server_infer_ms"] = {{"mean", t.server_infer_mean_ms}, {"max", t.server_infer_max_ms},
                               {"requests", t.server_infer_requests}};
   }
+  if (t.queued_requests > 0) {
+    out["queue_wait_ms"] = {{"mean", t.queue_wait_mean_ms}, {"p50", t.queue_wait_p50_ms},
+                            {"p95", t.queue_wait_p95_ms}, {"max", t.queue_wait_max_ms},
+                            {"requests", t.queued_requests}};
+    out["batch_size"] = {{"mean", t.batch_size_mean}, {"p50", t.batch_size_p50}, {"max", t.batch_size_max}};
+  }
   return out;
 }
 

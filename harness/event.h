@@ -54,6 +54,17 @@ struct PolicyTiming {
   double server_infer_max_ms = 0;
   int reconnects = 0;                 // connections replaced during the episode
   bool extended = false;              // whether the extended (episode-framing) protocol was spoken
+  // Episodes in flight (the runner fills these): per query, the time from
+  // the observation's hand-over until its batch was dispatched, and the
+  // number of queries answered by that batch's call.
+  int queued_requests = 0;
+  double queue_wait_mean_ms = 0;
+  double queue_wait_p50_ms = 0;
+  double queue_wait_p95_ms = 0;
+  double queue_wait_max_ms = 0;
+  double batch_size_mean = 0;
+  int batch_size_p50 = 0;
+  int batch_size_max = 0;
 };
 
 // Anything rare and free-form (e.g. "policy_error" when on_event threw).

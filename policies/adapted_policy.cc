@@ -47,19 +47,32 @@ class AdaptedPolicy : public Policy {
   void on_event(EventSink& sink, const EpisodeKey& key) override { inner_->on_event(sink, key); }
 
   ActionChunk act(const Observation& observation) override {
-    ActionChunk chunk;
-    if (flip_ || resize_) {
-      Observation converted = observation;
-      for (auto& [name, image] : converted.images) {
-        if (flip_) image = Rotate180(image);
-        if (resize_) image = ResizeWithPad(image, inner_info_.needs.image_width, inner_info_.needs.image_height);
-      }
-      chunk = inner_->act(converted);
-    } else {
-      chunk = inner_->act(observation);
-    }
+    ActionChunk chunk = (flip_ || resize_) ? inner_->act(ConvertImages(observation)) : inner_->act(observation);
     for (Action& a : chunk.actions) Convert(a);
     return chunk;
+  }
+
+  // Batching passes through: each observation and each answer is adapted
+  // as act adapts them.
+  bool batches() const override { return inner_->batches(); }
+  int concurrency() const override { return inner_->concurrency(); }
+  int max_batch() const override { return inner_->max_batch(); }
+  std::shared_ptr<PolicySession> open_session() override { return inner_->open_session(); }
+  std::vector<PolicyAnswer> act_batch(const std::vector<PolicyQuery>& queries) override {
+    std::vector<PolicyQuery> inner_queries = queries;
+    if (flip_ || resize_) {
+      for (PolicyQuery& q : inner_queries) q.observation = std::make_shared<Observation>(ConvertImages(*q.observation));
+    }
+    std::vector<PolicyAnswer> answers = inner_->act_batch(inner_queries);
+    for (PolicyAnswer& answer : answers) {
+      if (answer.error) continue;
+      try {
+        for (Action& a : answer.chunk.actions) Convert(a);
+      } catch (...) {
+        answer.error = std::current_exception();
+      }
+    }
+    return answers;
   }
 
   PolicyInfo outer_;  // the family side
@@ -69,6 +82,15 @@ class AdaptedPolicy : public Policy {
   std::optional<ActionDenormalizer> denorm_;
 
  private:
+  Observation ConvertImages(const Observation& observation) const {
+    Observation converted = observation;
+    for (auto& [name, image] : converted.images) {
+      if (flip_) image = Rotate180(image);
+      if (resize_) image = ResizeWithPad(image, inner_info_.needs.image_width, inner_info_.needs.image_height);
+    }
+    return converted;
+  }
+
   void Convert(Action& a) const {
     if (static_cast<int>(a.size()) != inner_info_.action_spec.dim) {
       throw PolicyError("adapters: the policy returned " + std::to_string(a.size()) + " values per action, it declares " +

@@ -150,4 +150,16 @@ ActionChunk ProbePolicy::act(const Observation& observation) {
   return ActionChunk{ProbeActions(observation, info_.action_spec.chunk_length, family_), {}};
 }
 
+std::vector<PolicyAnswer> ProbePolicy::act_batch(const std::vector<PolicyQuery>& queries) {
+  std::vector<PolicyAnswer> answers(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    try {
+      answers[i].chunk = act(*queries[i].observation);
+    } catch (...) {
+      answers[i].error = std::current_exception();
+    }
+  }
+  return answers;
+}
+
 }  // namespace gauntlet::policies

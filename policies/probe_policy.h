@@ -72,6 +72,10 @@ class ProbePolicy : public Policy {
   // (including its instruction, which a chain changes between subtasks).
   void reset(const EpisodeContext&) override {}
   ActionChunk act(const Observation& observation) override;
+  // It batches: one instance answers any number of episodes' queries.
+  bool batches() const override { return true; }
+  std::shared_ptr<PolicySession> open_session() override { return std::make_shared<StatelessSession>(); }
+  std::vector<PolicyAnswer> act_batch(const std::vector<PolicyQuery>& queries) override;
 
  private:
   PolicyInfo info_;

@@ -4,17 +4,13 @@
 #include <cmath>
 #include <numeric>
 
+#include "harness/percentile.h"
+
 namespace gauntlet::policies::remote {
 
 namespace {
 
 double Mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
-
-// Nearest rank on sorted values.
-double Percentile(const std::vector<double>& sorted, double p) {
-  const auto rank = static_cast<std::size_t>(std::ceil(p * sorted.size()));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-}
 
 }  // namespace
 
@@ -35,8 +31,8 @@ PolicyTiming RequestTiming::Summary() const {
     std::vector<double> sorted = client_ms_;
     std::sort(sorted.begin(), sorted.end());
     out.client_mean_ms = Mean(sorted);
-    out.client_p50_ms = Percentile(sorted, 0.50);
-    out.client_p95_ms = Percentile(sorted, 0.95);
+    out.client_p50_ms = NearestRank(sorted, 0.50);
+    out.client_p95_ms = NearestRank(sorted, 0.95);
     out.client_max_ms = sorted.back();
   }
   out.server_infer_requests = static_cast<int>(server_infer_ms_.size());

@@ -8,6 +8,8 @@ namespace gauntlet::policies {
 
 const char kTorchScriptActForm[] =
     "act(images: Dict[str, Tensor], state: Dict[str, Tensor], instruction: str) -> Tensor";
+const char kTorchScriptActBatchForm[] =
+    "act_batch(images: Dict[str, Tensor], state: Dict[str, Tensor], instructions: List[str]) -> Tensor";
 
 namespace {
 
@@ -85,6 +87,12 @@ Result<std::unique_ptr<TorchScriptActor>> TorchScriptActor::Create(torch::jit::M
   if (!Takes(*act, observation) || !Returns(*act, c10::TensorType::get())) {
     return Error{source + ": the module's act is " + FormOf(*act) + "; expected " + kTorchScriptActForm};
   }
+  const auto act_batch = module.find_method("act_batch");
+  const std::vector<c10::TypePtr> batch = {tensors, tensors, c10::ListType::ofStrings()};
+  if (act_batch && (!Takes(*act_batch, batch) || !Returns(*act_batch, c10::TensorType::get()))) {
+    return Error{source + ": the module's act_batch is " + FormOf(*act_batch) + "; expected " +
+                 kTorchScriptActBatchForm};
+  }
   const auto hidden = module.find_method("hidden_states");
   if (hidden && (!Takes(*hidden, observation) || !Returns(*hidden, tensors))) {
     return Error{source + ": the module's hidden_states is " + FormOf(*hidden) + "; expected " + kHiddenStatesForm};
@@ -109,9 +117,11 @@ Result<std::unique_ptr<TorchScriptActor>> TorchScriptActor::Create(torch::jit::M
   }
   if (!reset && task_id) return Error{source + ": task_id=true needs a method " + reset_form};
   at::set_num_threads(threads.value());  // process-global (torchscript_policy.h)
-  return std::unique_ptr<TorchScriptActor>(new TorchScriptActor(std::move(module), source, std::move(spec).value(),
-                                                                std::move(metadata).value(), reset.has_value(),
-                                                                hidden.has_value()));
+  auto actor = std::unique_ptr<TorchScriptActor>(new TorchScriptActor(
+      std::move(module), source, std::move(spec).value(), std::move(metadata).value(), reset.has_value(),
+      hidden.has_value()));
+  actor->has_act_batch_ = act_batch.has_value();
+  return actor;
 }
 
 void TorchScriptActor::Reset(const EpisodeContext& context) {
@@ -131,6 +141,37 @@ std::vector<Action> TorchScriptActor::Act(const Observation& observation) {
     c10::InferenceMode inference;
     // The return type was checked at load: a Tensor.
     return ToActions(module_.get_method("act")(Inputs(observation)).toTensor());
+  });
+}
+
+std::vector<std::vector<Action>> TorchScriptActor::ActBatch(const std::vector<const Observation*>& observations) {
+  if (!has_act_batch_) throw PolicyError(source_ + ": the module has no method " + kTorchScriptActBatchForm);
+  return Guarded(source_, "act_batch", [&] {
+    c10::InferenceMode inference;
+    // Each observation's inputs as act would get them, stacked along a new
+    // leading dimension.
+    std::map<std::string, std::vector<at::Tensor>> images, state;
+    c10::List<std::string> instructions;
+    for (const Observation* obs : observations) {
+      std::vector<c10::IValue> one = Inputs(*obs);
+      for (const auto& e : one[0].toGenericDict()) images[e.key().toStringRef()].push_back(e.value().toTensor());
+      for (const auto& e : one[1].toGenericDict()) state[e.key().toStringRef()].push_back(e.value().toTensor());
+      instructions.push_back(one[2].toStringRef());
+    }
+    c10::Dict<std::string, at::Tensor> batched_images, batched_state;
+    for (auto& [name, tensors] : images) batched_images.insert(name, at::stack(tensors));
+    for (auto& [name, tensors] : state) batched_state.insert(name, at::stack(tensors));
+    const at::Tensor out = module_.get_method("act_batch")({batched_images, batched_state, instructions}).toTensor();
+    const int64_t n = static_cast<int64_t>(observations.size());
+    if (out.dim() < 2 || out.size(0) != n) {
+      throw PolicyError(source_ + ": act_batch returned a tensor of shape " + c10::str(out.sizes()) +
+                        " for a batch of " + std::to_string(n) + "; expected [" + std::to_string(n) + ", H, " +
+                        std::to_string(spec_.action.dim) + "] or [" + std::to_string(n) + ", " +
+                        std::to_string(spec_.action.dim) + "]");
+    }
+    std::vector<std::vector<Action>> chunks;
+    for (int64_t i = 0; i < n; ++i) chunks.push_back(ToActions(out[i]));
+    return chunks;
   });
 }
 

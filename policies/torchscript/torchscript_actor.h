@@ -35,11 +35,18 @@ class TorchScriptActor {
   const DeclaredPolicySpec& spec() const { return spec_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   bool has_hidden_states() const { return has_hidden_states_; }
+  bool has_reset() const { return has_reset_; }
+  // The batch contract: act_batch takes act's inputs stacked along a leading
+  // batch dimension (images uint8 [B, H, W, 3], state float64 [B, n], one
+  // instruction per row) and returns [B, H, D] (or [B, D]).
+  bool has_act_batch() const { return has_act_batch_; }
   torch::jit::Module& module() { return module_; }
 
   // reset() or reset(task, task_index) as declared; nothing when absent.
   void Reset(const EpisodeContext& context);
   std::vector<Action> Act(const Observation& observation);
+  // One chunk per observation, from one act_batch call.
+  std::vector<std::vector<Action>> ActBatch(const std::vector<const Observation*>& observations);
   // hidden_states(images, state, instruction): each value as float64.
   std::map<std::string, at::Tensor> HiddenStates(const Observation& observation);
 
@@ -55,9 +62,11 @@ class TorchScriptActor {
   std::map<std::string, std::string> metadata_;
   bool has_reset_;
   bool has_hidden_states_;
+  bool has_act_batch_ = false;
 };
 
 // The contract's act signature, for messages.
 extern const char kTorchScriptActForm[];
+extern const char kTorchScriptActBatchForm[];
 
 }  // namespace gauntlet::policies

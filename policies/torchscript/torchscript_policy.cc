@@ -24,6 +24,18 @@ class TorchScriptPolicy : public Policy {
   void reset(const EpisodeContext& context) override { actor_->Reset(context); }
   ActionChunk act(const Observation& observation) override { return ActionChunk{actor_->Act(observation), {}}; }
 
+  // A module with act_batch and without reset keeps nothing per episode, so
+  // one module serves every episode of the run; its sessions hold nothing.
+  bool batches() const override { return actor_->has_act_batch() && !actor_->has_reset(); }
+  std::shared_ptr<PolicySession> open_session() override { return std::make_shared<StatelessSession>(); }
+  std::vector<PolicyAnswer> act_batch(const std::vector<PolicyQuery>& queries) override {
+    std::vector<const Observation*> observations;
+    for (const PolicyQuery& q : queries) observations.push_back(q.observation.get());
+    std::vector<PolicyAnswer> answers;
+    for (std::vector<Action>& chunk : actor_->ActBatch(observations)) answers.push_back({{std::move(chunk), {}}, {}});
+    return answers;
+  }
+
  private:
   std::unique_ptr<TorchScriptActor> actor_;
   PolicyInfo info_;

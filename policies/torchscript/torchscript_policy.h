@@ -9,6 +9,13 @@
 //       Returns [H, D] floating point actions, first to execute first ([D]
 //       means H = 1); D must equal action_dim, and H the declared chunk when
 //       it is fixed. Converted to float64.
+//   act_batch(images: Dict[str, Tensor], state: Dict[str, Tensor], instructions: List[str]) -> Tensor
+//       optional, the batch contract: act's inputs stacked along a leading
+//       batch dimension (uint8 [B, H, W, 3], float64 [B, n], B instructions),
+//       returning [B, H, D] (or [B, D]). A module with act_batch and without
+//       reset keeps nothing per episode: one loaded module then serves every
+//       episode of a run, and the queries of episodes in flight are answered
+//       together (harness/scheduler.h).
 //   reset() -> None                       optional, called at each episode start;
 //   reset(task: str, task_index: int)     its form when the spec says task_id=true
 //                                         (then required).
@@ -27,7 +34,8 @@
 // chunk or dtype, and any exception raised in the module, is a PolicyError
 // naming the file (and the shape): that episode ends as `error`, the run goes on.
 //
-// Threads: a policy is used by one thread at a time; each worker loads its own.
+// Threads: a policy is used by one thread at a time. Without the batch
+// contract each worker (or episode slot) loads its own module.
 #pragma once
 
 #include <memory>
