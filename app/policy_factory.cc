@@ -1,7 +1,6 @@
 #include "app/policy_factory.h"
 
 #include <algorithm>
-
 #include <mutex>
 
 #include "harness/family_registry.h"
@@ -115,16 +114,29 @@ Result<PolicyBuild> ComposePolicy(PolicyMaker make, const std::vector<std::strin
     if (adapters.empty()) return policy;
     return policies::Adapt(std::move(policy), adapters, family_action, family_offer);
   };
-  PolicyFactory factory = [maker = std::move(make), adapt]() -> Result<std::unique_ptr<Policy>> {
+  auto adapted = adapt(std::move(first).value());
+  if (!adapted.ok()) return adapted.error();
+  const Policy& built = *adapted.value();
+  PolicyBuild build{nullptr, built.info(), family_action, built.batches(), std::max(1, built.concurrency()),
+                    std::max(0, built.max_batch())};
+  // The instance built for the checks is the factory's first answer: a
+  // model's weights are loaded once when one instance serves the run.
+  struct Kept {
+    std::mutex mu;
+    std::unique_ptr<Policy> policy;
+  };
+  auto kept = std::make_shared<Kept>();
+  kept->policy = std::move(adapted).value();
+  build.factory = [maker = std::move(make), adapt, kept]() -> Result<std::unique_ptr<Policy>> {
+    {
+      std::lock_guard<std::mutex> lock(kept->mu);
+      if (kept->policy) return std::move(kept->policy);
+    }
     auto policy = maker();
     if (!policy.ok()) return policy.error();
     return adapt(std::move(policy).value());
   };
-  auto adapted = adapt(std::move(first).value());
-  if (!adapted.ok()) return adapted.error();
-  const Policy& built = *adapted.value();
-  return PolicyBuild{factory, built.info(), family_action, built.batches(), std::max(1, built.concurrency()),
-                     std::max(0, built.max_batch())};
+  return build;
 }
 
 }  // namespace gauntlet::app

@@ -30,7 +30,8 @@ void SetPythonPolicyMaker(PythonPolicyMaker maker);
 
 // Checks the request by building one policy (a bad path, an unreachable
 // server or an unknown setting fails here, before the run starts) and returns
-// a factory for the workers plus that first policy's info.
+// a factory for the workers plus that first policy's info. The factory's
+// first call returns that policy itself (weights load once).
 struct PolicyBuild {
   PolicyFactory factory;
   PolicyInfo info;

@@ -56,6 +56,7 @@ struct WorkerWatch {
   size_t item = 0;
   Clock::time_point since;
   std::vector<size_t> held;  // episodes in flight on this worker
+  int live = 0;              // of them, those counted as live by the batcher
 };
 
 EpisodeOutcome ErrorOutcome(const EpisodeSpec& spec, EpisodeStatus status, std::string why) {
@@ -227,7 +228,13 @@ void WorkerLoop::Start(EpisodeSlot& slot) {
     runner.video_path = item.video_path;
     slot.item = *next;
     slot.stepper = std::make_unique<EpisodeStepper>(*slot.env, slot.session, *info, item.spec, item.context, runner);
-    if (s_.batcher) s_.batcher->AddLive(1);
+    if (s_.batcher) {
+      {
+        std::lock_guard<std::mutex> lock(s_.mu);
+        ++watch_->live;
+      }
+      s_.batcher->AddLive(1);
+    }
     return;
   }
 }
@@ -237,7 +244,13 @@ void WorkerLoop::End(EpisodeSlot& slot, EpisodeOutcome outcome) {
   slot.stepper.reset();
   slot.waiting = false;
   if (s_.shared_policy) slot.session.reset();
-  if (s_.batcher) s_.batcher->AddLive(-1);
+  if (!s_.batcher) return;
+  {
+    std::lock_guard<std::mutex> lock(s_.mu);
+    if (watch_->abandoned) return;  // the watchdog uncounted this worker's episodes
+    --watch_->live;
+  }
+  s_.batcher->AddLive(-1);
 }
 
 // Runs the slot's episode to its next query (handed over, or answered here
@@ -403,6 +416,7 @@ Status RunSchedule(const std::vector<WorkItem>& work, const SuiteSpec& suite, co
       for (size_t held : watch.held) {
         if (held != watch.item) shared->retry.push_back(held);
       }
+      if (shared->batcher) shared->batcher->AddLive(-watch.live);
       workers[w].first.detach();
       start_worker(watch.slots);  // running stays the same: one abandoned, one new
     }

@@ -56,7 +56,8 @@ struct WorkItem {
 
 struct ScheduleOptions {
   int workers = 1;
-  int in_flight = 0;                // episodes in flight at once; below `workers`: one per worker
+  int in_flight = 0;                // episodes in flight at once (0: one per worker; fewer than
+                                    // `workers` runs that many workers)
   BatchOptions batch;               // the policy side when queries are handed over
   bool render = false;              // create a GL context per worker
   std::string render_backend = "auto";

@@ -24,8 +24,8 @@ ALLOWED = {
 }
 # The engine core (types, contracts, the family registry) must not need the
 # simulator, images or GL: the results store and reports link only it.
-RUNTIME_HEADERS = {"camera_renderer.h", "episode_runner.h", "gl_context.h", "image_io.h",
-                   "mujoco_handles.h", "mujoco_world.h", "scheduler.h", "video_writer.h"}
+RUNTIME_HEADERS = {"camera_renderer.h", "episode_runner.h", "episode_stepper.h", "gl_context.h", "image_io.h",
+                   "mujoco_handles.h", "mujoco_world.h", "policy_batcher.h", "scheduler.h", "video_writer.h"}
 CORE_FORBIDDEN_SYSTEM = re.compile(r"#include\s*<(mujoco/|opencv2/|EGL/|GL/)")
 INCLUDE = re.compile(r'#include\s*"([a-z_]+)/([^"]+)"')
 

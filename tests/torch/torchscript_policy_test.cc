@@ -17,47 +17,12 @@
 
 #include "harness/gl_context.h"
 #include "policies/probe_policy.h"
+#include "tests/torch/probe_twin.h"
 #include "tests/cli/cli_support.h"
 #include "tests/envs/env_fixture.h"
 
 namespace gauntlet {
 namespace {
-
-// The probe (policies/probe_policy.h) in TorchScript, operation for operation
-// in float64 (scripts/export_torchscript_policy.py explains the choices: the
-// same function, written as an nn.Module there). TorchScript source compiled
-// from C++ cannot name dtypes (torch.float64), hence `dtype=pos.dtype`.
-const char kProbeTwin[] = R"(
-def mean_intensity(self, image: Tensor) -> float:
-    total = int(image.sum())
-    return float(total) / float(image.numel()) / 255.0
-
-def act(self, images: Dict[str, Tensor], state: Dict[str, Tensor], instruction: str) -> Tensor:
-    m_agentview = self.mean_intensity(images["agentview"])
-    m_wrist = self.mean_intensity(images["wrist"])
-    pos = state["eef_pos"]
-    axis_angle = state["eef_axis_angle"]
-    fingers = state["gripper_qpos"]
-    goal = [-0.05 + 0.01 * float(len(instruction) % 5), 0.0, 1.0]
-    out = torch.zeros([self.chunk, 7], dtype=pos.dtype)
-    for k in range(self.chunk):
-        f = float(self.chunk - k) / float(self.chunk)
-        a = out[k]
-        for i in range(3):
-            a[i].fill_(min(max(5.0 * (goal[i] - float(pos[i])), -1.0), 1.0) * f)
-        a[3].fill_(0.2 * (m_agentview - 0.5))
-        a[4].fill_(0.2 * (m_wrist - 0.5))
-        a[5].fill_(0.1 * float(axis_angle[2]))
-        a[6].fill_(1.0 if float(fingers[0]) - float(fingers[1]) > 0.07 else -1.0)
-    return out
-
-def reset(self) -> None:
-    self.episodes += 1
-
-def metadata(self) -> Dict[str, str]:
-    return {"policy": "probe twin", "chunk": str(self.chunk), "action_dim": "7",
-            "cameras": "agentview, wrist", "state_keys": "eef_pos,eef_axis_angle,gripper_qpos"}
-)";
 
 const char kActSignature[] =
     "def act(self, images: Dict[str, Tensor], state: Dict[str, Tensor], instruction: str) -> Tensor:\n";
@@ -73,7 +38,7 @@ std::string SaveModule(const std::string& path, const std::string& source,
 }
 
 std::string SaveTwin(const std::string& path, int chunk) {
-  return SaveModule(path, kProbeTwin, {{"chunk", int64_t{chunk}}, {"episodes", int64_t{0}}});
+  return SaveModule(path, testing::kProbeTwin, {{"chunk", int64_t{chunk}}, {"episodes", int64_t{0}}});
 }
 
 // A module whose act returns `expression` and whose metadata() is `metadata`.
