@@ -22,6 +22,7 @@
 //                                exception instance, which ends that episode
 //                                alone as `error`
 //   end_episode(episode)         optional; the episode ended, however it ended
+//                                (called once after a reset that returned)
 // Each observation then carries "episode", an int naming its episode in this
 // run, and reset's context carries the same "episode": a policy keeps its
 // per-episode state (history, chunk queue, ensembling) in a dict keyed by it,
