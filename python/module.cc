@@ -226,15 +226,22 @@ Result<RunTarget> ResolveRunTarget(const app::RunArgs& args) {
   return target;
 }
 
-// A Python policy object (used by the one worker) or a zero-argument callable
-// (a class, usually) called once per worker, wrapped in the requested
-// adapters as BuildPolicy does for the CLI.
+// A Python policy object or a zero-argument callable (a class, usually)
+// called for each policy the run makes, wrapped in the requested adapters as
+// BuildPolicy does for the CLI. An object with infer_batch serves the whole
+// run; one without serves one episode at a time, so only a run with one
+// episode in flight.
 Result<app::PolicyBuild> BuildObjectPolicy(const py::object& policy, const app::RunArgs& args) {
-  const bool instance = !py::isinstance<py::type>(policy) && py::hasattr(policy, "act");
-  if (instance && args.workers > 1) {
-    throw py::value_error("gauntlet.run: with workers=" + std::to_string(args.workers) +
+  const bool is_class = py::isinstance<py::type>(policy);
+  const bool instance = !is_class && (py::hasattr(policy, "act") || py::hasattr(policy, "infer_batch"));
+  const bool batches = instance && PyCallable_Check(py::getattr(policy, "infer_batch", py::none()).ptr());
+  if (instance && !batches && (args.workers > 1 || args.in_flight > 1)) {
+    const std::string asked = args.workers > 1 ? "workers=" + std::to_string(args.workers)
+                                               : "in_flight=" + std::to_string(args.in_flight);
+    throw py::value_error("gauntlet.run: with " + asked +
                           " pass the policy's class (or a zero-argument callable) to make one policy per "
-                          "worker; an instance cannot be shared between workers");
+                          "episode in flight, or give the object infer_batch(observations); an instance with "
+                          "only act(obs) serves one episode at a time");
   }
   if (!instance && !PyCallable_Check(policy.ptr())) {
     throw py::type_error("gauntlet.run: policy must be a spec string ('oracle', 'python:module:Class', ...), "
@@ -278,8 +285,13 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
         double ensemble_decay, const std::vector<std::string>& adapters, const py::object& policy_options,
         std::uint64_t seed, int image_size, const std::string& render_backend, const std::string& video_dir,
         double episode_timeout, bool shadows, bool quiet, const std::string& task_file, int max_steps,
-        const std::string& replay_run, const std::string& replay_db, const std::string& chains) {
+        const std::string& replay_run, const std::string& replay_db, const std::string& chains, int in_flight,
+        int batch_size, double max_wait_ms) {
   if (workers < 1 || workers > 256) throw py::value_error("workers must be in 1..256");
+  // As the CLI's --in-flight, --batch-size and --max-wait-ms (0: chosen from workers and the policy).
+  if (in_flight < 0 || in_flight > 4096) throw py::value_error("in_flight must be 0 (chosen) or in 1..4096");
+  if (batch_size < 0 || batch_size > 4096) throw py::value_error("batch_size must be 0 (in_flight) or in 1..4096");
+  if (!(max_wait_ms >= 0 && max_wait_ms <= 60000)) throw py::value_error("max_wait_ms must be in 0..60000");
   if (replan_steps < 1) throw py::value_error("replan_steps must be at least 1");
   if (trials < 0) throw py::value_error("trials must be 0 (the suite's) or more");
   if (image_size != 0 && (image_size < 16 || image_size > 1024)) throw py::value_error("image_size must be 0 or in 16..1024");
@@ -296,6 +308,9 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   args.chunk_mode = chunk_mode;
   args.trials = trials;
   args.workers = workers;
+  args.in_flight = in_flight;
+  args.batch_size = batch_size;
+  args.max_wait_ms = max_wait_ms;
   args.replan_steps = replan_steps;
   args.image_size = image_size;
   args.ensemble_decay = ensemble_decay;
@@ -322,7 +337,8 @@ int Run(const std::string& suite, const py::object& policy, const std::string& d
   }
   int code = 0;
   {
-    // Workers take the GIL only while a Python policy runs.
+    // The run's threads (simulation workers, the dispatcher of batched
+    // calls) take the GIL only inside Python calls; this thread holds none.
     py::gil_scoped_release release;
     code = app::Run(args, override_build);
     std::cout.flush();
@@ -380,8 +396,13 @@ Observations are dicts {"images": {camera: HxWx3 uint8}, "state": {key: float64 
 Roll out a suite with a policy and store every episode in `db`, as `gauntlet run` does.
 
 policy: a spec string as --policy takes it ('oracle', 'probe', 'python:module:Class', ...),
-  a Python policy object (workers=1 only), or a class / zero-argument callable making one
-  per worker. chains: a chain suite's slice as --chains takes it ("0-99", "3,7").
+  a Python policy object, or a class / zero-argument callable making one per episode in
+  flight. An object with infer_batch(observations) serves every episode of the run with
+  batched calls; one with only act(obs) serves one episode at a time (workers=1,
+  in_flight at most 1). chains: a chain suite's slice as --chains takes it ("0-99", "3,7").
+  in_flight, batch_size, max_wait_ms: as --in-flight, --batch-size and --max-wait-ms
+  (in_flight=0: 8 per worker for a policy that batches, else one per worker;
+  batch_size=0: in_flight).
   Returns the CLI's exit code: 0 all episodes stored, 1 some missing, 2 the run
   could not start (the reason is printed to stderr).)doc",
         py::arg("suite"), py::arg("policy"), py::kw_only(), py::arg("db") = "gauntlet.db",
@@ -391,5 +412,6 @@ policy: a spec string as --policy takes it ('oracle', 'probe', 'python:module:Cl
         py::arg("seed") = 7, py::arg("image_size") = 0, py::arg("render_backend") = "auto",
         py::arg("video_dir") = "", py::arg("episode_timeout") = 600.0, py::arg("shadows") = false,
         py::arg("quiet") = false, py::arg("task_file") = "", py::arg("max_steps") = 0,
-        py::arg("replay_run") = "", py::arg("replay_db") = "", py::arg("chains") = "");
+        py::arg("replay_run") = "", py::arg("replay_db") = "", py::arg("chains") = "", py::arg("in_flight") = 0,
+        py::arg("batch_size") = 0, py::arg("max_wait_ms") = 5.0);
 }

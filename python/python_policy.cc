@@ -1,5 +1,6 @@
 #include "python/python_policy.h"
 
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <atomic>
@@ -25,64 +26,235 @@ class CallInProgress {
   CallInProgress& operator=(const CallInProgress&) = delete;
 };
 
-class PythonPolicy : public Policy {
- public:
-  // `all_state`: the object declared no state_keys and sees every state key.
-  PythonPolicy(SharedObject object, PolicyInfo info, bool all_state)
-      : object_(std::move(object)), info_(std::move(info)), all_state_(all_state) {}
+std::string TypeName(py::handle value) {
+  return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
+}
 
-  PolicyInfo info() const override { return info_; }
+// What reset(context) is given; `episode` < 0: no "episode" key (a policy
+// that does not batch).
+py::dict ContextToPython(const EpisodeContext& context, bool task_id, long long episode) {
+  py::dict c;
+  c["suite"] = context.suite;
+  c["instruction"] = context.instruction;
+  c["embodiment"] = context.embodiment;
+  c["init_state"] = context.init_state;
+  c["seed"] = context.seed;
+  c["subtask"] = context.subtask;  // position in an instruction chain (0 otherwise)
+  if (task_id) {
+    c["task"] = context.task;
+    c["task_index"] = context.task_index;
+  }
+  if (episode >= 0) c["episode"] = episode;
+  return c;
+}
+
+// Calls object.reset(context) when the object has reset.
+void CallReset(py::handle object, const py::dict& context) {
+  std::string problem;
+  try {
+    if (!py::hasattr(object, "reset")) return;
+    object.attr("reset")(context);
+    return;
+  } catch (const py::error_already_set& e) {
+    problem = DescribePythonError(e);
+  }
+  throw PolicyError(problem);
+}
+
+// Everything a Python policy's calls need, shared by the policy and the
+// sessions of a batching one (which may outlive it inside a call the runner
+// left behind).
+struct Binding {
+  SharedObject object;
+  PolicyInfo info;
+  std::string label;  // "module:Class", what messages name
+  bool all_state = true;
+
+  py::dict Observe(const Observation& observation) const {
+    return ObservationToPython(observation, info.needs.cameras, info.needs.state_keys, all_state);
+  }
+};
+
+// Ids of batching episodes: unique within the process, so that sessions of
+// two runs (or two policies) never share one.
+std::atomic<long long> next_episode{0};
+
+// One episode of a batching Python policy: its id, which its observations
+// and its reset context carry.
+class PythonSession : public PolicySession {
+ public:
+  explicit PythonSession(std::shared_ptr<const Binding> binding) : binding_(std::move(binding)), id_(next_episode++) {}
+
+  long long id() const { return id_; }
 
   void reset(const EpisodeContext& context) override {
     CallInProgress call;
     py::gil_scoped_acquire gil;
-    std::string problem;
-    try {
-      if (!py::hasattr(*object_, "reset")) return;
-      py::dict c;
-      c["suite"] = context.suite;
-      c["instruction"] = context.instruction;
-      c["embodiment"] = context.embodiment;
-      c["init_state"] = context.init_state;
-      c["seed"] = context.seed;
-      c["subtask"] = context.subtask;  // position in an instruction chain (0 otherwise)
-      if (info_.needs.task_id) {
-        c["task"] = context.task;
-        c["task_index"] = context.task_index;
-      }
-      object_->attr("reset")(c);
-      return;
-    } catch (const py::error_already_set& e) {
-      problem = DescribePythonError(e);
-    }
-    throw PolicyError(problem);
+    CallReset(*binding_->object, ContextToPython(context, binding_->info.needs.task_id, id_));
   }
 
-  ActionChunk act(const Observation& observation) override {
+  void on_event(EventSink& /*sink*/, const EpisodeKey& /*key*/) override {
     CallInProgress call;
     py::gil_scoped_acquire gil;
     std::string problem;
     try {
-      py::object result = object_->attr("act")(
-          ObservationToPython(observation, info_.needs.cameras, info_.needs.state_keys, all_state_));
-      auto actions = ActionsFromPython(result);
-      if (actions.ok()) return ActionChunk{std::move(actions).value(), {}};
-      problem = info_.name + ".act " + actions.error().message;
+      if (!py::hasattr(*binding_->object, "end_episode")) return;
+      binding_->object->attr("end_episode")(id_);
+      return;
     } catch (const py::error_already_set& e) {
-      problem = DescribePythonError(e);
+      problem = binding_->label + ".end_episode: " + DescribePythonError(e);
     }
     throw PolicyError(problem);
   }
 
  private:
-  SharedObject object_;
-  PolicyInfo info_;
-  bool all_state_;
+  std::shared_ptr<const Binding> binding_;
+  long long id_;
 };
 
-std::string TypeName(py::handle value) {
-  return py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>();
+// An answer item as an action chunk, or why it is none. Needs the GIL.
+PolicyAnswer AnswerFromItem(const Binding& binding, py::handle item, size_t index, long long episode) {
+  const std::string where = binding.label + ".infer_batch item " + std::to_string(index) + " (episode " +
+                            std::to_string(episode) + ")";
+  PolicyAnswer answer;
+  if (PyExceptionInstance_Check(item.ptr())) {
+    std::string text = TypeName(item);
+    const std::string message = py::str(item).cast<std::string>();
+    if (!message.empty()) text += ": " + message;
+    answer.error = std::make_exception_ptr(PolicyError(where + ": " + text));
+    return answer;
+  }
+  auto actions = ActionsFromPython(item);
+  if (!actions.ok()) {
+    answer.error = std::make_exception_ptr(PolicyError(where + " " + actions.error().message));
+    return answer;
+  }
+  // Checked here too (the runner checks every action) so that the message
+  // names the item and its episode.
+  const int dim = binding.info.action_spec.dim;
+  for (const std::vector<double>& action : actions.value()) {
+    if (dim > 0 && static_cast<int>(action.size()) != dim) {
+      answer.error = std::make_exception_ptr(PolicyError(where + " has actions of " + std::to_string(action.size()) +
+                                                         " values, the policy declares " + std::to_string(dim)));
+      return answer;
+    }
+  }
+  answer.chunk = ActionChunk{std::move(actions).value(), {}};
+  return answer;
 }
+
+class PythonPolicy : public Policy {
+ public:
+  // `batches`: the object has infer_batch.
+  PythonPolicy(std::shared_ptr<const Binding> binding, bool batches)
+      : binding_(std::move(binding)), batches_(batches) {}
+
+  PolicyInfo info() const override { return binding_->info; }
+
+  void reset(const EpisodeContext& context) override {
+    if (batches_) {
+      // Used one episode at a time (not through the scheduler's sessions):
+      // this instance's own session.
+      own_ = open_session();
+      own_->reset(context);
+      return;
+    }
+    CallInProgress call;
+    py::gil_scoped_acquire gil;
+    CallReset(*binding_->object, ContextToPython(context, binding_->info.needs.task_id, -1));
+  }
+
+  ActionChunk act(const Observation& observation) override {
+    if (batches_) {
+      if (!own_) own_ = open_session();
+      // act_batch is done with the observation when it returns: no copy.
+      std::shared_ptr<const Observation> borrowed(&observation, [](const Observation*) {});
+      PolicyAnswer answer = act_batch({PolicyQuery{own_, std::move(borrowed)}})[0];
+      if (answer.error) std::rethrow_exception(answer.error);
+      return std::move(answer.chunk);
+    }
+    CallInProgress call;
+    py::gil_scoped_acquire gil;
+    std::string problem;
+    try {
+      py::object result = binding_->object->attr("act")(binding_->Observe(observation));
+      auto actions = ActionsFromPython(result);
+      if (actions.ok()) return ActionChunk{std::move(actions).value(), {}};
+      problem = binding_->info.name + ".act " + actions.error().message;
+    } catch (const py::error_already_set& e) {
+      problem = DescribePythonError(e);
+    }
+    throw PolicyError(problem);
+  }
+
+  void on_event(EventSink& sink, const EpisodeKey& key) override {
+    if (own_) own_->on_event(sink, key);
+  }
+
+  bool batches() const override { return batches_; }
+
+  std::shared_ptr<PolicySession> open_session() override {
+    if (!batches_) return Policy::open_session();
+    return std::make_shared<PythonSession>(binding_);
+  }
+
+  std::vector<PolicyAnswer> act_batch(const std::vector<PolicyQuery>& queries) override {
+    if (!batches_) return Policy::act_batch(queries);
+    CallInProgress call;
+    py::gil_scoped_acquire gil;
+    std::string problem;
+    try {
+      py::list observations;
+      std::vector<long long> episodes;
+      for (const PolicyQuery& query : queries) {
+        auto* session = dynamic_cast<PythonSession*>(query.session.get());
+        if (!session) throw std::logic_error(binding_->label + ": a query without its Python session");
+        py::dict obs = binding_->Observe(*query.observation);
+        obs["episode"] = session->id();
+        observations.append(std::move(obs));
+        episodes.push_back(session->id());
+      }
+      py::object result = binding_->object->attr("infer_batch")(observations);
+      const std::string counted = " for " + std::to_string(queries.size()) + " observations";
+      std::vector<py::object> items;
+      if (py::isinstance<py::array>(result)) {
+        // One array for the batch: its leading dimension.
+        auto array = py::reinterpret_borrow<py::array>(result);
+        if (array.ndim() < 2) {
+          problem = binding_->label + ".infer_batch returned an array of shape (" +
+                    (array.ndim() == 1 ? std::to_string(array.shape(0)) + "," : std::string()) +
+                    "), expected one answer per observation: a list, or an array (N, H, D) or (N, D)" + counted;
+        } else {
+          for (py::ssize_t i = 0; i < array.shape(0); ++i) items.push_back(array[py::int_(i)]);
+        }
+      } else if (py::isinstance<py::list>(result) || py::isinstance<py::tuple>(result)) {
+        for (py::handle item : result) items.push_back(py::reinterpret_borrow<py::object>(item));
+      } else {
+        problem = binding_->label + ".infer_batch returned a " + TypeName(result) +
+                  ", expected a list with one answer per observation, or an array (N, H, D) or (N, D)";
+      }
+      if (problem.empty() && items.size() != queries.size()) {
+        problem = binding_->label + ".infer_batch returned " + std::to_string(items.size()) + " answers" + counted;
+      }
+      if (problem.empty()) {
+        std::vector<PolicyAnswer> answers;
+        answers.reserve(items.size());
+        for (size_t i = 0; i < items.size(); ++i) {
+          answers.push_back(AnswerFromItem(*binding_, items[i], i, episodes[i]));
+        }
+        return answers;
+      }
+    } catch (const py::error_already_set& e) {
+      problem = binding_->label + ".infer_batch: " + DescribePythonError(e);
+    }
+    throw PolicyError(problem);
+  }
+
+ private:
+  std::shared_ptr<const Binding> binding_;
+  bool batches_;
+  std::shared_ptr<PolicySession> own_;  // a batching policy used through reset and act
+};
 
 constexpr const char* kSpecSource = "Python attribute spec";
 
@@ -148,8 +320,9 @@ Result<PolicyInfo> ReadSpec(py::handle instance, bool* all_state) {
 Result<std::unique_ptr<Policy>> MakeFromInstance(const SharedObject& object, const std::string& module_name,
                                                  const std::string& class_name, const std::string& settings_json) {
   py::handle instance = *object;
-  if (!PyCallable_Check(py::getattr(instance, "act", py::none()).ptr())) {
-    return Error{module_name + ":" + class_name + " has no act(obs) method"};
+  const bool batches = PyCallable_Check(py::getattr(instance, "infer_batch", py::none()).ptr());
+  if (!batches && !PyCallable_Check(py::getattr(instance, "act", py::none()).ptr())) {
+    return Error{module_name + ":" + class_name + " has no act(obs) method (nor infer_batch(observations))"};
   }
   bool all_state = true;
   auto info = ReadSpec(instance, &all_state);
@@ -164,7 +337,12 @@ Result<std::unique_ptr<Policy>> MakeFromInstance(const SharedObject& object, con
     if (auto sha = Sha256File(path); sha.ok()) info.value().checkpoint_sha256 = sha.value();
   }
   info.value().settings_json = settings_json;
-  return std::unique_ptr<Policy>(new PythonPolicy(object, std::move(info).value(), all_state));
+  auto binding = std::make_shared<Binding>();
+  binding->object = object;
+  binding->info = std::move(info).value();
+  binding->label = module_name + ":" + class_name;
+  binding->all_state = all_state;
+  return std::unique_ptr<Policy>(new PythonPolicy(std::move(binding), batches));
 }
 
 }  // namespace

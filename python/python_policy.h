@@ -4,7 +4,7 @@
 // The object's contract (README.md "Python policies"):
 //   act(obs) -> numpy.ndarray            (H, D) or (D,), any float dtype
 //   reset(context)                       optional; context = {"suite", "instruction",
-//                                        "embodiment", "init_state", "seed"} and
+//                                        "embodiment", "init_state", "seed", "subtask"} and
 //                                        "task", "task_index" when task_id is declared
 //   spec                                 optional dict (or a method returning one):
 //                                        action_kind, action_dim, gripper, rotation,
@@ -13,10 +13,34 @@
 //   obs = {"images": {camera: HxWx3 uint8}, "state": {key: float64 (n,)},
 //          "instruction": str, "step": int}, declared cameras and state keys only.
 //
-// Threads: PythonPolicy is used by one worker thread at a time and takes the
-// GIL in act, reset and its destructor; workers share the one interpreter, so
-// Python code runs one worker at a time while the physics and rendering of
-// the others go on.
+// Batching: an object with infer_batch serves every episode of a run from
+// one instance (Policy::batches), and act is then optional and never called:
+//   infer_batch(observations) -> one answer per observation, in order: a
+//                                list or tuple of arrays as act returns them,
+//                                or one array with a leading batch dimension
+//                                (N, H, D) or (N, D); an item may be an
+//                                exception instance, which ends that episode
+//                                alone as `error`
+//   end_episode(episode)         optional; the episode ended, however it ended
+//                                (called once after a reset that returned)
+// Each observation then carries "episode", an int naming its episode in this
+// run, and reset's context carries the same "episode": a policy keeps its
+// per-episode state (history, chunk queue, ensembling) in a dict keyed by it,
+// as a model server keys its sessions, made in reset and dropped in
+// end_episode. Ids are unique within the process and say nothing about the
+// episode (its seed and init_state are in the context): they are handed out
+// as episodes start, so they depend on the schedule. An exception from
+// infer_batch ends every episode of the call as `error`; a wrong number of
+// answers does too, naming both counts; a wrong answer ends its own episode.
+//
+// Threads: a PythonPolicy that does not batch is used by one thread at a
+// time. One that batches gets infer_batch calls from one dispatcher thread
+// at a time, while reset and end_episode come from the simulation workers as
+// their episodes start and end. Every call takes the GIL for the Python code
+// and the conversions around it and nothing else, so the physics and
+// rendering of the workers go on while Python runs; a reset may run in the
+// middle of an infer_batch call for other episodes when that call lets the
+// GIL go (torch and numpy do while they compute).
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -128,3 +128,15 @@ class ProbePolicy:
         return probe_actions(images["agentview"], images["wrist"], state["eef_pos"],
                              state["eef_axis_angle"], state["gripper_qpos"], obs["instruction"],
                              self.chunk)
+
+
+class BatchedProbePolicy(ProbePolicy):
+    """The probe answering batches: `--policy python:gauntlet_policies.probe:BatchedProbePolicy`.
+
+    One object serves every episode of the run; each call answers the queries
+    gathered from all episodes in flight, one chunk per observation, in order.
+    The probe keeps nothing per episode, so it ignores obs["episode"].
+    """
+
+    def infer_batch(self, observations):
+        return [self.act(obs) for obs in observations]
