@@ -31,8 +31,8 @@
 // interleaved summary (alternating rounds of raw and harness, medians over
 // rounds) gives harness / raw per worker and 2 workers / 1 worker for both
 // sides, and the process CPU time per control step of each: on a shared
-// machine trust it over the separate runs, and on a loaded one the CPU line
-// (wall-clock scaling needs two idle cores).
+// machine trust it over the separate runs (wall-clock scaling needs two idle
+// cores; on a loaded machine compare instruction counts, bench/README.md).
 //
 // LP_NUM_THREADS is set to 1 unless given: `gauntlet run` does so with
 // several rendering workers, and one llvmpipe thread per context is what
@@ -497,7 +497,8 @@ double Median(std::vector<double> v) {
 // Rounds of {raw 1, harness 1, raw 2, harness 2} (the order reversed every
 // other round), each kEpisodesPerWorker episodes per worker; ratios per round,
 // medians over rounds: load from elsewhere then falls on all four alike. The
-// CPU line is the load-proof one: process CPU time per control step.
+// CPU line (process CPU time per control step) is less load-sensitive than
+// wall time, not immune: on a loaded VM cache sharing and steal move it.
 void PrintSummary(std::ostream& out, Mode mode, int rounds) {
   Setup* s = GetSetup();
   if (s == nullptr || (mode == Mode::kCameras5 && !s->gl)) return;
