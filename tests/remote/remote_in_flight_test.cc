@@ -262,11 +262,13 @@ std::vector<PolicyAnswer> AskThree(Policy& policy, std::vector<std::shared_ptr<P
 TEST(RemoteInFlight, OneItemsErrorIsItsQuerysAloneAndALostConnectionFailsTheCall) {
   // Observations are counted over the server's life: the first call holds
   // 1-3 (the 2nd spoilt), the second 4-6 (a bad shape at 5), the third 7-9
-  // (the connection closes), the fourth 10-12 is clean on a new connection.
+  // (the connection closes), the fourth 10-12 is clean on a new connection,
+  // the fifth 13-15 gets no reply, the sixth 16-18 is clean again.
   PolicyServerProcess server({"--batch", "4", "--fault", "item_error_at=2", "--fault", "wrong_shape_at=5",
-                              "--fault", "close_at=8"});
+                              "--fault", "close_at=8", "--fault", "hang_at=14"});
   ASSERT_TRUE(server.started()) << server.log();
-  auto made = policies::MakeRemotePolicy(server.url(), policies::PolicyOptions::Parse({"connect_retries=1"}).value());
+  auto made = policies::MakeRemotePolicy(server.url(),
+                                         policies::PolicyOptions::Parse({"connect_retries=1", "timeout_s=1"}).value());
   ASSERT_TRUE(made.ok()) << made.error().message;
   Policy& policy = *made.value();
   EXPECT_TRUE(policy.batches());
@@ -298,14 +300,23 @@ TEST(RemoteInFlight, OneItemsErrorIsItsQuerysAloneAndALostConnectionFailsTheCall
   }
   auto fourth = AskThree(policy, sessions, 30);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(fourth[i].chunk.actions, policies::ProbeActions(QueryObservation(30 + i), 4));
+  auto fifth = AskThree(policy, sessions, 40);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THROW(std::rethrow_exception(fifth[i].error), PolicyTimeout);
+    const std::string request = "request " + std::to_string(i == 1 ? 2 : 4);
+    EXPECT_NE(What(fifth[i]).find("no reply to " + request + " (in a batch of 3) within 1 s"), std::string::npos)
+        << What(fifth[i]);
+  }
+  auto sixth = AskThree(policy, sessions, 50);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sixth[i].chunk.actions, policies::ProbeActions(QueryObservation(50 + i), 4));
   Recorder recorder;
   for (auto& session : sessions) session->on_event(recorder, EpisodeKey{});
   ASSERT_EQ(recorder.events.size(), 3u);
-  // Session 0 was answered in every call but the third; each was in the call
-  // that needed a new connection.
-  EXPECT_EQ(std::get<PolicyTiming>(recorder.events[0]).requests, 3);
-  EXPECT_EQ(std::get<PolicyTiming>(recorder.events[1]).requests, 1);
-  for (const Event& e : recorder.events) EXPECT_EQ(std::get<PolicyTiming>(e).reconnects, 1);
+  // Session 0 was answered in every call but the third and fifth; each was
+  // in the two calls that needed a new connection.
+  EXPECT_EQ(std::get<PolicyTiming>(recorder.events[0]).requests, 4);
+  EXPECT_EQ(std::get<PolicyTiming>(recorder.events[1]).requests, 2);
+  for (const Event& e : recorder.events) EXPECT_EQ(std::get<PolicyTiming>(e).reconnects, 2);
   EXPECT_EQ(nlohmann::json::parse(policy.info().settings_json)["concurrency"], 1);
   EXPECT_EQ(nlohmann::json::parse(policy.info().settings_json)["batch"], "auto");
 }
