@@ -43,14 +43,25 @@ int NegotiateExtendedProtocol(const msgpack::object& metadata) {
   return static_cast<int>(std::min<std::uint64_t>(advertised->via.u64, kExtendedProtocolVersion));
 }
 
-void PackEpisodeStart(const EpisodeContext& context, int version, Packer& packer) {
-  PackHeader("episode_start", version, 3, packer);
+void PackEpisodeStart(const EpisodeContext& context, int version, const std::string& episode_id, Packer& packer) {
+  const bool id = version >= 2;
+  PackHeader("episode_start", version, id ? 4 : 3, packer);
+  if (id) {
+    PackKey(packer, "episode_id");
+    PackString(packer, episode_id);
+  }
   PackKey(packer, "episode");
   PackEpisode(context, packer);
 }
 
-void PackEpisodeEnd(const EpisodeContext& context, int version, int requests, Packer& packer) {
-  PackHeader("episode_end", version, 4, packer);
+void PackEpisodeEnd(const EpisodeContext& context, int version, const std::string& episode_id, int requests,
+                    Packer& packer) {
+  const bool id = version >= 2;
+  PackHeader("episode_end", version, id ? 5 : 4, packer);
+  if (id) {
+    PackKey(packer, "episode_id");
+    PackString(packer, episode_id);
+  }
   PackKey(packer, "episode");
   PackEpisode(context, packer);
   PackKey(packer, "requests");

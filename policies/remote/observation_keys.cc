@@ -152,13 +152,15 @@ Result<std::vector<ObservationKeyMap::Entry>> ObservationKeyMap::ParseEntries(co
   return entries;
 }
 
-Status ObservationKeyMap::Pack(const Observation& observation, Packer& packer) const {
-  return PackEntries(entries_, observation, packer, "");
+Status ObservationKeyMap::Pack(const Observation& observation, Packer& packer,
+                               const std::vector<std::pair<std::string, std::string>>& extra) const {
+  return PackEntries(entries_, observation, packer, "", extra);
 }
 
 Status ObservationKeyMap::PackEntries(const std::vector<Entry>& entries, const Observation& obs, Packer& packer,
-                                      const std::string& prefix) {
-  packer.pack_map(static_cast<std::uint32_t>(entries.size()));
+                                      const std::string& prefix,
+                                      const std::vector<std::pair<std::string, std::string>>& extra) {
+  packer.pack_map(static_cast<std::uint32_t>(entries.size() + extra.size()));
   for (const Entry& e : entries) {
     const std::string path = prefix.empty() ? e.key : prefix + "." + e.key;
     PackKey(packer, e.key);
@@ -211,6 +213,10 @@ Status ObservationKeyMap::PackEntries(const std::vector<Entry>& entries, const O
         break;
       }
     }
+  }
+  for (const auto& [key, value] : extra) {
+    PackKey(packer, key);
+    PackString(packer, value);
   }
   return Status::Ok();
 }

@@ -56,7 +56,10 @@ class ObservationKeyMap {
 
   // Writes the observation as one msgpack map. Errors name the wire key and
   // what is missing (a camera, a state key, an index past the end).
-  Status Pack(const Observation& observation, Packer& packer) const;
+  // `extra` adds top-level string entries after the map's own (the episode
+  // id of episode_messages.h).
+  Status Pack(const Observation& observation, Packer& packer,
+              const std::vector<std::pair<std::string, std::string>>& extra = {}) const;
 
  private:
   struct Source {
@@ -77,7 +80,8 @@ class ObservationKeyMap {
   static Result<std::vector<Entry>> ParseEntries(const nlohmann::ordered_json& json, const std::string& where,
                                                  const std::string& prefix, ObservationKeyMap& map);
   static Status PackEntries(const std::vector<Entry>& entries, const Observation& observation, Packer& packer,
-                            const std::string& prefix);
+                            const std::string& prefix,
+                            const std::vector<std::pair<std::string, std::string>>& extra = {});
 
   std::vector<Entry> entries_;
   std::vector<std::string> cameras_;

@@ -1,9 +1,16 @@
 #include "policies/remote/remote_policy.h"
 
+#include <atomic>
+#include <functional>
+#include <mutex>
 #include <optional>
+#include <random>
+#include <sstream>
 
 #include "harness/text_join.h"
 #include "policies/declared_spec.h"
+#include "policies/remote/batch_messages.h"
+#include "policies/remote/connection_pool.h"
 #include "policies/remote/episode_messages.h"
 #include "policies/remote/msgpack_numpy.h"
 #include "policies/remote/observation_keys.h"
@@ -16,6 +23,8 @@ namespace gauntlet::policies {
 namespace {
 
 using remote::Clock;
+using remote::ConnectionPool;
+using remote::Lease;
 using remote::WireStatus;
 
 struct RemoteSettings {
@@ -24,188 +33,425 @@ struct RemoteSettings {
   remote::ConnectOptions connect;
   double timeout_s = 30;
   bool extended = true;  // use the extended protocol when the server offers it
+  bool batch = true;     // send batched requests when the server offers them
+  int concurrency = 1;   // connections, and act_batch calls at once
   std::string preset;
   int action_dim = 7;  // from the declared spec (ApplySpec)
   int chunk = 0;
 };
 
-std::string MetadataJson(const msgpack::object& metadata) {
-  return remote::ToJson(metadata).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string FormatSeconds(double s) {
+  std::string text = std::to_string(s);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text + " s";
+}
+
+// A random token that keeps this client's episode ids apart from another
+// client's on the same server.
+std::string ClientToken() {
+  std::random_device device;
+  std::ostringstream out;
+  out << std::hex << device() << device();
+  return out.str().substr(0, 12);
+}
+
+// What the policy and its sessions share: the settings, what was negotiated
+// and the connections.
+struct Core {
+  Core(RemoteSettings s, PolicyInfo i, std::unique_ptr<remote::OpenpiConnection> first)
+      : settings(std::move(s)), info(std::move(i)) {
+    version = settings.extended ? remote::NegotiateExtendedProtocol(first->metadata()) : 0;
+    batch_max = settings.batch ? remote::NegotiateBatch(first->metadata()) : 0;
+    pool = std::make_unique<ConnectionPool>(settings.connect, settings.concurrency, std::move(first));
+  }
+  const RemoteSettings settings;
+  const PolicyInfo info;
+  int version = 0;    // extended protocol negotiated; 0 = plain openpi
+  int batch_max = 0;  // observations per batched request; 0 = one bare observation per request
+  std::unique_ptr<ConnectionPool> pool;
+  const std::string client = ClientToken();
+  std::atomic<std::uint64_t> episodes{0};
+
+  std::string Who() const { return "remote " + settings.url + ": "; }
+  Clock::time_point Deadline() const {
+    return Clock::now() +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings.timeout_s));
+  }
+  // The error of a failed exchange about `what`; the caller drops the connection.
+  std::exception_ptr WireError(const WireStatus& status, const std::string& what) const {
+    if (status.code == WireStatus::kTimeout) {
+      return std::make_exception_ptr(PolicyTimeout(Who() + "no reply to " + what + " within " +
+                                                   FormatSeconds(settings.timeout_s) + "; the connection was dropped"));
+    }
+    return std::make_exception_ptr(PolicyError(Who() + what + ": " + status.message));
+  }
+  // A connection could not be had (connect failed, or all stayed busy).
+  std::exception_ptr BorrowError(const WireStatus& status) const {
+    if (status.code == WireStatus::kTimeout) {
+      return std::make_exception_ptr(PolicyTimeout(Who() + "no connection within " +
+                                                   FormatSeconds(settings.timeout_s) + ": " + status.message));
+    }
+    return std::make_exception_ptr(PolicyError(Who() + status.message));
+  }
+  WireStatus Exchange(Lease& lease, const msgpack::sbuffer& message, msgpack::object_handle& reply) const {
+    return lease.connection->Exchange(message, Deadline(), reply);
+  }
+};
+
+// One episode's side: what it has asked and been told, and how its episode
+// is framed on the server.
+class RemoteSession : public PolicySession {
+ public:
+  explicit RemoteSession(std::shared_ptr<Core> core)
+      : core_(std::move(core)), id_(core_->client + "-" + std::to_string(++core_->episodes)) {}
+
+  void reset(const EpisodeContext& context) override;
+  void on_event(EventSink& sink, const EpisodeKey& key) override;
+
+  const std::string& id() const { return id_; }
+  // Whether an episode_start must go over the connection `serial` before
+  // this episode's next observation.
+  bool NeedsStart(std::uint64_t serial) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (core_->version == 0 || !in_episode_) return false;
+    return core_->version == 1 ? started_serial_ != serial : started_serial_ == 0;
+  }
+  // Sends the episode_start over `lease`; the error when that failed (the
+  // caller drops the connection).
+  std::exception_ptr Start(Lease& lease) {
+    msgpack::sbuffer message;
+    remote::Packer packer(&message);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      remote::PackEpisodeStart(context_, core_->version, id_, packer);
+    }
+    msgpack::object_handle reply;
+    if (WireStatus s = core_->Exchange(lease, message, reply); !s.ok()) return core_->WireError(s, "episode_start");
+    std::lock_guard<std::mutex> lock(mu_);
+    started_serial_ = lease.serial;
+    return nullptr;
+  }
+  // What the next request is called in errors ("request 3").
+  std::string NextRequest() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return "request " + std::to_string(timing_.requests() + 1);
+  }
+  void Asked(int step) {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_step_ = step;
+  }
+  void Answered(double client_ms, std::optional<double> server_ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    timing_.Add(client_ms, server_ms);
+  }
+  void Reconnected() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++reconnects_;
+  }
+
+ private:
+  const std::shared_ptr<Core> core_;
+  const std::string id_;
+  std::mutex mu_;  // a call left behind may still touch the session after its episode ended
+  EpisodeContext context_;
+  bool in_episode_ = false;          // between reset() and on_event()
+  std::uint64_t started_serial_ = 0;  // the connection that carried the episode_start; 0: none
+  remote::RequestTiming timing_;
+  int last_step_ = 0;
+  int reconnects_ = 0;
+};
+
+void RemoteSession::reset(const EpisodeContext& context) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    context_ = context;
+    timing_.Clear();
+    last_step_ = 0;
+    reconnects_ = 0;
+    started_serial_ = 0;
+    in_episode_ = true;
+  }
+  if (core_->version == 0) {
+    // Nothing to say to the server, but an unreachable one ends the episode here.
+    bool reconnected = false;
+    if (WireStatus s = core_->pool->EnsureOpen(reconnected); !s.ok()) std::rethrow_exception(core_->BorrowError(s));
+    if (reconnected) Reconnected();
+    return;
+  }
+  Lease lease;
+  if (WireStatus s = core_->pool->Borrow(lease, core_->Deadline()); !s.ok()) {
+    std::rethrow_exception(core_->BorrowError(s));
+  }
+  if (lease.reconnected) Reconnected();
+  if (std::exception_ptr error = Start(lease)) {
+    core_->pool->Discard(std::move(lease));
+    std::rethrow_exception(error);
+  }
+  core_->pool->Return(std::move(lease));
+}
+
+void RemoteSession::on_event(EventSink& sink, const EpisodeKey& key) {
+  PolicyTiming timing;
+  std::uint64_t started = 0;
+  msgpack::sbuffer message;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_episode_ = false;
+    timing = timing_.Summary();
+    timing.step = last_step_;
+    timing.reconnects = reconnects_;
+    timing.extended = core_->version > 0;
+    started = started_serial_;
+    started_serial_ = 0;
+    if (started > 0) {
+      remote::Packer packer(&message);
+      remote::PackEpisodeEnd(context_, core_->version, id_, timing_.requests(), packer);
+    }
+  }
+  sink.Emit(key, timing);
+  if (started == 0) return;
+  // Version 1: only over the connection that carried the start, if it is
+  // still open; version 2: over any open one. Never a new connection for it.
+  Lease lease;
+  const std::uint64_t only = core_->version == 1 ? started : 0;
+  if (!core_->pool->Borrow(lease, core_->Deadline(), ConnectionPool::Make::kNever, only).ok()) return;
+  msgpack::object_handle reply;
+  if (WireStatus s = core_->Exchange(lease, message, reply); !s.ok()) {
+    core_->pool->Discard(std::move(lease));
+    std::rethrow_exception(core_->WireError(s, "episode_end"));
+  }
+  core_->pool->Return(std::move(lease));
+}
+
+// The actions of one openpi reply (or one batch result), or why there are none.
+Result<std::vector<Action>> DecodeActions(const msgpack::object& reply, const RemoteSettings& settings,
+                                          std::optional<double>& server_ms) {
+  if (reply.type != msgpack::type::MAP) return Error{"the reply is not a map"};
+  const msgpack::object* actions = remote::FindKey(reply, "actions");
+  if (!actions) {
+    std::vector<std::string> names;
+    const nlohmann::json picture = remote::ToJson(reply);
+    for (const auto& [key, value] : picture.items()) names.push_back(key);
+    const std::string keys = JoinText(names, ", ");
+    return Error{"the reply has no 'actions' (keys: " + (keys.empty() ? "none" : keys) + ")"};
+  }
+  auto array = remote::DecodeNdArray(*actions);
+  if (!array.ok()) return Error{"reply 'actions': " + array.error().message};
+  const remote::NdArray& a = array.value();
+  if (a.dtype.kind != 'f') return Error{"reply 'actions' has dtype " + a.dtype.str + "; expected float32 or float64"};
+  const int dim = settings.action_dim;
+  const std::string expected =
+      "(" + (settings.chunk > 0 ? std::to_string(settings.chunk) : std::string("H")) + ", " + std::to_string(dim) + ")";
+  if (a.shape.size() != 2 || a.shape[0] < 1 || a.shape[1] != dim || (settings.chunk > 0 && a.shape[0] != settings.chunk)) {
+    std::string shape;
+    for (auto d : a.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    return Error{"reply 'actions' has shape (" + shape + "); expected " + expected};
+  }
+  const std::vector<double> values = a.ToDoubles();
+  std::vector<Action> out(a.shape[0]);
+  for (size_t k = 0; k < out.size(); ++k) {
+    out[k].assign(values.begin() + k * dim, values.begin() + (k + 1) * dim);
+  }
+  if (const msgpack::object* timing = remote::FindKey(reply, "server_timing")) {
+    if (const msgpack::object* infer = remote::FindKey(*timing, "infer_ms")) {
+      if (auto ms = remote::DecodeNumber(*infer); ms.ok()) server_ms = ms.value();
+    }
+  }
+  return out;
+}
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 class RemotePolicy : public Policy {
  public:
-  RemotePolicy(RemoteSettings settings, PolicyInfo info, std::unique_ptr<remote::OpenpiConnection> connection)
-      : settings_(std::move(settings)), info_(std::move(info)) {
-    Adopt(std::move(connection));
-  }
-  ~RemotePolicy() override {
-    if (connection_) connection_->Close(0.5);
-  }
+  explicit RemotePolicy(std::shared_ptr<Core> core)
+      : core_(std::move(core)), solo_(std::make_shared<RemoteSession>(core_)) {}
 
-  PolicyInfo info() const override { return info_; }
+  PolicyInfo info() const override { return core_->info; }
 
-  void reset(const EpisodeContext& context) override {
-    context_ = context;
-    timing_.Clear();
-    last_step_ = 0;
-    episode_reconnects_ = 0;
-    episode_started_ = false;
-    in_episode_ = true;
-    // A connection the server closed between episodes is replaced quietly.
-    if (connection_ && !connection_->Idle()) connection_.reset();
-    StartEpisodeIfNeeded();
-  }
-
+  // One episode at a time: the instance's own session.
+  void reset(const EpisodeContext& context) override { solo_->reset(context); }
   ActionChunk act(const Observation& observation) override {
-    StartEpisodeIfNeeded();
-    last_step_ = observation.step;
-    const auto start = Clock::now();
-    msgpack::sbuffer request;
-    remote::Packer packer(&request);
-    if (Status s = settings_.keys.Pack(observation, packer); !s.ok()) throw PolicyError(Who() + s.message());
-    const std::string what = "request " + std::to_string(timing_.requests() + 1);
-    msgpack::object_handle reply = Exchange(request, what);
-    ActionChunk chunk;
-    std::optional<double> server_ms;
-    chunk.actions = DecodeActions(reply.get(), what, server_ms);
-    const double client_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    timing_.Add(client_ms, server_ms);
-    chunk.metadata["client_ms"] = std::to_string(client_ms);
-    if (server_ms) chunk.metadata["server_infer_ms"] = std::to_string(*server_ms);
-    return chunk;
+    // The call returns before `observation` goes: it is not copied.
+    std::shared_ptr<const Observation> borrowed(&observation, [](const Observation*) {});
+    std::vector<PolicyAnswer> answers = act_batch({PolicyQuery{solo_, borrowed}});
+    if (answers.at(0).error) std::rethrow_exception(answers[0].error);
+    return std::move(answers[0].chunk);
   }
+  void on_event(EventSink& sink, const EpisodeKey& key) override { solo_->on_event(sink, key); }
 
-  void on_event(EventSink& sink, const EpisodeKey& key) override {
-    in_episode_ = false;
-    PolicyTiming timing = timing_.Summary();
-    timing.step = last_step_;
-    timing.reconnects = episode_reconnects_;
-    timing.extended = extended_version_ > 0;
-    sink.Emit(key, timing);
-    if (!episode_started_ || !connection_) return;
-    episode_started_ = false;
-    msgpack::sbuffer message;
-    remote::Packer packer(&message);
-    remote::PackEpisodeEnd(context_, extended_version_, timing_.requests(), packer);
-    (void)Exchange(message, "episode_end");
-  }
+  // Version 1 of the extended protocol frames one episode per connection:
+  // such a server is served by one instance (and connection) per episode slot.
+  bool batches() const override { return core_->version != 1; }
+  std::shared_ptr<PolicySession> open_session() override { return std::make_shared<RemoteSession>(core_); }
+  int concurrency() const override { return core_->settings.concurrency; }
+  int max_batch() const override { return core_->batch_max > 0 ? core_->batch_max : 1; }
+  std::vector<PolicyAnswer> act_batch(const std::vector<PolicyQuery>& queries) override;
 
  private:
-  std::string Who() const { return "remote " + settings_.url + ": "; }
+  struct Item {
+    size_t index;  // in the call's queries
+    RemoteSession* session;
+    std::string what;  // "request N"
+    msgpack::sbuffer observation;
+    double pack_ms = 0;
+  };
+  void Fail(std::vector<PolicyAnswer>& answers, const std::vector<Item>& items, size_t from,
+            const std::function<std::exception_ptr(const std::string&)>& error);
+  void Plain(Lease& lease, std::vector<Item>& items, std::vector<PolicyAnswer>& answers, bool& lost);
+  void Batched(Lease& lease, std::vector<Item>& items, std::vector<PolicyAnswer>& answers, bool& lost);
 
-  void Adopt(std::unique_ptr<remote::OpenpiConnection> connection) {
-    connection_ = std::move(connection);
-    extended_version_ = settings_.extended ? remote::NegotiateExtendedProtocol(connection_->metadata()) : 0;
-  }
-
-  // After any failure: no close handshake, nothing more from this connection
-  // may be read (a late reply would pass for the next request's).
-  void Drop() {
-    connection_.reset();
-    episode_started_ = false;
-  }
-
-  [[noreturn]] void Fail(const WireStatus& status, const std::string& what) {
-    Drop();
-    if (status.code == WireStatus::kTimeout) {
-      throw PolicyTimeout(Who() + "no reply to " + what + " within " + FormatSeconds(settings_.timeout_s) +
-                          "; the connection was dropped");
-    }
-    throw PolicyError(Who() + what + ": " + status.message);
-  }
-
-  static std::string FormatSeconds(double s) {
-    std::string text = std::to_string(s);
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
-    return text + " s";
-  }
-
-  msgpack::object_handle Exchange(const msgpack::sbuffer& message, const std::string& what) {
-    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                             std::chrono::duration<double>(settings_.timeout_s));
-    msgpack::object_handle reply;
-    if (WireStatus s = connection_->Exchange(message, deadline, reply); !s.ok()) Fail(s, what);
-    return reply;
-  }
-
-  // Reconnects after a dropped connection (bounded by connect_retries) and,
-  // in the extended protocol, opens the episode on the connection in use.
-  void StartEpisodeIfNeeded() {
-    if (!connection_) {
-      std::unique_ptr<remote::OpenpiConnection> fresh;
-      if (WireStatus s = remote::OpenpiConnection::Connect(settings_.connect, fresh); !s.ok()) {
-        throw PolicyError(Who() + s.message);
-      }
-      if (const std::string now = MetadataJson(fresh->metadata()); now != info_.metadata_json) {
-        throw PolicyError(Who() + "the server's metadata changed since the run started (another model?): " +
-                          (now.size() > 300 ? now.substr(0, 297) + "..." : now));
-      }
-      Adopt(std::move(fresh));
-      ++episode_reconnects_;
-    }
-    if (extended_version_ > 0 && in_episode_ && !episode_started_) {
-      msgpack::sbuffer message;
-      remote::Packer packer(&message);
-      remote::PackEpisodeStart(context_, extended_version_, packer);
-      (void)Exchange(message, "episode_start");
-      episode_started_ = true;
-    }
-  }
-
-  std::vector<Action> DecodeActions(const msgpack::object& reply, const std::string& what,
-                                    std::optional<double>& server_ms) {
-    auto fail = [&](const std::string& why) {
-      Drop();  // a server that answers wrongly is not trusted with the next request
-      throw PolicyError(Who() + what + ": " + why);
-    };
-    if (reply.type != msgpack::type::MAP) fail("the reply is not a map");
-    const msgpack::object* actions = remote::FindKey(reply, "actions");
-    if (!actions) {
-      std::vector<std::string> names;
-      const nlohmann::json picture = remote::ToJson(reply);
-      for (const auto& [key, value] : picture.items()) names.push_back(key);
-      const std::string keys = JoinText(names, ", ");
-      fail("the reply has no 'actions' (keys: " + (keys.empty() ? "none" : keys) + ")");
-    }
-    auto array = remote::DecodeNdArray(*actions);
-    if (!array.ok()) fail("reply 'actions': " + array.error().message);
-    const remote::NdArray& a = array.value();
-    if (a.dtype.kind != 'f') fail("reply 'actions' has dtype " + a.dtype.str + "; expected float32 or float64");
-    const std::string expected =
-        "(" + (settings_.chunk > 0 ? std::to_string(settings_.chunk) : std::string("H")) + ", " +
-        std::to_string(settings_.action_dim) + ")";
-    if (a.shape.size() != 2 || a.shape[0] < 1 || a.shape[1] != settings_.action_dim ||
-        (settings_.chunk > 0 && a.shape[0] != settings_.chunk)) {
-      std::string shape;
-      for (auto d : a.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-      fail("reply 'actions' has shape (" + shape + "); expected " + expected);
-    }
-    const std::vector<double> values = a.ToDoubles();
-    std::vector<Action> out(a.shape[0]);
-    for (size_t k = 0; k < out.size(); ++k) {
-      out[k].assign(values.begin() + k * settings_.action_dim, values.begin() + (k + 1) * settings_.action_dim);
-    }
-    if (const msgpack::object* timing = remote::FindKey(reply, "server_timing")) {
-      if (const msgpack::object* infer = remote::FindKey(*timing, "infer_ms")) {
-        if (auto ms = remote::DecodeNumber(*infer); ms.ok()) server_ms = ms.value();
-      }
-    }
-    return out;
-  }
-
-  const RemoteSettings settings_;
-  const PolicyInfo info_;
-  std::unique_ptr<remote::OpenpiConnection> connection_;  // null after a failure until reconnected
-  int extended_version_ = 0;      // negotiated on the current connection; 0 = plain openpi
-  EpisodeContext context_;
-  bool in_episode_ = false;       // between reset() and on_event()
-  bool episode_started_ = false;  // episode_start went over the current connection
-  remote::RequestTiming timing_;
-  int last_step_ = 0;
-  int episode_reconnects_ = 0;
+  const std::shared_ptr<Core> core_;
+  const std::shared_ptr<RemoteSession> solo_;  // reset/act/on_event
 };
+
+void RemotePolicy::Fail(std::vector<PolicyAnswer>& answers, const std::vector<Item>& items, size_t from,
+                        const std::function<std::exception_ptr(const std::string&)>& error) {
+  for (size_t i = from; i < items.size(); ++i) answers[items[i].index].error = error(items[i].what);
+}
+
+std::vector<PolicyAnswer> RemotePolicy::act_batch(const std::vector<PolicyQuery>& queries) {
+  std::vector<PolicyAnswer> answers(queries.size());
+  std::vector<Item> items;
+  const bool batched = core_->batch_max > 0;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    auto* session = dynamic_cast<RemoteSession*>(queries[i].session.get());
+    if (!session) {
+      answers[i].error = std::make_exception_ptr(PolicyError(core_->Who() + "a session of another policy"));
+      continue;
+    }
+    const auto start = Clock::now();
+    session->Asked(queries[i].observation->step);
+    Item item{i, session, session->NextRequest(), {}, 0};
+    remote::Packer packer(&item.observation);
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (core_->version >= 2 && !batched) extra.push_back({remote::kEpisodeIdKey, session->id()});
+    if (Status s = core_->settings.keys.Pack(*queries[i].observation, packer, extra); !s.ok()) {
+      answers[i].error = std::make_exception_ptr(PolicyError(core_->Who() + s.message()));
+      continue;
+    }
+    item.pack_ms = MsSince(start);
+    items.push_back(std::move(item));
+  }
+  if (items.empty()) return answers;
+
+  Lease lease;
+  if (WireStatus s = core_->pool->Borrow(lease, core_->Deadline()); !s.ok()) {
+    const std::exception_ptr error = core_->BorrowError(s);
+    Fail(answers, items, 0, [&](const std::string&) { return error; });
+    return answers;
+  }
+  for (Item& item : items) {
+    if (lease.reconnected) item.session->Reconnected();
+  }
+  bool lost = false;
+  for (size_t i = 0; i < items.size() && !lost; ++i) {
+    if (!items[i].session->NeedsStart(lease.serial)) continue;
+    if (std::exception_ptr error = items[i].session->Start(lease)) {
+      lost = true;
+      Fail(answers, items, 0, [&](const std::string&) { return error; });
+    }
+  }
+  if (!lost) batched ? Batched(lease, items, answers, lost) : Plain(lease, items, answers, lost);
+  if (lost) {
+    core_->pool->Discard(std::move(lease));
+  } else {
+    core_->pool->Return(std::move(lease));
+  }
+  return answers;
+}
+
+// One bare observation per request, as openpi.
+void RemotePolicy::Plain(Lease& lease, std::vector<Item>& items, std::vector<PolicyAnswer>& answers, bool& lost) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    Item& item = items[i];
+    const auto start = Clock::now();
+    msgpack::object_handle reply;
+    if (WireStatus s = core_->Exchange(lease, item.observation, reply); !s.ok()) {
+      lost = true;
+      Fail(answers, items, i, [&](const std::string& what) { return core_->WireError(s, what); });
+      return;
+    }
+    std::optional<double> server_ms;
+    auto actions = DecodeActions(reply.get(), core_->settings, server_ms);
+    if (!actions.ok()) {
+      // A server that answers wrongly is not trusted with the next request.
+      lost = true;
+      const std::string why = actions.error().message;
+      Fail(answers, items, i, [&](const std::string& what) {
+        return std::make_exception_ptr(PolicyError(core_->Who() + what + ": " + why));
+      });
+      return;
+    }
+    const double client_ms = item.pack_ms + MsSince(start);
+    item.session->Answered(client_ms, server_ms);
+    ActionChunk& chunk = answers[item.index].chunk;
+    chunk.actions = std::move(actions).value();
+    chunk.metadata["client_ms"] = std::to_string(client_ms);
+    if (server_ms) chunk.metadata["server_infer_ms"] = std::to_string(*server_ms);
+  }
+}
+
+// Every observation of the call in one request (batch_messages.h).
+void RemotePolicy::Batched(Lease& lease, std::vector<Item>& items, std::vector<PolicyAnswer>& answers, bool& lost) {
+  const auto start = Clock::now();
+  double pack_ms = 0;
+  msgpack::sbuffer request;
+  remote::Packer packer(&request);
+  remote::PackBatchHeader(core_->version, static_cast<int>(items.size()), packer);
+  for (Item& item : items) {
+    remote::PackBatchItem(item.session->id(), item.observation, packer, request);
+    pack_ms = std::max(pack_ms, item.pack_ms);
+  }
+  const std::string of = items.size() > 1 ? " (in a batch of " + std::to_string(items.size()) + ")" : "";
+  msgpack::object_handle reply;
+  if (WireStatus s = core_->Exchange(lease, request, reply); !s.ok()) {
+    lost = true;
+    Fail(answers, items, 0, [&](const std::string& what) { return core_->WireError(s, what + of); });
+    return;
+  }
+  auto results = remote::BatchResults(reply.get(), items.size());
+  if (!results.ok()) {
+    lost = true;
+    const std::string why = results.error().message;
+    Fail(answers, items, 0, [&](const std::string& what) {
+      return std::make_exception_ptr(PolicyError(core_->Who() + what + of + ": " + why));
+    });
+    return;
+  }
+  std::optional<double> batch_server_ms;
+  if (const msgpack::object* timing = remote::FindKey(reply.get(), "server_timing")) {
+    if (const msgpack::object* infer = remote::FindKey(*timing, "infer_ms")) {
+      if (auto ms = remote::DecodeNumber(*infer); ms.ok()) batch_server_ms = ms.value();
+    }
+  }
+  const double client_ms = pack_ms + MsSince(start);
+  for (size_t i = 0; i < items.size(); ++i) {
+    Item& item = items[i];
+    const msgpack::object& result = *results.value()[i];
+    PolicyAnswer& answer = answers[item.index];
+    if (const msgpack::object* error = remote::FindKey(result, "error")) {
+      const std::string text = error->type == msgpack::type::STR ? error->as<std::string>() : remote::ToJson(*error).dump();
+      answer.error = std::make_exception_ptr(
+          PolicyError(core_->Who() + item.what + of + ": server error: " + remote::SummariseServerError(text)));
+      continue;
+    }
+    std::optional<double> server_ms;
+    auto actions = DecodeActions(result, core_->settings, server_ms);
+    if (!actions.ok()) {
+      answer.error = std::make_exception_ptr(PolicyError(core_->Who() + item.what + of + ": " + actions.error().message));
+      continue;
+    }
+    if (!server_ms) server_ms = batch_server_ms;
+    item.session->Answered(client_ms, server_ms);
+    answer.chunk.actions = std::move(actions).value();
+    answer.chunk.metadata["client_ms"] = std::to_string(client_ms);
+    if (server_ms) answer.chunk.metadata["server_infer_ms"] = std::to_string(*server_ms);
+  }
+}
 
 // The declared spec (server_spec.h: the key map's cameras and state keys,
 // --policy-opt, the server's metadata, remote defaults) into `s` and `info`,
@@ -263,10 +509,17 @@ Result<RemoteSettings> ParseSettings(const std::string& url, PolicyOptions& opti
   if (extended != "auto" && extended != "off") {
     return Error{"--policy-opt extended='" + extended + "': expected auto or off"};
   }
+  const std::string batch = options.String("batch", "auto");
+  if (batch != "auto" && batch != "off") return Error{"--policy-opt batch='" + batch + "': expected auto or off"};
+  auto concurrency = options.Int("concurrency", 1);
+  if (!concurrency.ok()) return concurrency.error();
+  if (concurrency.value() < 1 || concurrency.value() > 64) return Error{"--policy-opt concurrency must be in 1..64"};
   if (Status st = options.CheckAllKnown("remote"); !st.ok()) return Error{st.message()};
 
   s.timeout_s = timeout.value();
   s.extended = extended == "auto";
+  s.batch = batch == "auto";
+  s.concurrency = concurrency.value();
   s.connect.timeout_s = connect_timeout.value();
   s.connect.retries = retries.value();
   s.connect.websocket.url = url;
@@ -288,11 +541,12 @@ Result<std::unique_ptr<Policy>> MakeRemotePolicy(const std::string& url, PolicyO
   if (WireStatus s = remote::OpenpiConnection::Connect(settings.value().connect, connection); !s.ok()) {
     return Error{"remote " + url + ": " + s.message};
   }
-  info.metadata_json = MetadataJson(connection->metadata());
+  info.metadata_json = remote::MetadataJson(connection->metadata());
   if (Status s = ApplySpec(connection->metadata(), options, settings.value(), info); !s.ok()) {
     return Error{"remote " + url + ": " + s.message()};
   }
-  return std::unique_ptr<Policy>(new RemotePolicy(std::move(settings).value(), info, std::move(connection)));
+  auto core = std::make_shared<Core>(std::move(settings).value(), info, std::move(connection));
+  return std::unique_ptr<Policy>(new RemotePolicy(std::move(core)));
 }
 
 }  // namespace gauntlet::policies

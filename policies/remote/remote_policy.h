@@ -18,12 +18,28 @@
 //   connect_timeout_s=10  connect_retries=3  max_message_mb=64
 //   api_key=KEY       sent as `Authorization: Api-Key KEY` (recorded only as "(set)")
 //   extended=auto|off episode start/end messages when the server offers them
+//                     (episode_messages.h)
+//   batch=auto|off    several episodes' observations per request when the
+//                     server offers it (batch_messages.h)
+//   concurrency=C (1) connections to the server, and requests in progress at once
+//
+// One instance serves every episode of a run (Policy::batches), one session
+// per episode, over a pool of up to C connections (connection_pool.h): each
+// act_batch call borrows one connection and sends either one request per
+// observation (a plain openpi server: max_batch() is 1) or one batched
+// request for all of them (a server that offers gauntlet_batch: max_batch()
+// is its MAX). A server that speaks version 1 of the episode framing ties an
+// episode to its connection: it is served as before pooling, one instance
+// (and connection) per episode slot (batches() is false).
 //
 // The server is connected to when the policy is made (to read its metadata),
 // and again after any failure, at the next episode or request. Every failure
-// is a PolicyError (or PolicyTimeout) naming the URL; the connection is then
-// dropped. At each episode's end a PolicyTiming event reports the
-// episode's request latencies (request_timing.h).
+// is a PolicyError (or PolicyTimeout) naming the URL. A failed exchange drops
+// its connection and fails every query of that call; an error the server
+// reports for one item of a batch fails that query alone. At each episode's
+// end a PolicyTiming event reports the episode's request latencies
+// (request_timing.h): a batched request's round trip counts for each of its
+// observations.
 #pragma once
 
 #include <memory>

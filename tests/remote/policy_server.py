@@ -28,10 +28,23 @@ It binds 127.0.0.1 on a free port and prints the port on stdout (one line).
   --extended               advertise gauntlet's extended protocol
                            ({"gauntlet_protocol": 1} in the metadata) and answer
                            episode_start / episode_end messages with {"ok": true}
+  --protocol N             the extended protocol's version advertised (implies
+                           --extended; default 1). From version 2 on, episodes
+                           are told apart by their "episode_id", whatever
+                           connection their messages arrive on
+  --batch MAX              advertise the batch extension ({"gauntlet_batch": MAX})
+                           and answer batched requests, at most MAX observations
+                           each (policies/remote/batch_messages.h)
+  --latency-ms L           wait L ms before answering each request (a bare
+                           observation or a whole batch), without blocking
+                           other connections: a model's inference time
   --record FILE            append each episode message received, as a JSON line
-                           {"type", "episode", "requests", "observed", "connection"}
-                           ("observed": observations the server got on that
-                           connection since the episode's start)
+                           {"type", "episode", "episode_id", "requests", "observed",
+                           "connection"} ("observed": observations the server got
+                           for that episode: on that connection since its start in
+                           version 1, under its id from version 2 on)
+  --requests FILE          append a JSON line per request answered:
+                           {"connection", "size" (observations), "episode_ids"}
   --api-key KEY            refuse the handshake (HTTP 401) without
                            `Authorization: Api-Key KEY`
   --fault KIND_at=N        misbehave at the N-th observation (counted over the
@@ -42,7 +55,12 @@ It binds 127.0.0.1 on a free port and prints the port on stdout (one line).
                            garbage (a binary frame that is not msgpack),
                            wrong_shape (actions (chunk, 6)), wrong_dtype (int64
                            actions), missing_actions (no "actions" key),
-                           oversize (a 3 MB reply), exit (the process exits)
+                           oversize (a 3 MB reply), exit (the process exits),
+                           item_error (in a batch: {"error": ...} for that item
+                           alone; elsewhere as text_error).
+                           In a batch, wrong_shape, wrong_dtype and
+                           missing_actions spoil the faulty item's result only;
+                           the other kinds affect the whole request.
 """
 
 import argparse
@@ -62,7 +80,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from gauntlet_policies.probe import playtable_probe_actions, probe_actions  # noqa: E402
 
 FAULT_KINDS = ("text_error", "close", "hang", "slow", "garbage", "wrong_shape", "wrong_dtype", "missing_actions",
-               "oversize", "exit")
+               "oversize", "exit", "item_error")
+# The faults that spoil one answer; the others spoil the whole request.
+ITEM_FAULTS = ("wrong_shape", "wrong_dtype", "missing_actions", "item_error")
 
 
 # --- the tagged-ndarray codec -------------------------------------------------
@@ -105,8 +125,12 @@ class ProbeServer:
     def __init__(self, args):
         self.chunk = args.chunk
         self.family = args.family
-        self.extended = args.extended
+        self.protocol = args.protocol or (1 if args.extended else 0)
+        self.extended = self.protocol > 0
+        self.batch = args.batch
+        self.latency_s = args.latency_ms / 1000.0
         self.record = args.record
+        self.requests_log = args.requests
         self.api_key = args.api_key
         self.faults = {}
         for item in args.fault:
@@ -116,6 +140,7 @@ class ProbeServer:
             self.faults[int(at)] = kind
         self.requests = 0
         self.connections = 0
+        self.observed = {}  # version >= 2: observations per episode id since its start
         self.metadata = {
             "policy": "probe",
             "chunk": self.chunk,
@@ -126,7 +151,9 @@ class ProbeServer:
             self.metadata.update({"gripper": "+1open/-1close", "rotation": "euler_xyz", "image_size": 0,
                                   "orientation": "upright"})
         if self.extended:
-            self.metadata["gauntlet_protocol"] = 1
+            self.metadata["gauntlet_protocol"] = self.protocol
+        if self.batch:
+            self.metadata["gauntlet_batch"] = self.batch
 
     def process_request(self, path, headers):
         if path == "/healthz":
@@ -145,58 +172,95 @@ class ProbeServer:
                                     state[3:6], state[6:8], obs["prompt"], self.chunk)
         return {"actions": actions}
 
-    def write_record(self, entry):
-        if self.record:
-            with open(self.record, "a", encoding="utf-8") as out:
+    def answer(self, obs, fault, number):
+        """One observation's result, spoilt by an item fault."""
+        if fault == "item_error":
+            return {"error": f"injected item error at request {number}"}
+        start = time.monotonic()
+        reply = self.infer(obs)
+        if fault == "wrong_shape":
+            reply["actions"] = reply["actions"][:, :6]
+        elif fault == "wrong_dtype":
+            reply["actions"] = reply["actions"].astype(np.int64)
+        elif fault == "missing_actions":
+            reply = {"action": reply["actions"]}
+        reply["server_timing"] = {"infer_ms": (time.monotonic() - start) * 1000.0}
+        return reply
+
+    def write_line(self, path, entry):
+        if path:
+            with open(path, "a", encoding="utf-8") as out:
                 out.write(json.dumps(entry) + "\n")
 
     async def handle(self, ws):
         self.connections += 1
         connection = self.connections
-        observed = 0
+        observed = 0  # version 1: observations on this connection since its episode's start
         await ws.send(pack(self.metadata))
         try:
             async for message in ws:
                 try:
                     request = unpack(message)
-                    if self.extended and isinstance(request, dict) and "gauntlet_message" in request:
-                        kind = request["gauntlet_message"]
+                    kind = request.get("gauntlet_message") if isinstance(request, dict) else None
+                    if self.extended and kind in ("episode_start", "episode_end"):
+                        episode_id = request.get("episode_id")
                         if kind == "episode_start":
                             observed = 0
-                        self.write_record({"type": kind, "episode": request.get("episode"),
-                                           "requests": request.get("requests"), "observed": observed,
-                                           "protocol": request.get("protocol"), "connection": connection})
+                            if episode_id is not None:
+                                self.observed[episode_id] = 0
+                        count = observed if episode_id is None else self.observed.get(episode_id, 0)
+                        self.write_line(self.record, {
+                            "type": kind, "episode": request.get("episode"), "episode_id": episode_id,
+                            "requests": request.get("requests"), "observed": count,
+                            "protocol": request.get("protocol"), "connection": connection})
                         await ws.send(pack({"ok": True}))
                         continue
-                    observed += 1
-                    self.requests += 1
-                    fault = self.faults.pop(self.requests, None)
-                    if fault == "text_error":
-                        raise RuntimeError(f"injected fault at request {self.requests}")
+                    if self.batch and kind == "batch":
+                        items = request["items"]
+                        if not 1 <= len(items) <= self.batch:
+                            raise ValueError(f"a batch of {len(items)} observations; at most {self.batch} taken")
+                        observations = [item["observation"] for item in items]
+                        ids = [item["episode_id"] for item in items]
+                    else:
+                        episode_id = request.pop("gauntlet_episode_id", None) if isinstance(request, dict) else None
+                        observations, ids = [request], [episode_id]
+                    first = self.requests + 1
+                    self.requests += len(observations)
+                    observed += len(observations)
+                    for episode_id in ids:
+                        if episode_id is not None:
+                            self.observed[episode_id] = self.observed.get(episode_id, 0) + 1
+                    faults = [self.faults.pop(first + i, None) for i in range(len(observations))]
+                    whole = [(first + i, f) for i, f in enumerate(faults)
+                             if f and (f not in ITEM_FAULTS or (kind != "batch" and f == "item_error"))]
+                    fault, number = (whole[0][1], whole[0][0]) if whole else (None, 0)
+                    if fault in ("text_error", "item_error"):
+                        raise RuntimeError(f"injected fault at request {number}")
                     if fault == "close":
                         await ws.close(code=1000, reason="injected close")
                         return
                     if fault == "hang":
                         await asyncio.sleep(3600)
                         return
+                    if fault == "exit":
+                        os._exit(3)
+                    if self.latency_s > 0:
+                        await asyncio.sleep(self.latency_s)
                     if fault == "slow":
                         await asyncio.sleep(2.0)
                     if fault == "garbage":
                         await ws.send(b"\xc1 this is not msgpack")
                         continue
-                    if fault == "exit":
-                        os._exit(3)
                     start = time.monotonic()
-                    reply = self.infer(request)
-                    if fault == "wrong_shape":
-                        reply["actions"] = reply["actions"][:, :6]
-                    elif fault == "wrong_dtype":
-                        reply["actions"] = reply["actions"].astype(np.int64)
-                    elif fault == "missing_actions":
-                        reply = {"action": reply["actions"]}
-                    elif fault == "oversize":
+                    results = [self.answer(obs, f if f in ITEM_FAULTS else None, first + i)
+                               for i, (obs, f) in enumerate(zip(observations, faults))]
+                    reply = {"results": results} if kind == "batch" else results[0]
+                    if kind == "batch":
+                        reply["server_timing"] = {"infer_ms": (time.monotonic() - start) * 1000.0}
+                    if fault == "oversize":
                         reply["padding"] = np.zeros(3 << 20, dtype=np.uint8)
-                    reply["server_timing"] = {"infer_ms": (time.monotonic() - start) * 1000.0}
+                    self.write_line(self.requests_log, {"connection": connection, "size": len(observations),
+                                                        "episode_ids": ids})
                     await ws.send(pack(reply))
                 except websockets.ConnectionClosed:
                     raise
@@ -221,7 +285,11 @@ if __name__ == "__main__":
     parser.add_argument("--chunk", type=int, default=4)
     parser.add_argument("--family", choices=("tabletop", "playtable"), default="tabletop")
     parser.add_argument("--extended", action="store_true")
+    parser.add_argument("--protocol", type=int, default=0)
+    parser.add_argument("--batch", type=int, default=0)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--record", default="")
+    parser.add_argument("--requests", default="")
     parser.add_argument("--api-key", default="")
     parser.add_argument("--fault", action="append", default=[])
     try:
