@@ -287,6 +287,12 @@ int RunSuite(const RunArgs& a, const SuiteSpec& suite, const std::string& run_na
             << backend << "; workers: " << a.workers << ", episodes in flight: " << in_flight
             << (built.value().batches ? ", batches of up to " + std::to_string(batch_size) : std::string()) << "\n";
 
+  if (built.value().batches && built.value().max_batch == 1 && built.value().concurrency < a.workers && !a.quiet) {
+    std::cerr << "gauntlet: the policy answers one query per call, " << built.value().concurrency
+              << " call(s) at a time, for " << a.workers << " workers: --policy-opt concurrency="
+              << a.workers << " keeps them all busy\n";
+  }
+
   // llvmpipe starts one render thread per core in every context; with several
   // workers one thread each scales better (TRAPS.md).
   if (render && a.workers > 1) setenv("LP_NUM_THREADS", "1", 0);

@@ -19,9 +19,10 @@ from gauntlet_policies.probe import BatchedProbePolicy, ProbePolicy
 from gauntlet_test_support import SUITE, assert_same_episodes, binary, episodes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Enough episodes to fill 16 slots; short ones (the probe never succeeds, so
-# every episode runs to max_steps).
-TRIALS, MAX_STEPS = 16, 24
+# Eight short episodes (the probe never succeeds, so every episode runs to
+# max_steps): E = 16 runs all of them at once; the CI budget keeps it at that
+# (the scheduler's own test covers the rest).
+TRIALS, MAX_STEPS = 8, 24
 
 
 @pytest.fixture(scope="module")

@@ -102,9 +102,11 @@ std::vector<nlohmann::json> ReadLines(const std::string& path) {
 
 TEST(RemoteInFlight, OutcomesEqualTheProbesWhateverEpisodesInFlightBatchSizeAndWorkers) {
   const SuiteSpec suite = testing::SpatialSuite();
-  const std::vector<WorkItem> work = Items(suite, 8, 24);
+  // Eight episodes: E = 16 runs all of them at once (the CI budget keeps it
+  // at that; the in-process test covers the scheduler's side).
+  const std::vector<WorkItem> work = Items(suite, 4, 24);
   const Outcomes reference = RunAll(suite, work, Probe(), Options(1, 1, 1));
-  ASSERT_EQ(reference.size(), 16u);
+  ASSERT_EQ(reference.size(), 8u);
   for (const auto& [key, o] : reference) {
     EXPECT_EQ(o.status, EpisodeStatus::kFailure) << o.termination;
     EXPECT_EQ(o.steps, 24);
@@ -133,7 +135,9 @@ TEST(RemoteInFlight, OutcomesEqualTheProbesWhateverEpisodesInFlightBatchSizeAndW
           EXPECT_EQ(timing->requests, 8) << what;  // 24 steps, replanning every 3
           EXPECT_EQ(timing->extended, kind.args.size() > 0) << what;
           // A plain server answers one observation per request: batches of 1.
-          if (kind.args.empty()) EXPECT_EQ(timing->batch_size_max, 1) << what;
+          if (kind.args.empty()) {
+            EXPECT_EQ(timing->batch_size_max, 1) << what;
+          }
           EXPECT_LE(timing->batch_size_max, batch) << what;
         }
       }
