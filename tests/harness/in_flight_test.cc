@@ -11,43 +11,17 @@
 
 #include "harness/scheduler.h"
 #include "policies/probe_policy.h"
-#include "tests/envs/env_fixture.h"
+#include "tests/harness/schedule_fixture.h"
 
 namespace gauntlet {
 namespace {
 
-// Two tasks of LIBERO-Spatial, `per_task` initial states each: slots switch
-// worlds between tasks.
+using testing::Outcomes;
+using testing::RunAll;
+
+// Two tasks of LIBERO-Spatial: slots switch worlds between tasks.
 std::vector<WorkItem> Items(const SuiteSpec& suite, int per_task, int max_steps) {
-  std::vector<WorkItem> work;
-  for (int task : {0, 3}) {
-    for (int i = 0; i < per_task; ++i) {
-      WorkItem item;
-      item.spec = testing::SpatialEpisode(task, i, max_steps);
-      item.context.init_state = i;
-      item.context.instruction = suite.tasks[task].instruction;
-      work.push_back(item);
-    }
-  }
-  return work;
-}
-
-EnvFactory SpatialEnvs(const SuiteSpec& suite) {
-  return [suite](const TaskSpec& task, const std::optional<Perturbation>& world, const std::string&) {
-    return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
-  };
-}
-
-using Outcomes = std::map<std::pair<std::string, int>, EpisodeOutcome>;
-
-Outcomes RunAll(const SuiteSpec& suite, const std::vector<WorkItem>& work, const PolicyFactory& make_policy,
-             ScheduleOptions options) {
-  Outcomes outcomes;
-  Status s = RunSchedule(work, suite, SpatialEnvs(suite), make_policy, options, [&](const EpisodeOutcome& o) {
-    EXPECT_TRUE(outcomes.emplace(std::make_pair(o.key.task, o.key.init_state), o).second) << "twice: " << o.key.ToString();
-  });
-  EXPECT_TRUE(s.ok()) << s.message();
-  return outcomes;
+  return testing::SpatialWork(suite, {0, 3}, per_task, max_steps);
 }
 
 void ExpectSameEpisodes(const Outcomes& expected, const Outcomes& actual, const std::string& what) {

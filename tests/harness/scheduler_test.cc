@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "policies/oracle_policy.h"
-#include "tests/envs/env_fixture.h"
+#include "tests/harness/schedule_fixture.h"
 
 namespace gauntlet {
 namespace {
@@ -37,22 +37,10 @@ class HangingPolicy : public Policy {
 };
 
 std::vector<WorkItem> Items(const SuiteSpec& suite, int task, int count, int max_steps) {
-  std::vector<WorkItem> work;
-  for (int i = 0; i < count; ++i) {
-    WorkItem item;
-    item.spec = testing::SpatialEpisode(task, i, max_steps);
-    item.context.init_state = i;
-    item.context.instruction = suite.tasks[task].instruction;
-    work.push_back(item);
-  }
-  return work;
+  return testing::SpatialWork(suite, {task}, count, max_steps);
 }
 
-EnvFactory SpatialEnvs(const SuiteSpec& suite) {
-  return [suite](const TaskSpec& task, const std::optional<Perturbation>& world, const std::string&) {
-    return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
-  };
-}
+using testing::SpatialEnvs;
 
 TEST(Scheduler, AHungPolicyCallBecomesATimeoutAndTheRunGoesOn) {
   const SuiteSpec suite = testing::SpatialSuite();

@@ -14,13 +14,13 @@
 #include "policies/probe_policy.h"
 #include "policies/torchscript/torchscript_policy.h"
 #include "tests/cli/cli_support.h"
-#include "tests/envs/env_fixture.h"
+#include "tests/harness/schedule_fixture.h"
 #include "tests/torch/probe_twin.h"
 
 namespace gauntlet {
 namespace {
 
-std::string Save(const std::string& path, const char* source, int chunk) {
+std::string Save(const std::string& path, const std::string& source, int chunk) {
   torch::jit::Module module("TestPolicy");
   module.register_attribute("chunk", c10::IntType::get(), int64_t{chunk});
   module.register_attribute("episodes", c10::IntType::get(), int64_t{0});
@@ -35,10 +35,10 @@ Result<std::unique_ptr<Policy>> Load(const std::string& path) {
 
 TEST(TorchScriptBatch, OnlyAModuleWithActBatchAndNoResetBatches) {
   const std::string dir = testing::TempDir("torch_batch");
-  auto batched = Load(Save(dir + "/batched.pt", testing::kBatchedProbeTwin, 4));
+  auto batched = Load(Save(dir + "/batched.pt", testing::BatchedProbeTwin(), 4));
   ASSERT_TRUE(batched.ok()) << batched.error().message;
   EXPECT_TRUE(batched.value()->batches());
-  auto plain = Load(Save(dir + "/plain.pt", testing::kProbeTwin, 4));
+  auto plain = Load(Save(dir + "/plain.pt", testing::ProbeTwin(), 4));
   ASSERT_TRUE(plain.ok()) << plain.error().message;
   EXPECT_FALSE(plain.value()->batches());  // its reset keeps state in the module
 }
@@ -46,10 +46,10 @@ TEST(TorchScriptBatch, OnlyAModuleWithActBatchAndNoResetBatches) {
 TEST(TorchScriptBatch, ABatchOfTheWrongShapeIsAnErrorNamingTheFile) {
   const std::string dir = testing::TempDir("torch_batch");
   // act_batch returning one row for a batch of two.
-  std::string source = testing::kBatchedProbeTwin;
+  std::string source = testing::BatchedProbeTwin();
   source.replace(source.find("    return torch.stack(rows)"), std::string("    return torch.stack(rows)").size(),
                  "    return torch.stack(rows)[0:1]");
-  const std::string path = Save(dir + "/short.pt", source.c_str(), 4);
+  const std::string path = Save(dir + "/short.pt", source, 4);
   auto policy = Load(path);
   ASSERT_TRUE(policy.ok()) << policy.error().message;
   Observation obs;
@@ -68,26 +68,11 @@ TEST(TorchScriptBatch, ABatchOfTheWrongShapeIsAnErrorNamingTheFile) {
   }
 }
 
-// Six short episodes of two LIBERO-Spatial tasks.
-std::vector<WorkItem> Items(const SuiteSpec& suite) {
-  std::vector<WorkItem> work;
-  for (int task : {0, 3}) {
-    for (int i = 0; i < 3; ++i) {
-      WorkItem item;
-      item.spec = testing::SpatialEpisode(task, i, 24);
-      item.context.init_state = i;
-      item.context.instruction = suite.tasks[task].instruction;
-      work.push_back(item);
-    }
-  }
-  return work;
-}
-
 TEST(TorchScriptBatch, OneModuleServesTheRunAndEpisodesDoNotDependOnInFlightBatchOrWorkers) {
   const SuiteSpec suite = testing::SpatialSuite();
   const std::string dir = testing::TempDir("torch_batch");
-  const std::string path = Save(dir + "/batched.pt", testing::kBatchedProbeTwin, 4);
-  const std::vector<WorkItem> work = Items(suite);
+  const std::string path = Save(dir + "/batched.pt", testing::BatchedProbeTwin(), 4);
+  const std::vector<WorkItem> work = testing::SpatialWork(suite, {0, 3}, 3, 24);
   auto run = [&](int workers, int in_flight, int batch, bool through_probe) {
     std::atomic<int> loaded{0};
     ScheduleOptions options;
@@ -96,19 +81,12 @@ TEST(TorchScriptBatch, OneModuleServesTheRunAndEpisodesDoNotDependOnInFlightBatc
     options.in_flight = in_flight;
     options.batch.batch_size = batch;
     options.runner.replan_steps = 3;
-    std::map<std::pair<std::string, int>, EpisodeOutcome> outcomes;
     PolicyFactory make = [&]() -> Result<std::unique_ptr<Policy>> {
       ++loaded;
       if (through_probe) return policies::ProbePolicy::Create(policies::PolicyOptions::Parse({"chunk=4"}).value());
       return Load(path);
     };
-    Status s = RunSchedule(
-        work, suite,
-        [suite](const TaskSpec& task, const std::optional<Perturbation>& world, const std::string&) {
-          return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
-        },
-        make, options, [&](const EpisodeOutcome& o) { outcomes[{o.key.task, o.key.init_state}] = o; });
-    EXPECT_TRUE(s.ok()) << s.message();
+    const testing::Outcomes outcomes = testing::RunAll(suite, work, make, options);
     if (!through_probe) {
       EXPECT_EQ(loaded.load(), 1) << "one module for the run";
     }
@@ -141,7 +119,7 @@ nlohmann::json EpisodesOf(const std::string& db, const std::string& run) {
 
 TEST(TorchScriptBatchCli, BatchedRunsStoreTheProbesEpisodesAndRecordHowTheyRan) {
   const std::string dir = testing::TempDir("torch_batch");
-  const std::string twin = Save(dir + "/batched.pt", testing::kBatchedProbeTwin, 4), db = dir + "/r.db";
+  const std::string twin = Save(dir + "/batched.pt", testing::BatchedProbeTwin(), 4), db = dir + "/r.db";
   const std::string run = "run libero_spatial --tasks 0 --trials 3 --replan-steps 4 --quiet --db " + db;
   Ran probe = Gauntlet(run + " --policy probe --in-flight 1 --run-name probe");
   ASSERT_EQ(probe.exit_code, 0) << probe.err;

@@ -38,7 +38,7 @@ std::string SaveModule(const std::string& path, const std::string& source,
 }
 
 std::string SaveTwin(const std::string& path, int chunk) {
-  return SaveModule(path, testing::kProbeTwin, {{"chunk", int64_t{chunk}}, {"episodes", int64_t{0}}});
+  return SaveModule(path, testing::ProbeTwin(), {{"chunk", int64_t{chunk}}, {"episodes", int64_t{0}}});
 }
 
 // A module whose act returns `expression` and whose metadata() is `metadata`.
