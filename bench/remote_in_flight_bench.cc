@@ -33,7 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "envs/tabletop/tabletop_family.h"
+#include "envs/registered_families.h"
+#include "harness/family_registry.h"
 #include "harness/scheduler.h"
 #include "policies/probe_policy.h"
 #include "policies/remote/remote_policy.h"
@@ -106,8 +107,18 @@ double EpisodesPerMinute(const Setup& setup, const PolicyFactory& policy, int in
   options.batch.batch_size = batch_size;
   options.runner.replan_steps = 5;
   const SuiteSpec& suite = setup.suite;
-  EnvFactory envs = [&suite](const TaskSpec& task, const std::optional<Perturbation>& world, const std::string&) {
-    return envs::tabletop::MakeTabletopEnv(suite, task, 128, 128, false, world);
+  // Through the family registry, as `gauntlet run` builds worlds.
+  EnvFactory envs = [&suite](const TaskSpec& task, const std::optional<Perturbation>& world,
+                             const std::string&) -> Result<std::unique_ptr<Env>> {
+    auto family = Families().FamilyOf(suite);
+    if (!family.ok()) return family.error();
+    WorldRequest request;
+    request.suite = &suite;
+    request.task = &task;
+    request.image_width = 128;
+    request.image_height = 128;
+    request.world = world;
+    return family.value()->MakeEnv(request);
   };
   int bad = 0;
   std::string why;
@@ -214,4 +225,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace gauntlet
 
-int main(int argc, char** argv) { return gauntlet::Main(argc, argv); }
+int main(int argc, char** argv) {
+  gauntlet::envs::RegisterFamilies(gauntlet::Families());
+  return gauntlet::Main(argc, argv);
+}
